@@ -1,0 +1,29 @@
+package model_test
+
+import (
+	"fmt"
+
+	"fpsolve/model"
+)
+
+func ExampleRBM() {
+	d := model.RBM{Mu2: 9, Kappa: 5}
+	fmt.Printf("x_s = %g, Omega = %.2f, K(2) = %.4f\n", d.Stable(), d.Omega(), d.K(2))
+	// Output: x_s = 4, Omega = 0.16, K(2) = 0.1143
+}
+
+func ExampleSystem_Force() {
+	s := model.System{Coulomb: true, Modes: []model.Mode{
+		{Drift: model.Harmonic{Omega: 1, C: 0}, G2: 0.1},
+		{Drift: model.Harmonic{Omega: 1, C: 0}, G2: 0.1},
+	}}
+	x := []float64{-0.5, 0.5}
+	// Harmonic pull -Omega x plus the repulsion g^2/(x_0 - x_1).
+	fmt.Printf("%.2f %.2f\n", s.Force(0, x), s.Force(1, x))
+	// Output: 0.40 -0.40
+}
+
+func ExampleGroups() {
+	fmt.Println(model.Groups(model.FreeFieldKappa(4, 10)))
+	// Output: [[0] [1 2] [3 4] [5 6] [7 8] [9]]
+}

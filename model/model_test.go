@@ -1,0 +1,177 @@
+package model
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+// derivative by a central difference; error O(h^2) ~ 1e-8 relative for the smooth drifts here.
+func derivative(f func(float64) float64, x float64) float64 {
+	const h = 1e-5
+	return (f(x+h) - f(x-h)) / (2 * h)
+}
+
+func TestPotentialDrifts(t *testing.T) {
+	// K = -V' and DK = K' for every analytic drift, checked by central differences.
+	drifts := []Potential{Harmonic{Omega: 1.3, C: 0.7}, RBM{Mu2: 9, Kappa: 5}, RBM{Mu2: 9, Kappa: 4.2}}
+	for _, d := range drifts {
+		for _, x := range []float64{0.3, 1, 2.5, 4, 6, 8.5} {
+			if got, want := -derivative(d.V, x), d.K(x); math.Abs(got-want) > 1e-6*math.Max(1, math.Abs(want)) {
+				t.Errorf("%T at %g: -V' = %g, K = %g", d, x, got, want)
+			}
+			if got, want := derivative(d.K, x), d.DK(x); math.Abs(got-want) > 1e-6*math.Max(1, math.Abs(want)) {
+				t.Errorf("%T at %g: K' = %g, DK = %g", d, x, got, want)
+			}
+		}
+		if k := d.K(d.Stable()); math.Abs(k) > 1e-12 {
+			t.Errorf("%T: K(stable) = %g, want 0", d, k)
+		}
+		if d.DK(d.Stable()) >= 0 {
+			t.Errorf("%T: stable point is not stable", d)
+		}
+	}
+}
+
+func TestRBMOmega(t *testing.T) {
+	// DESIGN.md: Omega = V''(x_s) = (mu^2 - kappa)/kappa^2, and x_s = mu^2 - kappa.
+	r := RBM{Mu2: 9, Kappa: 5}
+	if got := -r.DK(r.Stable()); math.Abs(got-4.0/25) > 1e-14 {
+		t.Errorf("V''(x_s) = %g, want 0.16", got)
+	}
+	if math.Abs(r.Omega()-0.16) > 1e-15 || r.Stable() != 4 {
+		t.Errorf("Omega %g stable %g", r.Omega(), r.Stable())
+	}
+	if r.K(0) != 0 || r.DK(0) <= 0 {
+		t.Errorf("x = 0 must be an unstable fixed point")
+	}
+}
+
+func TestTableReproducesHarmonic(t *testing.T) {
+	// A table of D1 = -Omega (x - c), constant D2 = g2 is the OU process: Phi = V/g2 + const.
+	h := Harmonic{Omega: 2, C: 1}
+	const g2 = 0.05
+	var x, d1, d2 []float64
+	for k := 0; k <= 40; k++ {
+		xk := -1 + 0.1*float64(k)
+		x, d1, d2 = append(x, xk), append(d1, h.K(xk)), append(d2, g2)
+	}
+	tab, err := NewTable(x, d1, d2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, ref := Mode{Drift: tab}, Mode{Drift: h, G2: g2}
+	off := m.Phi(0) - ref.Phi(0)
+	for _, xv := range []float64{-0.8, 0.33, 1, 1.77, 2.9} {
+		// Simpson on linear D1 / constant D2 is exact up to rounding.
+		if d := m.Phi(xv) - ref.Phi(xv) - off; math.Abs(d) > 1e-10 {
+			t.Errorf("Phi(%g) differs from V/g2 by %g", xv, d)
+		}
+		if m.K(xv) != h.K(xv) && math.Abs(m.K(xv)-h.K(xv)) > 1e-12 {
+			t.Errorf("K(%g) = %g, want %g", xv, m.K(xv), h.K(xv))
+		}
+	}
+	if s := tab.Stable(); math.Abs(s-1) > 1e-12 {
+		t.Errorf("stable point %g, want 1", s)
+	}
+}
+
+func TestTablePhiDerivative(t *testing.T) {
+	// Phi' = (D2' - D1)/D2 for a table with varying diffusion (Ito form stationary density).
+	x := []float64{0, 1, 2, 3, 4}
+	d1 := []float64{1, 0.5, -0.2, -1, -2}
+	d2 := []float64{0.1, 0.2, 0.15, 0.3, 0.25}
+	tab, err := NewTable(x, d1, d2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, xv := range []float64{0.3, 1.5, 2.2, 3.7} {
+		k := tab.segment(xv)
+		dD2 := (d2[k+1] - d2[k]) / (x[k+1] - x[k])
+		want := (dD2 - tab.K(xv)) / tab.Diffusion(xv)
+		// Simpson with 8 panels on a smooth ratio: error well below 1e-6.
+		if got := derivative(tab.Phi, xv); math.Abs(got-want) > 1e-6 {
+			t.Errorf("Phi'(%g) = %g, want %g", xv, got, want)
+		}
+	}
+}
+
+func TestReadTables(t *testing.T) {
+	in := "mode,x,drift,drift_err,diffusion,diffusion_err,count\n" +
+		"0,1,0.5,0.01,0.1,0.01,10\n0,2,-0.5,0.01,0.1,0.01,10\n0,3,NaN,NaN,NaN,NaN,0\n" +
+		"1,5,1,0.1,0.2,0.1,3\n1,6,-1,0.1,0.2,0.1,3\n"
+	tabs, err := ReadTables(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tabs) != 2 || len(tabs[0].X) != 2 || tabs[1].X[1] != 6 {
+		t.Fatalf("parsed %d tables", len(tabs))
+	}
+	if s := tabs[0].Stable(); s != 1.5 {
+		t.Errorf("stable %g, want 1.5", s)
+	}
+	bad := map[string]string{
+		"":                                "empty",
+		"mode,x,drift\n":                  "column",
+		TableHeader() + "0,a,1,0,1,0,1\n": "not a number",
+		TableHeader() + "0,1,1,0,-1,0,1\n0,2,1,0,1,0,1\n": "positive",
+		TableHeader() + "1,1,1,0,1,0,1\n1,2,1,0,1,0,1\n":  "mode 0",
+	}
+	for input, want := range bad {
+		if _, err := ReadTables(strings.NewReader(input)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("input %q: error %v, want one mentioning %q", input, err, want)
+		}
+	}
+}
+
+func TableHeader() string { return strings.Join(TableColumns, ",") + "\n" }
+
+func TestSystemForceIsGradient(t *testing.T) {
+	// DESIGN.md: F_i = g_i^2 d_i log P_s = -g_i^2 d_i Phi, also when the g_i differ.
+	s := System{Coulomb: true, Modes: []Mode{
+		{Drift: RBM{Mu2: 9, Kappa: 5}, G2: 0.01},
+		{Drift: RBM{Mu2: 9, Kappa: 5}, G2: 0.02},
+		{Drift: Harmonic{Omega: 1, C: 2}, G2: 0.05},
+	}}
+	x := []float64{3.9, 4.2, 2.5}
+	for i := range x {
+		f := func(v float64) float64 {
+			y := append([]float64(nil), x...)
+			y[i] = v
+			return s.Phi(y)
+		}
+		want := -s.Modes[i].G2 * derivative(f, x[i])
+		if got := s.Force(i, x); math.Abs(got-want) > 1e-6*math.Max(1, math.Abs(want)) {
+			t.Errorf("mode %d: F = %g, -g2 dPhi = %g", i, got, want)
+		}
+	}
+}
+
+func TestGroupsFreeField(t *testing.T) {
+	// kappa_k = m^2 + 2 - 2cos(2 pi k/N): for N = 10 two single modes and four pairs.
+	k := FreeFieldKappa(4, 10)
+	g := Groups(k)
+	if len(g) != 6 {
+		t.Fatalf("groups %v", g)
+	}
+	sizes := []int{1, 2, 2, 2, 2, 1}
+	for i, gr := range g {
+		if len(gr) != sizes[i] {
+			t.Errorf("group %d = %v, want size %d", i, gr, sizes[i])
+		}
+	}
+	if k[0] != 4 || math.Abs(k[9]-8) > 1e-14 {
+		t.Errorf("kappa range %g..%g, want 4..8", k[0], k[9])
+	}
+}
+
+func TestUMatchesSchroedingerForm(t *testing.T) {
+	// U = (V')^2/(8 g^2) - V''/4 (DESIGN.md section 3); for OU U = Omega^2 y^2/(8 g^2) - Omega/4.
+	m := Mode{Drift: Harmonic{Omega: 2, C: 0}, G2: 0.5}
+	for _, y := range []float64{-1, 0, 0.5} {
+		want := 4*y*y/(8*0.5) - 0.5
+		if got := m.U(y); math.Abs(got-want) > 1e-14 {
+			t.Errorf("U(%g) = %g, want %g", y, got, want)
+		}
+	}
+}

@@ -1,0 +1,152 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"sort"
+)
+
+// Mode is one eigenvalue x_i: its drift and its noise strength g_i^2.
+//
+// For a drift with a potential (Harmonic, RBM) the diffusion is the constant G2 and the
+// dimensionless potential is Phi = V/G2. For a *Table the diffusion D2(x) and Phi come from the
+// table and G2 is not used.
+type Mode struct {
+	Drift Drift
+	G2    float64
+}
+
+// K returns the drift K(x) (the Ito drift D1 for a table).
+func (m Mode) K(x float64) float64 { return m.Drift.K(x) }
+
+// D returns the diffusion coefficient D(x): g^2, or D2(x) for a table. It is also the strength of
+// the mode's Coulomb term, D(x_i) sum_j 1/(x_i - x_j).
+func (m Mode) D(x float64) float64 {
+	if t, ok := m.Drift.(*Table); ok {
+		return t.Diffusion(x)
+	}
+	return m.G2
+}
+
+// Phi returns the dimensionless potential of the mode alone: exp(-Phi) is its stationary density
+// up to normalisation. It panics for a drift that is neither a Potential nor a *Table.
+func (m Mode) Phi(x float64) float64 {
+	switch d := m.Drift.(type) {
+	case *Table:
+		return d.Phi(x)
+	case Potential:
+		return d.V(x) / m.G2
+	}
+	panic(fmt.Sprintf("model: drift %T has no potential", m.Drift))
+}
+
+// Validate reports whether the mode is well defined.
+func (m Mode) Validate() error {
+	if m.Drift == nil {
+		return fmt.Errorf("mode has no drift")
+	}
+	if v, ok := m.Drift.(interface{ Validate() error }); ok {
+		if err := v.Validate(); err != nil {
+			return err
+		}
+	}
+	if _, ok := m.Drift.(*Table); !ok && (!(m.G2 > 0) || math.IsInf(m.G2, 0)) {
+		return fmt.Errorf("g2 = %g must be positive and finite", m.G2)
+	}
+	return nil
+}
+
+// U returns the potential of the Fokker-Planck Hamiltonian H_FP = -(g^2/2) d^2 + U(x) for a mode
+// with constant diffusion g^2: U = K^2/(8 g^2) + K'/4 (= (V')^2/(8 g^2) - V”/4).
+func (m Mode) U(x float64) float64 {
+	k := m.Drift.K(x)
+	return k*k/(8*m.G2) + m.Drift.DK(x)/4
+}
+
+// System is a set of modes with, optionally, their pairwise Coulomb repulsion.
+type System struct {
+	Modes   []Mode
+	Coulomb bool
+}
+
+// Force returns the drift of mode i at the configuration x:
+// F_i = K_i(x_i) + D_i(x_i) sum_{j != i} 1/(x_i - x_j) (the sum only with Coulomb).
+func (s System) Force(i int, x []float64) float64 {
+	f := s.Modes[i].K(x[i])
+	if s.Coulomb {
+		var c float64
+		for j := range x {
+			if j != i {
+				c += 1 / (x[i] - x[j])
+			}
+		}
+		f += s.Modes[i].D(x[i]) * c
+	}
+	return f
+}
+
+// Phi returns the total dimensionless potential sum_i Phi_i(x_i) - sum_{i<j} log|x_i - x_j| (the
+// Coulomb part only with Coulomb), so that P_s is proportional to exp(-Phi). It is +Inf where two
+// eigenvalues coincide.
+func (s System) Phi(x []float64) float64 {
+	var p float64
+	for i, m := range s.Modes {
+		p += m.Phi(x[i])
+	}
+	if s.Coulomb {
+		for i := range x {
+			for j := i + 1; j < len(x); j++ {
+				p -= math.Log(math.Abs(x[i] - x[j]))
+			}
+		}
+	}
+	return p
+}
+
+// Validate reports whether every mode is well defined.
+func (s System) Validate() error {
+	if len(s.Modes) == 0 {
+		return fmt.Errorf("system has no modes")
+	}
+	for i, m := range s.Modes {
+		if err := m.Validate(); err != nil {
+			return fmt.Errorf("mode %d: %v", i, err)
+		}
+	}
+	return nil
+}
+
+// Groups partitions mode indices into clusters of equal keys (for example the target kappa of
+// each mode): modes whose keys agree to a relative 1e-12 belong together. Clusters are ordered
+// by their first index; indices inside a cluster ascend. A cluster of two is a degenerate pair.
+func Groups(keys []float64) [][]int {
+	var out [][]int
+	seen := make([]bool, len(keys))
+	for i := range keys {
+		if seen[i] {
+			continue
+		}
+		g := []int{i}
+		seen[i] = true
+		for j := i + 1; j < len(keys); j++ {
+			if !seen[j] && math.Abs(keys[j]-keys[i]) <= 1e-12*math.Max(1, math.Abs(keys[i])) {
+				g = append(g, j)
+				seen[j] = true
+			}
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// FreeFieldKappa returns the eigenvalues kappa_k = m^2 + 2 - 2 cos(2 pi k / n), k = 0..n-1, of the
+// free scalar field kernel on a periodic 1-D lattice of n sites, in ascending order (each but the
+// lowest and, for even n, the highest appears twice).
+func FreeFieldKappa(m2 float64, n int) []float64 {
+	k := make([]float64, n)
+	for i := range k {
+		k[i] = m2 + 2 - 2*math.Cos(2*math.Pi*float64(i)/float64(n))
+	}
+	sort.Float64s(k)
+	return k
+}

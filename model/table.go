@@ -1,0 +1,276 @@
+package model
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Table is a drift measured on a grid of x values: the Kramers-Moyal coefficients D1(x) (drift)
+// and D2(x) (diffusion) per unit of t, as written by the rbm stage. Between nodes both are
+// interpolated linearly; beyond the ends D1 is extrapolated linearly and D2 held constant.
+//
+// The Fokker-Planck equation of a table mode is the Ito form dP/dt = -d(D1 P) + d^2(D2 P), whose
+// stationary density is exp(-Phi) with Phi(x) = log D2(x) - int^x D1/D2.
+type Table struct {
+	X  []float64 // nodes, strictly ascending
+	D1 []float64 // drift at the nodes
+	D2 []float64 // diffusion at the nodes, > 0
+
+	cum []float64 // int_{X[0]}^{X[k]} D1/D2
+}
+
+// NewTable checks the nodes and returns a table drift. It copies nothing: the slices must not
+// be changed afterwards.
+func NewTable(x, d1, d2 []float64) (*Table, error) {
+	if len(x) != len(d1) || len(x) != len(d2) {
+		return nil, fmt.Errorf("table: %d nodes, %d drifts, %d diffusions", len(x), len(d1), len(d2))
+	}
+	if len(x) < 2 {
+		return nil, fmt.Errorf("table: %d usable nodes, need at least 2", len(x))
+	}
+	for k := range x {
+		if !finite(x[k]) || !finite(d1[k]) || !finite(d2[k]) {
+			return nil, fmt.Errorf("table: non-finite value at x = %g", x[k])
+		}
+		if d2[k] <= 0 {
+			return nil, fmt.Errorf("table: diffusion %g at x = %g must be positive", d2[k], x[k])
+		}
+		if k > 0 && !(x[k] > x[k-1]) {
+			return nil, fmt.Errorf("table: nodes not strictly ascending at x = %g", x[k])
+		}
+	}
+	t := &Table{X: x, D1: d1, D2: d2, cum: make([]float64, len(x))}
+	for k := 1; k < len(x); k++ {
+		t.cum[k] = t.cum[k-1] + t.ratioIntegral(k-1, x[k-1], x[k])
+	}
+	return t, nil
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// segment returns the index k of the segment [X[k], X[k+1]] used for x (clamped to the ends).
+func (t *Table) segment(x float64) int {
+	k := sort.SearchFloat64s(t.X, x) - 1
+	if k < 0 {
+		k = 0
+	}
+	if k > len(t.X)-2 {
+		k = len(t.X) - 2
+	}
+	return k
+}
+
+func (t *Table) lin(v []float64, k int, x float64) float64 {
+	w := (x - t.X[k]) / (t.X[k+1] - t.X[k])
+	return v[k] + w*(v[k+1]-v[k])
+}
+
+// K implements Drift: D1(x).
+func (t *Table) K(x float64) float64 { return t.lin(t.D1, t.segment(x), x) }
+
+// DK implements Drift: the slope of the interpolant of D1.
+func (t *Table) DK(x float64) float64 {
+	k := t.segment(x)
+	return (t.D1[k+1] - t.D1[k]) / (t.X[k+1] - t.X[k])
+}
+
+// Diffusion returns D2(x).
+func (t *Table) Diffusion(x float64) float64 {
+	if x <= t.X[0] {
+		return t.D2[0]
+	}
+	if x >= t.X[len(t.X)-1] {
+		return t.D2[len(t.X)-1]
+	}
+	return t.lin(t.D2, t.segment(x), x)
+}
+
+// Domain implements Drift: the nodes' range widened by half a spacing at each end.
+func (t *Table) Domain() (lo, hi float64) {
+	n := len(t.X)
+	return t.X[0] - 0.5*(t.X[1]-t.X[0]), t.X[n-1] + 0.5*(t.X[n-1]-t.X[n-2])
+}
+
+// Stable implements Drift: the zero of D1 where it changes sign from + to - with the deepest
+// minimum of Phi; the node of least Phi when there is none.
+func (t *Table) Stable() float64 {
+	best, bestPhi := math.NaN(), math.Inf(1)
+	for k := 0; k+1 < len(t.X); k++ {
+		if t.D1[k] > 0 && t.D1[k+1] <= 0 {
+			x := t.X[k] + t.D1[k]/(t.D1[k]-t.D1[k+1])*(t.X[k+1]-t.X[k])
+			if p := t.Phi(x); p < bestPhi {
+				best, bestPhi = x, p
+			}
+		}
+	}
+	if math.IsNaN(best) {
+		for k, x := range t.X {
+			if p := t.Phi(x); p < bestPhi || k == 0 {
+				best, bestPhi = x, p
+			}
+		}
+	}
+	return best
+}
+
+// Phi returns the dimensionless potential log D2(x) - int_{X[0]}^x D1/D2 dx'.
+func (t *Table) Phi(x float64) float64 {
+	k := t.segment(x)
+	return math.Log(t.Diffusion(x)) - (t.cum[k] + t.ratioIntegral(k, t.X[k], x))
+}
+
+// ratioIntegral integrates D1/D2 from a to b along segment k's linear interpolants, in closed
+// form: with D1 = a0 + b0 u and D2 = c0 + d0 u (u = x - X[k]) and q = d0 (b-a)/D2(a),
+//
+//	int = (b-a) D1(a)/D2(a) + (a0 d0 - b0 c0) (b-a)^2/D2(a)^2 (log1p(q) - q)/q^2.
+//
+// D2 is held constant outside the nodes' range, as in Diffusion.
+func (t *Table) ratioIntegral(k int, a, b float64) float64 {
+	if a == b {
+		return 0
+	}
+	w := t.X[k+1] - t.X[k]
+	b0 := (t.D1[k+1] - t.D1[k]) / w
+	a0 := t.D1[k]
+	c0, d0 := t.D2[k], (t.D2[k+1]-t.D2[k])/w
+	lo, hi := t.X[0], t.X[len(t.X)-1]
+	if a < lo || b < lo || a > hi || b > hi {
+		// Outside the nodes D2 is constant: split at the ends and integrate each part.
+		if a < lo && b > lo {
+			return t.ratioIntegral(k, a, lo) + t.ratioIntegral(k, lo, b)
+		}
+		if a < hi && b > hi {
+			return t.ratioIntegral(k, a, hi) + t.ratioIntegral(k, hi, b)
+		}
+		if b < a {
+			return -t.ratioIntegral(k, b, a)
+		}
+		c0, d0 = t.diffLin(k, a), 0
+	}
+	ua := a - t.X[k]
+	delta := b - a
+	e := c0 + d0*ua
+	q := d0 * delta / e
+	var s float64
+	if math.Abs(q) < 1e-3 {
+		s = -0.5 + q/3 - q*q/4 + q*q*q/5
+	} else {
+		s = (math.Log1p(q) - q) / (q * q)
+	}
+	if d0 == 0 {
+		c0 = e
+	}
+	return delta*(a0+b0*ua)/e + (a0*d0-b0*c0)*delta*delta/(e*e)*s
+}
+
+// diffLin is D2 on segment k, held constant outside the nodes' range.
+func (t *Table) diffLin(k int, x float64) float64 {
+	if x <= t.X[0] {
+		return t.D2[0]
+	}
+	if x >= t.X[len(t.X)-1] {
+		return t.D2[len(t.X)-1]
+	}
+	return t.lin(t.D2, k, x)
+}
+
+// TableColumns are the columns of a drift table file, in order.
+var TableColumns = []string{"mode", "x", "drift", "drift_err", "diffusion", "diffusion_err", "count"}
+
+// ReadTables parses a drift table in CSV form (the columns of TableColumns, with that header
+// line) and returns one Table per mode, indexed by the mode column. Rows whose count is zero or
+// whose drift or diffusion is not finite are empty bins and are skipped. Modes must be numbered
+// 0..n-1 without gaps. Errors name the line.
+func ReadTables(r io.Reader) ([]*Table, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	head, err := cr.Read()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, errors.New("drift table is empty")
+		}
+		return nil, fmt.Errorf("drift table: %v", err)
+	}
+	col := map[string]int{}
+	for i, h := range head {
+		col[strings.TrimSpace(h)] = i
+	}
+	for _, c := range []string{"mode", "x", "drift", "diffusion", "count"} {
+		if _, ok := col[c]; !ok {
+			return nil, fmt.Errorf("drift table: header has no %q column", c)
+		}
+	}
+	type node struct{ x, d1, d2 float64 }
+	modes := map[int][]node{}
+	maxMode := -1
+	for line := 2; ; line++ {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("drift table: %v", err)
+		}
+		if len(rec) != len(head) {
+			return nil, fmt.Errorf("drift table line %d: %d fields, header has %d", line, len(rec), len(head))
+		}
+		get := func(name string) (float64, error) {
+			v, err := strconv.ParseFloat(strings.TrimSpace(rec[col[name]]), 64)
+			if err != nil {
+				return 0, fmt.Errorf("drift table line %d: column %s: %q is not a number", line, name, rec[col[name]])
+			}
+			return v, nil
+		}
+		var vals [5]float64
+		for i, name := range []string{"mode", "x", "drift", "diffusion", "count"} {
+			if vals[i], err = get(name); err != nil {
+				return nil, err
+			}
+		}
+		m := int(vals[0])
+		if float64(m) != vals[0] || m < 0 || m > 1<<20 {
+			return nil, fmt.Errorf("drift table line %d: mode %q is not a non-negative integer", line, rec[col["mode"]])
+		}
+		if !finite(vals[1]) {
+			return nil, fmt.Errorf("drift table line %d: x is not finite", line)
+		}
+		if vals[4] <= 0 || !finite(vals[2]) || !finite(vals[3]) {
+			continue // empty bin
+		}
+		if vals[3] <= 0 {
+			return nil, fmt.Errorf("drift table line %d: diffusion %g must be positive", line, vals[3])
+		}
+		modes[m] = append(modes[m], node{vals[1], vals[2], vals[3]})
+		if m > maxMode {
+			maxMode = m
+		}
+	}
+	if maxMode < 0 {
+		return nil, errors.New("drift table has no usable rows")
+	}
+	out := make([]*Table, maxMode+1)
+	for m := range out {
+		ns := modes[m]
+		if len(ns) < 2 {
+			return nil, fmt.Errorf("drift table: mode %d has %d usable rows, need at least 2", m, len(ns))
+		}
+		sort.Slice(ns, func(a, b int) bool { return ns[a].x < ns[b].x })
+		x, d1, d2 := make([]float64, len(ns)), make([]float64, len(ns)), make([]float64, len(ns))
+		for k, n := range ns {
+			x[k], d1[k], d2[k] = n.x, n.d1, n.d2
+		}
+		t, err := NewTable(x, d1, d2)
+		if err != nil {
+			return nil, fmt.Errorf("drift table: mode %d: %v", m, err)
+		}
+		out[m] = t
+	}
+	return out, nil
+}
