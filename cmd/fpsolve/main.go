@@ -1,0 +1,256 @@
+// Command fpsolve computes the stochastic dynamics of weight-matrix eigenvalues: it trains
+// Gaussian-RBM ensembles, evolves the Fokker-Planck equation of the eigenvalue Coulomb gas,
+// diagonalises the Fokker-Planck Hamiltonian and runs the discrete-time Langevin integrator, as
+// the stages of a TOML config name them. See README.md for the config and the outputs.
+//
+//	fpsolve -config fp.toml [-out DIR] [-shard I/N]
+//	fpsolve                      # the embedded default study
+//	fpsolve merge -out DIR SHARD_DIR...
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"fpsolve"
+	"fpsolve/internal/config"
+	"fpsolve/internal/output"
+	"fpsolve/model"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is the whole command; it returns the exit code. Errors are one line on stderr.
+func run(args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "fpsolve: internal error: %v\n", r)
+			code = 3
+		}
+	}()
+	if len(args) > 0 && args[0] == "merge" {
+		if err := mergeCommand(args[1:], stdout); err != nil {
+			fmt.Fprintf(stderr, "fpsolve merge: %v\n", oneLine(err))
+			return 1
+		}
+		return 0
+	}
+	fs := flag.NewFlagSet("fpsolve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "", "config file (TOML); without it the embedded default study runs")
+	outDir := fs.String("out", "", "output directory (overrides [output] dir)")
+	shard := fs.String("shard", "", "I/N: run only the rbm runs and langevin walkers with index = I mod N")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "fpsolve: unexpected argument %q (see -help)\n", fs.Arg(0))
+		return 2
+	}
+	var cfg *config.Config
+	var err error
+	if *cfgPath == "" {
+		cfg, err = config.Parse(fpsolve.DefaultConfig, "fp.toml (embedded)")
+	} else {
+		cfg, err = config.Load(*cfgPath)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "fpsolve: %v\n", oneLine(err))
+		return 1
+	}
+	sh, err := parseShard(*shard)
+	if err != nil {
+		fmt.Fprintf(stderr, "fpsolve: -shard: %v\n", err)
+		return 2
+	}
+	dir := cfg.Output.Dir
+	if *outDir != "" {
+		dir = *outDir
+	}
+	if dir == "" {
+		dir = "out"
+	}
+	r := &runner{cfg: cfg, out: dir, shard: sh, stdout: stdout, prog: newProgress(stderrFile(stderr)),
+		summary: map[string]any{}, seconds: map[string]float64{}}
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(stop)
+	r.interrupt = stop
+	if err := r.all(); err != nil {
+		fmt.Fprintf(stderr, "fpsolve: %v\n", oneLine(err))
+		return 1
+	}
+	return 0
+}
+
+func stderrFile(w io.Writer) *os.File {
+	if f, ok := w.(*os.File); ok {
+		return f
+	}
+	f, _ := os.Open(os.DevNull) // tests: not a terminal; plain lines go nowhere
+	return f
+}
+
+func oneLine(err error) string {
+	return strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; ")
+}
+
+// shardSpec selects the runs with index = I mod N.
+type shardSpec struct{ I, N int }
+
+func parseShard(s string) (shardSpec, error) {
+	if s == "" {
+		return shardSpec{0, 1}, nil
+	}
+	var i, n int
+	if _, err := fmt.Sscanf(s, "%d/%d", &i, &n); err != nil || n < 1 || i < 0 || i >= n || fmt.Sprintf("%d/%d", i, n) != s {
+		return shardSpec{}, fmt.Errorf("%q is not I/N with 0 <= I < N", s)
+	}
+	return shardSpec{i, n}, nil
+}
+
+// runner holds one invocation's state shared by the stages.
+type runner struct {
+	cfg       *config.Config
+	out       string
+	shard     shardSpec
+	stdout    io.Writer
+	prog      *progress
+	interrupt chan os.Signal
+
+	summary map[string]any
+	seconds map[string]float64
+	lines   []string // the human summary printed at the end
+
+	sys   model.System // modes in ascending order of their stable point
+	order []int        // order[k] = config index of sorted mode k
+	keys  []float64    // pairing keys in sorted order
+
+	// results shared between stages
+	fpMarginals *marginals // [time] stage: the marginals at the snapshots (sorted modes)
+	tables      []*model.Table
+	rbmFinal    [][]float64 // [rbm] stage: the spectra at the last step, one row per run
+	rbmInitial  [][]float64 // [rbm] stage: the spectra at step 0
+}
+
+// marginals are per-mode densities on a common axis at several times.
+type marginals struct {
+	x    []float64
+	t    []float64
+	p    [][][]float64 // p[snapshot][mode][cell]
+	mode []int         // config index of each mode
+}
+
+var errInterrupted = errors.New("interrupted by signal; completed work is kept, rerun the same command to continue")
+
+func (r *runner) interrupted() bool {
+	select {
+	case <-r.interrupt:
+		return true
+	default:
+		return false
+	}
+}
+
+// all runs every stage that the config names, in the order rbm, fokkerplanck, spectrum, langevin.
+func (r *runner) all() error {
+	if err := os.MkdirAll(r.out, 0o755); err != nil {
+		return fmt.Errorf("output directory: %v", err)
+	}
+	stages := []struct {
+		name string
+		on   bool
+		run  func() error
+	}{
+		{"rbm", r.cfg.RBM != nil && r.cfg.Sweep == nil, r.stageRBM},
+		{"sweep", r.cfg.Sweep != nil, r.stageSweep},
+		{"model", r.cfg.Model != nil, r.buildSystem},
+		{"fokkerplanck", r.cfg.Time != nil, r.stageTime},
+		{"spectrum", r.cfg.Spectrum != nil, r.stageSpectrum},
+		{"langevin", r.cfg.Langevin != nil, r.stageLangevin},
+	}
+	for _, s := range stages {
+		if !s.on {
+			continue
+		}
+		t0 := time.Now()
+		if err := s.run(); err != nil {
+			return fmt.Errorf("%s: %w", s.name, err)
+		}
+		if s.name != "model" {
+			r.seconds[s.name] = time.Since(t0).Seconds()
+		}
+		if r.interrupted() {
+			return errInterrupted
+		}
+	}
+	r.summary["seconds"] = r.seconds
+	if r.shard.N > 1 {
+		return nil // shard directories hold partial ensembles; `fpsolve merge` writes the summary
+	}
+	if err := output.WriteJSON(filepath.Join(r.out, "summary.json"), r.summary); err != nil {
+		return err
+	}
+	for _, l := range r.lines {
+		fmt.Fprintln(r.stdout, l)
+	}
+	fmt.Fprintf(r.stdout, "results in %s\n", r.out)
+	return nil
+}
+
+func (r *runner) say(format string, a ...any) { r.lines = append(r.lines, fmt.Sprintf(format, a...)) }
+
+// buildSystem turns [model] and [noise] into the shared model, its modes sorted by their stable
+// point (the ascending eigenvalue order that the solvers need).
+func (r *runner) buildSystem() error {
+	c := r.cfg
+	g2 := c.G2()
+	tables := c.Tables()
+	if c.Model.Drift == "table" && c.RBM != nil {
+		tables = r.tables
+	}
+	n := c.Modes()
+	modes := make([]model.Mode, n)
+	for i := range modes {
+		var g float64
+		if g2 != nil {
+			g = g2[i]
+		}
+		switch c.Model.Drift {
+		case "rbm":
+			modes[i] = model.Mode{Drift: model.RBM{Mu2: c.Model.Mu2, Kappa: c.Model.Kappa[i]}, G2: g}
+		case "harmonic":
+			modes[i] = model.Mode{Drift: model.Harmonic{Omega: c.Model.Omega[i], C: c.Model.Kappa[i]}, G2: g}
+		case "table":
+			if i >= len(tables) {
+				return fmt.Errorf("the drift table has %d modes, the model needs %d", len(tables), n)
+			}
+			modes[i] = model.Mode{Drift: tables[i], G2: g}
+		}
+	}
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return modes[order[a]].Drift.Stable() < modes[order[b]].Drift.Stable() })
+	keys := c.Keys()
+	r.sys = model.System{Coulomb: c.CoulombEnabled()}
+	r.order = order
+	r.keys = make([]float64, n)
+	for k, i := range order {
+		r.sys.Modes = append(r.sys.Modes, modes[i])
+		r.keys[k] = keys[i]
+	}
+	return r.sys.Validate()
+}

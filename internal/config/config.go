@@ -1,0 +1,241 @@
+// Package config reads and validates fpsolve's TOML configuration (the contract of the README's
+// "Config" section). Decoding is strict: unknown keys are errors. Every error is one line that
+// names the file, the key and what is wrong.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"fpsolve/model"
+)
+
+// Config is a whole fpsolve configuration. A nil section pointer means the section is absent.
+type Config struct {
+	Output   Output    `toml:"output"`
+	Model    *Model    `toml:"model"`
+	Noise    *Noise    `toml:"noise"`
+	Grid     *Grid     `toml:"grid"`
+	Initial  *Initial  `toml:"initial"`
+	Time     *Time     `toml:"time"`
+	Spectrum *Spectrum `toml:"spectrum"`
+	Langevin *Langevin `toml:"langevin"`
+	RBM      *RBM      `toml:"rbm"`
+	Sweep    *Sweep    `toml:"sweep"`
+
+	// Path is the file the configuration came from ("" for the embedded default); relative
+	// paths inside it (model.table) are resolved against its directory.
+	Path   string `toml:"-"`
+	md     toml.MetaData
+	tables []*model.Table
+}
+
+// Output is the [output] section.
+type Output struct {
+	Dir   string `toml:"dir"`
+	Plots *bool  `toml:"plots"`
+}
+
+// Model is the [model] section.
+type Model struct {
+	Drift   string    `toml:"drift"`
+	Mu2     float64   `toml:"mu2"`
+	Kappa   []float64 `toml:"kappa"`
+	Omega   []float64 `toml:"omega"`
+	Table   string    `toml:"table"`
+	Coulomb *bool     `toml:"coulomb"`
+}
+
+// Noise is the [noise] section: either G2, or Alpha, Batch and Gtilde2.
+type Noise struct {
+	G2      FloatList `toml:"g2"`
+	Alpha   float64   `toml:"alpha"`
+	Batch   int       `toml:"batch"`
+	Gtilde2 FloatList `toml:"gtilde2"`
+}
+
+// Grid is the [grid] section.
+type Grid struct {
+	Points int      `toml:"points"`
+	Lo     *float64 `toml:"lo"`
+	Hi     *float64 `toml:"hi"`
+}
+
+// Initial is the [initial] section.
+type Initial struct {
+	Kind      string    `toml:"kind"`
+	Mean      []float64 `toml:"mean"`
+	Var       []float64 `toml:"var"`
+	Ratio     float64   `toml:"ratio"`
+	WeightVar float64   `toml:"weight_var"`
+	Rows      int       `toml:"rows"`
+}
+
+// Time is the [time] section.
+type Time struct {
+	TEnd      float64 `toml:"t_end"`
+	Dt        float64 `toml:"dt"`
+	Snapshots int     `toml:"snapshots"`
+	Adaptive  bool    `toml:"adaptive"`  // adaptive step size with an error estimate
+	Tolerance float64 `toml:"tolerance"` // adaptive: local error tolerance (L1, per unit mass)
+}
+
+// Spectrum is the [spectrum] section.
+type Spectrum struct {
+	States    int     `toml:"states"`
+	Points    int     `toml:"points"`    // grid for the eigenproblem; default [grid] points
+	Tolerance float64 `toml:"tolerance"` // residual tolerance; default 1e-9 relative
+}
+
+// Langevin is the [langevin] section.
+type Langevin struct {
+	Walkers int     `toml:"walkers"`
+	Alpha   float64 `toml:"alpha"`
+	Batch   int     `toml:"batch"`
+	Steps   int     `toml:"steps"`
+	Level   string  `toml:"level"`
+	Seed    uint64  `toml:"seed"`
+}
+
+// RBM is the [rbm] section.
+type RBM struct {
+	Visible      int     `toml:"visible"`
+	Hidden       int     `toml:"hidden"`
+	TargetM2     float64 `toml:"target_m2"`
+	Mu2          float64 `toml:"mu2"`
+	SigmaH       float64 `toml:"sigma_h"`
+	InitSigma    float64 `toml:"init_sigma"`
+	Alpha        float64 `toml:"alpha"`
+	Batch        int     `toml:"batch"`
+	GibbsSteps   int     `toml:"gibbs_steps"`
+	Steps        int     `toml:"steps"`
+	Runs         int     `toml:"runs"`
+	RecordEvery  int     `toml:"record_every"`
+	Data         string  `toml:"data"`
+	Sampler      string  `toml:"sampler"`       // "direct" (exact k-step law) | "gibbs"
+	MeasureEvery int     `toml:"measure_every"` // drift: single-step increments every this many steps
+	Bins         int     `toml:"bins"`          // drift: bins per mode
+	Seed         uint64  `toml:"seed"`
+}
+
+// Sweep is the [sweep] section.
+type Sweep struct {
+	Alpha []float64 `toml:"alpha"`
+	Batch []int     `toml:"batch"`
+}
+
+// FloatList is a TOML value that is either one number or an array of numbers.
+type FloatList []float64
+
+// UnmarshalTOML implements toml.Unmarshaler.
+func (f *FloatList) UnmarshalTOML(v any) error {
+	num := func(x any) (float64, error) {
+		switch n := x.(type) {
+		case float64:
+			return n, nil
+		case int64:
+			return float64(n), nil
+		}
+		return 0, fmt.Errorf("%v is not a number", x)
+	}
+	switch t := v.(type) {
+	case []any:
+		out := make(FloatList, len(t))
+		for i, x := range t {
+			n, err := num(x)
+			if err != nil {
+				return err
+			}
+			out[i] = n
+		}
+		*f = out
+		return nil
+	default:
+		n, err := num(v)
+		if err != nil {
+			return err
+		}
+		*f = FloatList{n}
+		return nil
+	}
+}
+
+// Error is a configuration error: the file, the key and the reason, printed on one line.
+type Error struct {
+	File, Key, Msg string
+}
+
+func (e *Error) Error() string {
+	if e.Key == "" {
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s: %s", e.File, e.Key, e.Msg)
+}
+
+// Load reads, decodes and validates the file at path.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &Error{File: path, Msg: fmt.Sprintf("cannot read: %v", unwrapPath(err))}
+	}
+	return Parse(data, path)
+}
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Parse decodes and validates data; name is used in messages and to resolve relative paths.
+func Parse(data []byte, name string) (*Config, error) {
+	c := &Config{Path: name}
+	md, err := toml.Decode(string(data), c)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			msg := strings.SplitN(pe.Message, "\n", 2)[0]
+			return nil, &Error{File: fmt.Sprintf("%s:%d:%d", name, pe.Position.Line, pe.Position.Col), Msg: "malformed TOML: " + msg}
+		}
+		return nil, &Error{File: name, Msg: oneLine(err.Error())}
+	}
+	c.md = md
+	if und := md.Undecoded(); len(und) > 0 {
+		return nil, &Error{File: name, Key: und[0].String(), Msg: "unknown key"}
+	}
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func oneLine(s string) string { return strings.ReplaceAll(strings.TrimSpace(s), "\n", "; ") }
+
+// IsDefined reports whether the key (for example "grid", "lo") was set in the file.
+func (c *Config) IsDefined(key ...string) bool { return c.md.IsDefined(key...) }
+
+// Dir returns the directory of the config file ("." for the embedded default).
+func (c *Config) Dir() string {
+	if c.Path == "" || strings.HasPrefix(c.Path, "(") {
+		return "."
+	}
+	return filepath.Dir(c.Path)
+}
+
+// PlotsEnabled reports whether plots are wanted (default true).
+func (c *Config) PlotsEnabled() bool { return c.Output.Plots == nil || *c.Output.Plots }
+
+// CoulombEnabled reports whether the pairwise Coulomb term is on (default true).
+func (c *Config) CoulombEnabled() bool {
+	return c.Model == nil || c.Model.Coulomb == nil || *c.Model.Coulomb
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

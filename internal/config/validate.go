@@ -1,0 +1,575 @@
+package config
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+
+	"fpsolve/model"
+)
+
+// MaxBytes is the most memory that a run may plan to use: runs whose estimate exceeds it are
+// refused before anything is allocated.
+const MaxBytes = 16 << 30
+
+// Defaults filled in by validate where a key is absent.
+const (
+	DefaultSnapshots = 10
+	DefaultStates    = 6
+	DefaultTolerance = 1e-4
+	DefaultBins      = 60
+	MaxCluster       = 3 // modes on one tensor grid
+)
+
+func (c *Config) errf(key, format string, a ...any) error {
+	return &Error{File: c.Path, Key: key, Msg: fmt.Sprintf(format, a...)}
+}
+
+// validate checks every key, fills defaults and loads the drift table.
+func (c *Config) validate() error {
+	if c.Model == nil && (c.Time != nil || c.Spectrum != nil || c.Langevin != nil) {
+		return c.errf("model", "section missing: [time], [spectrum] and [langevin] need it")
+	}
+	if c.Sweep != nil && c.RBM == nil {
+		return c.errf("sweep", "needs an [rbm] section to sweep")
+	}
+	if c.RBM == nil && c.Time == nil && c.Spectrum == nil && c.Langevin == nil {
+		return c.errf("", "no stage to run: give [rbm], or [model] with [time], [spectrum] or [langevin]")
+	}
+	for _, check := range []func() error{c.checkRBM, c.checkModel, c.checkNoise, c.checkGrid, c.checkInitial,
+		c.checkTime, c.checkSpectrum, c.checkLangevin, c.checkSweep, c.checkMemory} {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *Config) positive(key string, v float64) error {
+	if !finite(v) || v <= 0 {
+		return c.errf(key, "%g must be a positive finite number", v)
+	}
+	return nil
+}
+
+func (c *Config) atLeast(key string, v, min int) error {
+	if v < min {
+		return c.errf(key, "%d must be at least %d", v, min)
+	}
+	return nil
+}
+
+func (c *Config) oneOf(key, v string, allowed ...string) error {
+	for _, a := range allowed {
+		if v == a {
+			return nil
+		}
+	}
+	return c.errf(key, "%q is not one of %q", v, allowed)
+}
+
+// Modes returns the number of modes of the [model] (0 without one).
+func (c *Config) Modes() int {
+	switch {
+	case c.Model == nil:
+		return 0
+	case c.Model.Drift == "table" && c.RBM != nil:
+		return c.RBM.Hidden
+	case c.Model.Drift == "table":
+		return len(c.tables)
+	}
+	return len(c.Model.Kappa)
+}
+
+func (c *Config) checkModel() error {
+	m := c.Model
+	if m == nil {
+		return nil
+	}
+	if err := c.oneOf("model.drift", m.Drift, "rbm", "harmonic", "table"); err != nil {
+		return err
+	}
+	switch m.Drift {
+	case "rbm", "harmonic":
+		if len(m.Kappa) == 0 {
+			return c.errf("model.kappa", "missing: one entry per mode")
+		}
+		if m.Table != "" {
+			return c.errf("model.table", "only with drift = \"table\"")
+		}
+	}
+	switch m.Drift {
+	case "rbm":
+		if err := c.positive("model.mu2", m.Mu2); err != nil {
+			return err
+		}
+		for i, k := range m.Kappa {
+			if !finite(k) || k <= 0 || k >= m.Mu2 {
+				return c.errf(fmt.Sprintf("model.kappa[%d]", i), "%g must lie inside (0, mu2 = %g)", k, m.Mu2)
+			}
+		}
+		if len(m.Omega) > 0 {
+			return c.errf("model.omega", "only with drift = \"harmonic\"")
+		}
+	case "harmonic":
+		if len(m.Omega) != len(m.Kappa) {
+			return c.errf("model.omega", "has %d entries, kappa has %d: one per mode", len(m.Omega), len(m.Kappa))
+		}
+		for i := range m.Kappa {
+			if !finite(m.Kappa[i]) {
+				return c.errf(fmt.Sprintf("model.kappa[%d]", i), "%g must be finite", m.Kappa[i])
+			}
+			if err := c.positive(fmt.Sprintf("model.omega[%d]", i), m.Omega[i]); err != nil {
+				return err
+			}
+		}
+	case "table":
+		if len(m.Kappa) > 0 || len(m.Omega) > 0 {
+			return c.errf("model.kappa", "not used with drift = \"table\": the modes are the table's")
+		}
+		if c.RBM != nil {
+			if m.Table != "" {
+				return c.errf("model.table", "omit it: with [rbm] the table that stage measures is used")
+			}
+			return nil
+		}
+		if m.Table == "" {
+			return c.errf("model.table", "missing: drift = \"table\" needs a drift file (or an [rbm] section)")
+		}
+		path := m.Table
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(c.Dir(), path)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return c.errf("model.table", "cannot read %s: %v", path, unwrapPath(err))
+		}
+		defer f.Close()
+		tabs, err := model.ReadTables(f)
+		if err != nil {
+			return c.errf("model.table", "%s: %v", path, err)
+		}
+		c.tables = tabs
+	}
+	if n := c.Modes(); n > 64 {
+		return c.errf("model.kappa", "%d modes; at most 64 are supported", n)
+	}
+	for _, g := range model.Groups(c.Keys()) {
+		if len(g) > MaxCluster && c.CoulombEnabled() {
+			return c.errf("model.kappa", "%d modes share kappa = %g; at most %d degenerate modes can be solved together", len(g), c.Keys()[g[0]], MaxCluster)
+		}
+	}
+	return nil
+}
+
+func (c *Config) checkNoise() error {
+	n := c.Noise
+	if n == nil {
+		if c.Model != nil && c.Model.Drift != "table" && (c.Time != nil || c.Spectrum != nil || c.Langevin != nil) {
+			return c.errf("noise", "section missing: give g2 (or alpha, batch and gtilde2)")
+		}
+		return nil
+	}
+	modes := c.Modes()
+	list := func(key string, v FloatList) error {
+		if len(v) != 1 && len(v) != modes {
+			return c.errf(key, "has %d entries: give one number or one per mode (%d)", len(v), modes)
+		}
+		for i, x := range v {
+			if err := c.positive(fmt.Sprintf("%s[%d]", key, i), x); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	switch {
+	case len(n.G2) > 0 && (c.IsDefined("noise", "alpha") || c.IsDefined("noise", "batch") || len(n.Gtilde2) > 0):
+		return c.errf("noise.alpha", "g2 and alpha/batch/gtilde2 are exclusive: give one form")
+	case len(n.G2) > 0:
+		return list("noise.g2", n.G2)
+	case c.IsDefined("noise", "alpha"):
+		if err := c.positive("noise.alpha", n.Alpha); err != nil {
+			return err
+		}
+		if err := c.atLeast("noise.batch", n.Batch, 1); err != nil {
+			return err
+		}
+		if len(n.Gtilde2) == 0 {
+			return c.errf("noise.gtilde2", "missing: with alpha and batch give gtilde2")
+		}
+		return list("noise.gtilde2", n.Gtilde2)
+	}
+	return c.errf("noise.g2", "missing: give g2 (or alpha, batch and gtilde2)")
+}
+
+// G2 returns g_i^2 for every mode (nil for a table drift without [noise]).
+func (c *Config) G2() []float64 {
+	n := c.Noise
+	if n == nil {
+		return nil
+	}
+	out := make([]float64, c.Modes())
+	for i := range out {
+		if len(n.G2) > 0 {
+			out[i] = n.G2[min(i, len(n.G2)-1)]
+		} else {
+			out[i] = n.Alpha / float64(n.Batch) * n.Gtilde2[min(i, len(n.Gtilde2)-1)]
+		}
+	}
+	return out
+}
+
+func (c *Config) checkGrid() error {
+	g := c.Grid
+	if g == nil {
+		if c.Time != nil || c.Spectrum != nil {
+			return c.errf("grid", "section missing: [time] and [spectrum] need points")
+		}
+		return nil
+	}
+	if err := c.atLeast("grid.points", g.Points, 3); err != nil {
+		return err
+	}
+	for _, p := range []struct {
+		key string
+		v   *float64
+	}{{"grid.lo", g.Lo}, {"grid.hi", g.Hi}} {
+		if p.v != nil && !finite(*p.v) {
+			return c.errf(p.key, "%g must be finite", *p.v)
+		}
+	}
+	lo, hi := c.GridRange()
+	if !(lo < hi) {
+		return c.errf("grid.hi", "%g must be above lo = %g", hi, lo)
+	}
+	if c.Model != nil && c.Model.Drift == "rbm" {
+		if lo < 0 {
+			return c.errf("grid.lo", "%g is outside the rbm domain [0, mu2)", lo)
+		}
+		if hi > c.Model.Mu2 {
+			return c.errf("grid.hi", "%g is outside the rbm domain [0, mu2 = %g]", hi, c.Model.Mu2)
+		}
+	}
+	return nil
+}
+
+// GridRange returns the grid's [lo, hi]: the configured values, or defaults from the drift
+// (rbm: [0, mu2]; harmonic: the centres -+ 8 stationary widths plus room for the Coulomb
+// repulsion; table: the table's range).
+func (c *Config) GridRange() (lo, hi float64) {
+	lo, hi = c.defaultRange()
+	if c.Grid != nil && c.Grid.Lo != nil {
+		lo = *c.Grid.Lo
+	}
+	if c.Grid != nil && c.Grid.Hi != nil {
+		hi = *c.Grid.Hi
+	}
+	return lo, hi
+}
+
+func (c *Config) defaultRange() (lo, hi float64) {
+	if c.Model == nil {
+		return 0, 1
+	}
+	switch c.Model.Drift {
+	case "rbm":
+		return 0, c.Model.Mu2
+	case "harmonic":
+		g2 := c.G2()
+		lo, hi = math.Inf(1), math.Inf(-1)
+		n := float64(len(c.Model.Kappa))
+		for i, k := range c.Model.Kappa {
+			s := 1.0
+			if i < len(g2) && i < len(c.Model.Omega) {
+				s = math.Sqrt(g2[i] / c.Model.Omega[i])
+			}
+			w := (8 + 2*(n-1)) * s
+			lo, hi = math.Min(lo, k-w), math.Max(hi, k+w)
+		}
+		return lo, hi
+	case "table":
+		lo, hi = math.Inf(1), math.Inf(-1)
+		for _, t := range c.tables {
+			a, b := t.Domain()
+			lo, hi = math.Min(lo, a), math.Max(hi, b)
+		}
+		if c.RBM != nil { // measured later: eigenvalues live in [0, mu2/sigma_h^2)
+			return 0, c.RBM.Mu2 / (c.RBM.SigmaH * c.RBM.SigmaH)
+		}
+		return lo, hi
+	}
+	return 0, 1
+}
+
+func (c *Config) checkInitial() error {
+	in := c.Initial
+	if in == nil {
+		return nil
+	}
+	if err := c.oneOf("initial.kind", in.Kind, "gaussian", "marchenko-pastur", "uniform", "stationary", "rbm"); err != nil {
+		return err
+	}
+	n := c.Modes()
+	switch in.Kind {
+	case "gaussian":
+		if len(in.Mean) != n {
+			return c.errf("initial.mean", "has %d entries, the model has %d modes", len(in.Mean), n)
+		}
+		if len(in.Var) != n {
+			return c.errf("initial.var", "has %d entries, the model has %d modes", len(in.Var), n)
+		}
+		for i := range in.Mean {
+			if !finite(in.Mean[i]) {
+				return c.errf(fmt.Sprintf("initial.mean[%d]", i), "%g must be finite", in.Mean[i])
+			}
+			if err := c.positive(fmt.Sprintf("initial.var[%d]", i), in.Var[i]); err != nil {
+				return err
+			}
+		}
+	case "marchenko-pastur":
+		if !finite(in.Ratio) || in.Ratio <= 0 || in.Ratio > 1 {
+			return c.errf("initial.ratio", "%g must lie in (0, 1]", in.Ratio)
+		}
+		if err := c.positive("initial.weight_var", in.WeightVar); err != nil {
+			return err
+		}
+		if err := c.atLeast("initial.rows", in.Rows, 1); err != nil {
+			return err
+		}
+	case "rbm":
+		if c.RBM == nil {
+			return c.errf("initial.kind", "\"rbm\" needs an [rbm] section")
+		}
+	}
+	return nil
+}
+
+func (c *Config) checkTime() error {
+	t := c.Time
+	if t == nil {
+		return nil
+	}
+	if err := c.positive("time.t_end", t.TEnd); err != nil {
+		return err
+	}
+	if err := c.positive("time.dt", t.Dt); err != nil {
+		return err
+	}
+	if t.Dt > t.TEnd {
+		return c.errf("time.dt", "%g is larger than t_end = %g", t.Dt, t.TEnd)
+	}
+	if t.TEnd/t.Dt > 1e9 {
+		return c.errf("time.dt", "t_end/dt = %.3g steps is too many (at most 1e9)", t.TEnd/t.Dt)
+	}
+	if !c.IsDefined("time", "snapshots") {
+		t.Snapshots = DefaultSnapshots
+	}
+	if err := c.atLeast("time.snapshots", t.Snapshots, 2); err != nil {
+		return err
+	}
+	if !c.IsDefined("time", "tolerance") {
+		t.Tolerance = DefaultTolerance
+	}
+	if err := c.positive("time.tolerance", t.Tolerance); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (c *Config) checkSpectrum() error {
+	s := c.Spectrum
+	if s == nil {
+		return nil
+	}
+	if !c.IsDefined("spectrum", "states") {
+		s.States = DefaultStates
+	}
+	if err := c.atLeast("spectrum.states", s.States, 1); err != nil {
+		return err
+	}
+	if !c.IsDefined("spectrum", "points") && c.Grid != nil {
+		s.Points = c.Grid.Points
+	}
+	if err := c.atLeast("spectrum.points", s.Points, 3); err != nil {
+		return err
+	}
+	if s.States >= s.Points {
+		return c.errf("spectrum.states", "%d must be below the number of grid points (%d)", s.States, s.Points)
+	}
+	if c.Modes() > 2 {
+		return c.errf("spectrum", "the eigenproblem is solved for 1 or 2 modes; the model has %d", c.Modes())
+	}
+	if !c.IsDefined("spectrum", "tolerance") {
+		s.Tolerance = 1e-9
+	}
+	return c.positive("spectrum.tolerance", s.Tolerance)
+}
+
+func (c *Config) checkLangevin() error {
+	l := c.Langevin
+	if l == nil {
+		return nil
+	}
+	if err := c.atLeast("langevin.walkers", l.Walkers, 1); err != nil {
+		return err
+	}
+	if err := c.positive("langevin.alpha", l.Alpha); err != nil {
+		return err
+	}
+	if err := c.atLeast("langevin.batch", l.Batch, 1); err != nil {
+		return err
+	}
+	if err := c.atLeast("langevin.steps", l.Steps, 1); err != nil {
+		return err
+	}
+	if l.Level == "" {
+		l.Level = "eigenvalue"
+	}
+	return c.oneOf("langevin.level", l.Level, "eigenvalue", "matrix")
+}
+
+func (c *Config) checkRBM() error {
+	r := c.RBM
+	if r == nil {
+		return nil
+	}
+	for _, p := range []struct {
+		key    string
+		v, min int
+	}{{"rbm.visible", r.Visible, 1}, {"rbm.hidden", r.Hidden, 1}, {"rbm.batch", r.Batch, 1},
+		{"rbm.gibbs_steps", r.GibbsSteps, 1}, {"rbm.steps", r.Steps, 1}, {"rbm.runs", r.Runs, 1},
+		{"rbm.record_every", r.RecordEvery, 1}} {
+		if err := c.atLeast(p.key, p.v, p.min); err != nil {
+			return err
+		}
+	}
+	if r.Hidden > r.Visible {
+		return c.errf("rbm.hidden", "%d must not exceed visible = %d (W is visible x hidden, N <= M)", r.Hidden, r.Visible)
+	}
+	for _, p := range []struct {
+		key string
+		v   float64
+	}{{"rbm.target_m2", r.TargetM2}, {"rbm.mu2", r.Mu2}, {"rbm.sigma_h", r.SigmaH}, {"rbm.alpha", r.Alpha}} {
+		if err := c.positive(p.key, p.v); err != nil {
+			return err
+		}
+	}
+	if !finite(r.InitSigma) || r.InitSigma < 0 {
+		return c.errf("rbm.init_sigma", "%g must be a finite number >= 0", r.InitSigma)
+	}
+	kmax := model.FreeFieldKappa(r.TargetM2, r.Visible)[r.Visible-1]
+	if r.Mu2 <= kmax {
+		return c.errf("rbm.mu2", "%g must exceed the largest target eigenvalue kappa = %g", r.Mu2, kmax)
+	}
+	if r.Data == "" {
+		r.Data = "exact"
+	}
+	if err := c.oneOf("rbm.data", r.Data, "exact", "samples"); err != nil {
+		return err
+	}
+	if r.Sampler == "" {
+		r.Sampler = "direct"
+	}
+	if err := c.oneOf("rbm.sampler", r.Sampler, "direct", "gibbs"); err != nil {
+		return err
+	}
+	if !c.IsDefined("rbm", "measure_every") {
+		r.MeasureEvery = 1
+	}
+	if err := c.atLeast("rbm.measure_every", r.MeasureEvery, 1); err != nil {
+		return err
+	}
+	if !c.IsDefined("rbm", "bins") {
+		r.Bins = DefaultBins
+	}
+	return c.atLeast("rbm.bins", r.Bins, 2)
+}
+
+func (c *Config) checkSweep() error {
+	s := c.Sweep
+	if s == nil {
+		return nil
+	}
+	if len(s.Alpha) == 0 && len(s.Batch) == 0 {
+		return c.errf("sweep", "give alpha and/or batch lists")
+	}
+	for i, a := range s.Alpha {
+		if err := c.positive(fmt.Sprintf("sweep.alpha[%d]", i), a); err != nil {
+			return err
+		}
+	}
+	for i, b := range s.Batch {
+		if err := c.atLeast(fmt.Sprintf("sweep.batch[%d]", i), b, 1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Keys returns each mode's pairing key: the target kappa (rbm), centre (harmonic) or, for a
+// table, the target kappa of the rbm stage when it runs (modes ascending in eigenvalue, so
+// kappa descending), else the table's stable point.
+func (c *Config) Keys() []float64 {
+	if c.Model == nil {
+		return nil
+	}
+	switch c.Model.Drift {
+	case "table":
+		if c.RBM != nil {
+			k := model.FreeFieldKappa(c.RBM.TargetM2, c.RBM.Visible)
+			out := make([]float64, c.RBM.Hidden)
+			for i := range out { // eigenvalue i ascending <-> kappa descending
+				out[i] = k[c.RBM.Visible-1-i]
+			}
+			return out
+		}
+		out := make([]float64, len(c.tables))
+		for i, t := range c.tables {
+			out[i] = t.Stable()
+		}
+		return out
+	}
+	return append([]float64(nil), c.Model.Kappa...)
+}
+
+// Tables returns the drift tables read from model.table (nil otherwise).
+func (c *Config) Tables() []*model.Table { return c.tables }
+
+// EstimateBytes returns the planned memory of the run (the largest stage counts) and the key
+// that sets it.
+func (c *Config) EstimateBytes() (bytes float64, key string) {
+	consider := func(b float64, k string) {
+		if b > bytes {
+			bytes, key = b, k
+		}
+	}
+	if c.Grid != nil && c.Model != nil && (c.Time != nil || c.Spectrum != nil) {
+		d := 1
+		if c.CoulombEnabled() {
+			for _, g := range model.Groups(c.Keys()) {
+				d = max(d, len(g))
+			}
+		}
+		if c.Spectrum != nil {
+			d = max(d, min(c.Modes(), 2))
+		}
+		// About 25 float64 per cell: density, coefficients, work arrays, sparse matrix.
+		consider(200*math.Pow(float64(c.Grid.Points), float64(d)), "grid.points")
+	}
+	if c.Langevin != nil {
+		consider(float64(c.Langevin.Walkers)*float64(max(c.Modes(), 1))*24, "langevin.walkers")
+	}
+	if c.RBM != nil {
+		recs := float64(c.RBM.Steps/c.RBM.RecordEvery + 2)
+		consider(float64(c.RBM.Runs)*recs*float64(c.RBM.Hidden)*8, "rbm.runs")
+	}
+	return bytes, key
+}
+
+func (c *Config) checkMemory() error {
+	if b, key := c.EstimateBytes(); b > MaxBytes {
+		return c.errf(key, "the run needs about %.3g GiB of memory, more than the %d GiB allowed", b/(1<<30), MaxBytes>>30)
+	}
+	return nil
+}
