@@ -1,0 +1,79 @@
+// Package rbmdrift trains the scalar-field Gaussian restricted Boltzmann machine of Aarts, Lucini
+// and Park (arXiv:2407.16427) with persistent contrastive divergence, in ensembles of independent
+// runs, records the spectra of X = W^T W and measures the eigenvalues' drift and diffusion for the
+// `table` drift of package model.
+//
+// # Model and target
+//
+// S(phi, h) = mu^2 phi.phi/2 + (h - eta).(h - eta)/(2 sigma_h^2) - phi^T W h with W the
+// N_v x N_h weight matrix and eta = 0. The conditionals are h | phi ~ N(sigma_h^2 W^T phi,
+// sigma_h^2) and phi | h ~ N(W h/mu^2, 1/mu^2); the visible marginal is N(0, K^-1) with
+// K = mu^2 - sigma_h^2 W W^T, proper while every eigenvalue x of X satisfies sigma_h^2 x < mu^2.
+// The target is the free field on a periodic chain, kernel K_t = (m^2 + 2) 1 - shift - shift^T,
+// eigenvalues kappa_k = m^2 + 2 - 2 cos(2 pi k/N_v), covariance C_t = K_t^-1.
+//
+// # Training
+//
+// Only W is learned: W <- W + alpha sigma_h^2 (C_data - C_model) W, with C_data = C_t ("exact")
+// or the mean of phi phi^T over |B| exact target samples phi = L z, L L^T = C_t ("samples"), and
+// C_model the mean of phi phi^T over |B| persistent chains after each has advanced k full Gibbs
+// steps phi -> h -> phi. W_ij ~ N(0, s^2) at the start, chains at phi = (1, ..., 1).
+//
+// One Gibbs step is linear-Gaussian: phi' = T phi + xi_1, T = (sigma_h^2/mu^2) W W^T,
+// xi_1 = (sigma_h/mu^2) W z_h + z_phi/mu ~ N(0, (1 + T)/mu^2). T and the noise covariance commute,
+// so k steps are phi' = T^k phi + xi, xi ~ N(0, Sigma_k),
+//
+//	Sigma_k = sum_{m<k} T^m (1 + T) T^m / mu^2 = (1/mu^2) sum_{j<2k} T^j = (1/mu^2) P (1 + T^k),
+//
+// P = sum_{j<k} T^j. The default sampler ("direct") draws this law exactly: k small matrix
+// products and one Cholesky factorisation per update, then one mat-vec and one correlated normal
+// vector per chain. The "gibbs" sampler performs the k steps explicitly. Both leave N(0, K^-1)
+// invariant: K^-1 - T K^-1 T = (1 - T^2)/(mu^2 (1 - T)) = (1 + T)/mu^2.
+//
+// # Gradient
+//
+// KL(target || model) = (1/2)[tr(K C_t) - log det K - log det C_t - N_v], so
+// dKL = (1/2) tr((C_t - K^-1) dK) with dK = -sigma_h^2 (dW W^T + W dW^T), hence
+//
+//	dKL/dW = -sigma_h^2 (C_t - K^-1) W:
+//
+// the PCD update is alpha times minus the gradient of the KL divergence (in nats), factor exactly
+// 1, with C_model standing in for K^-1 (ExactUpdate, KL).
+//
+// # Eigenvalue drift and the seed's K(x)
+//
+// With G = C_t - K^-1 the exact update is W' = W + alpha sigma_h^2 G W, so
+// X' = W'^T W' = X + 2 alpha sigma_h^2 W^T G W + O(alpha^2) and, by first-order perturbation
+// theory, per unit of t = alpha * step,
+//
+//	dx_i/dt = 2 sigma_h^2 (W v_i)^T G (W v_i),   X v_i = x_i v_i (ExpectedDrift).
+//
+// When W's left singular vectors are aligned with the target's eigenvectors, W v_i = sqrt(x_i) u_i
+// with C_t u_i = u_i/kappa_i and K^-1 u_i = u_i/(mu^2 - sigma_h^2 x_i), so
+//
+//	dx_i/dt = 2 sigma_h^2 (1/kappa_i - 1/(mu^2 - sigma_h^2 x_i)) x_i.
+//
+// In terms of y = sigma_h^2 x and tau = 2 sigma_h^2 t this is dy/dtau = (1/kappa - 1/(mu^2 - y)) y,
+// the seed's K(y) (model.RBM). So with sigma_h = 1 the drift measured here, per unit
+// t = alpha * step, is twice the seed's K(x): the seed's time is tau = 2 alpha * step. The fixed
+// point is x_s = (mu^2 - kappa)/sigma_h^2 (Config.TargetSpectrum).
+//
+// # Drift measurement
+//
+// With MeasureEvery = m > 0 the trainer computes the spectrum before and after every update at
+// steps s = 0, m, 2m, ... and bins the single-step increment dx_i = x_i(s+1) - x_i(s) of each
+// ascending eigenvalue by x_i(s) (Kramers-Moyal from single steps, never from the record
+// interval), together with the exact-gradient drift at W(s). DriftAccumulator.Table gives
+// D1 = <dx>/dt and D2 = <(dx - D1 dt)^2>/(2 dt) with dt = alpha, standard errors and counts.
+// Accumulators hold integer counts and float sums; MergeDrift adds them in ascending run index,
+// which makes a merged ensemble independent of sharding and scheduling. Merged float sums depend
+// on the order of addition in the last bits, so merge per-run accumulators in run order (not
+// pre-merged shards) to reproduce an unsharded result bit for bit. The spectrum uses a Jacobi
+// solver warm-started from the previous eigenbasis.
+//
+// # Ensembles and reproducibility
+//
+// Run r draws every random number (initial weights, chains, target samples) from its own
+// generator NewSource(Seed, r), so TrainRun(cfg, r) reproduces run r bit for bit alone, inside
+// TrainEnsemble, with any number of goroutines, and in any shard.
+package rbmdrift

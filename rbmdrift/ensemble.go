@@ -1,0 +1,154 @@
+package rbmdrift
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"sort"
+	"sync"
+)
+
+// RunResult is what one training run produces.
+type RunResult struct {
+	Run     int         // run index r (the run's generator is NewSource(Seed, r))
+	Steps   []int       // recorded steps: 0, every RecordEvery, and the last
+	Spectra [][]float64 // eigenvalues of X = W^T W, ascending, at each recorded step
+	Weights []float64   // final W, row-major Visible x Hidden
+	// Drift holds the run's single-step increments when MeasureEvery > 0, else nil.
+	Drift *DriftAccumulator
+}
+
+// Final returns the spectrum at the last recorded step.
+func (r RunResult) Final() []float64 { return r.Spectra[len(r.Spectra)-1] }
+
+// TrainRun performs training run r of cfg from scratch. The result depends only on cfg and r:
+// the same call reproduces it bit for bit, alone or inside any ensemble. If the model becomes
+// improper or the weights stop being finite it returns the partial result and an error naming
+// the run and step.
+func TrainRun(cfg Config, r int) (RunResult, error) {
+	res := RunResult{Run: r}
+	tr, err := NewTrainer(cfg, r)
+	if err != nil {
+		return res, fmt.Errorf("run %d: %w", r, err)
+	}
+	nh := cfg.Hidden
+	x, xn, ex := make([]float64, nh), make([]float64, nh), make([]float64, nh)
+	record := func(s int, spec []float64) {
+		res.Steps = append(res.Steps, s)
+		res.Spectra = append(res.Spectra, append([]float64(nil), spec...))
+	}
+	tr.Spectrum(x)
+	record(0, x)
+	have := true // x is the spectrum at the current weights, eigenvectors current
+	if cfg.MeasureEvery > 0 {
+		lo, hi := cfg.driftRange()
+		res.Drift = NewDriftAccumulator(nh, cfg.bins(), lo, hi, cfg.Alpha)
+	}
+	for s := 0; s < cfg.Steps; s++ {
+		meas := res.Drift != nil && s%cfg.MeasureEvery == 0
+		if meas {
+			if !have {
+				tr.Spectrum(x)
+			}
+			if _, err := tr.ExpectedDrift(ex, x); err != nil {
+				return res, err
+			}
+		}
+		if err := tr.Step(); err != nil {
+			return res, err
+		}
+		have = false
+		if meas {
+			tr.Spectrum(xn)
+			for i := range xn {
+				res.Drift.Add(i, x[i], xn[i]-x[i], ex[i])
+			}
+			x, xn = xn, x
+			have = true
+		}
+		if n := s + 1; n == cfg.Steps || (cfg.RecordEvery > 0 && n%cfg.RecordEvery == 0) {
+			if !have {
+				tr.Spectrum(x)
+				have = true
+			}
+			record(n, x)
+		}
+	}
+	if err := tr.Check(); err != nil {
+		return res, err
+	}
+	res.Weights = append([]float64(nil), tr.w...)
+	return res, nil
+}
+
+// TrainEnsemble performs the training runs with the given indices on up to workers goroutines
+// (workers <= 0: GOMAXPROCS). Results come back in the order of runs, each identical to
+// TrainRun(cfg, runs[i]) whatever the number of workers or the scheduling. If onRun is not nil
+// it is called once per finished run, from one goroutine at a time, in completion order, so
+// the caller can persist each run as it completes (resume after a kill, shard by index).
+// The error joins those of the failed runs; the other runs still complete.
+func TrainEnsemble(cfg Config, runs []int, workers int, onRun func(RunResult, error)) ([]RunResult, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, len(runs))
+	out := make([]RunResult, len(runs))
+	errs := make([]error, len(runs))
+	var (
+		mu   sync.Mutex
+		next int
+		wg   sync.WaitGroup
+	)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= len(runs) {
+					return
+				}
+				res, err := TrainRun(cfg, runs[i])
+				out[i], errs[i] = res, err
+				if onRun != nil {
+					mu.Lock()
+					onRun(res, err)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
+// MergeDrift adds the drift accumulators of the given runs into a new one, in ascending run
+// index, so that the same set of runs gives the same bits however it was split into shards.
+// Runs without an accumulator are skipped; it returns nil if none has one, and an error if
+// shapes differ.
+func MergeDrift(results []RunResult) (*DriftAccumulator, error) {
+	idx := make([]int, 0, len(results))
+	for i, r := range results {
+		if r.Drift != nil {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) == 0 {
+		return nil, nil
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return results[idx[a]].Run < results[idx[b]].Run })
+	f := results[idx[0]].Drift
+	acc := NewDriftAccumulator(f.Modes, f.Bins, f.Lo, f.Hi, f.Dt)
+	for _, i := range idx {
+		if err := acc.Merge(results[i].Drift); err != nil {
+			return nil, fmt.Errorf("run %d: %w", results[i].Run, err)
+		}
+	}
+	return acc, nil
+}

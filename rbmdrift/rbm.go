@@ -1,0 +1,502 @@
+package rbmdrift
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Values of Config.Data and Config.Sampler.
+const (
+	DataExact   = "exact"   // C_data = C_t exactly
+	DataSamples = "samples" // C_data estimated per update from Batch exact target samples
+
+	SamplerDirect = "direct" // exact k-step law phi' = T^k phi + xi, xi ~ N(0, Sigma_k)
+	SamplerGibbs  = "gibbs"  // k explicit full Gibbs steps phi -> h -> phi
+)
+
+// Config holds every knob of a training run (SPEC.md's [rbm] section plus the drift
+// measurement). The zero value is not usable; see Validate for the rules.
+type Config struct {
+	Visible     int     // N_v, sites of the target lattice and rows of W
+	Hidden      int     // N_h, columns of W
+	TargetM2    float64 // m^2 of the free-field target, > 0
+	Mu2         float64 // mu^2 of the RBM, > 0
+	SigmaH      float64 // sigma_h of the hidden layer, > 0
+	InitSigma   float64 // initial weights W_ij ~ N(0, InitSigma^2), >= 0
+	Alpha       float64 // learning rate, > 0
+	Batch       int     // |B|: persistent chains, and target samples per update with DataSamples
+	GibbsSteps  int     // k full Gibbs steps per update, >= 1
+	Steps       int     // number of updates, >= 0
+	RecordEvery int     // record the spectrum every this many updates; 0: first and last only
+	Data        string  // DataExact (also when empty) or DataSamples
+	Sampler     string  // SamplerDirect (also when empty) or SamplerGibbs
+	Seed        uint64  // run r draws from NewSource(Seed, r) alone
+
+	// Drift measurement (Kramers-Moyal from single-step increments). MeasureEvery = 0 turns it
+	// off; otherwise the single-step increment x(s+1) - x(s) of every eigenvalue is binned at
+	// every step s with s % MeasureEvery == 0.
+	MeasureEvery int
+	Bins         int     // bins per mode over [DriftLo, DriftHi); 0 means 100
+	DriftLo      float64 // both zero: the range [0, Mu2/SigmaH^2) of proper models
+	DriftHi      float64
+}
+
+// Validate reports the first bad value of the configuration, naming the key.
+func (c Config) Validate() error {
+	pos := func(name string, v float64) error {
+		if !(v > 0) || math.IsInf(v, 0) {
+			return fmt.Errorf("%s = %g must be positive and finite", name, v)
+		}
+		return nil
+	}
+	for _, p := range []struct {
+		name string
+		v    float64
+	}{{"target_m2", c.TargetM2}, {"mu2", c.Mu2}, {"sigma_h", c.SigmaH}, {"alpha", c.Alpha}} {
+		if err := pos(p.name, p.v); err != nil {
+			return err
+		}
+	}
+	switch {
+	case c.Visible < 1:
+		return fmt.Errorf("visible = %d must be at least 1", c.Visible)
+	case c.Hidden < 1:
+		return fmt.Errorf("hidden = %d must be at least 1", c.Hidden)
+	case !(c.InitSigma >= 0) || math.IsInf(c.InitSigma, 0):
+		return fmt.Errorf("init_sigma = %g must be non-negative and finite", c.InitSigma)
+	case c.Batch < 1:
+		return fmt.Errorf("batch = %d must be at least 1", c.Batch)
+	case c.GibbsSteps < 1:
+		return fmt.Errorf("gibbs_steps = %d must be at least 1", c.GibbsSteps)
+	case c.Steps < 0:
+		return fmt.Errorf("steps = %d must not be negative", c.Steps)
+	case c.RecordEvery < 0:
+		return fmt.Errorf("record_every = %d must not be negative", c.RecordEvery)
+	case c.Data != "" && c.Data != DataExact && c.Data != DataSamples:
+		return fmt.Errorf("data = %q must be %q or %q", c.Data, DataExact, DataSamples)
+	case c.Sampler != "" && c.Sampler != SamplerDirect && c.Sampler != SamplerGibbs:
+		return fmt.Errorf("sampler = %q must be %q or %q", c.Sampler, SamplerDirect, SamplerGibbs)
+	case c.MeasureEvery < 0:
+		return fmt.Errorf("measure_every = %d must not be negative", c.MeasureEvery)
+	case c.Bins < 0:
+		return fmt.Errorf("bins = %d must not be negative", c.Bins)
+	}
+	if lo, hi := c.driftRange(); !(lo < hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+		return fmt.Errorf("drift range [%g, %g) is empty or not finite", lo, hi)
+	}
+	return nil
+}
+
+func (c Config) driftRange() (lo, hi float64) {
+	if c.DriftLo == 0 && c.DriftHi == 0 {
+		return 0, c.Mu2 / (c.SigmaH * c.SigmaH)
+	}
+	return c.DriftLo, c.DriftHi
+}
+
+func (c Config) bins() int {
+	if c.Bins == 0 {
+		return 100
+	}
+	return c.Bins
+}
+
+// Modes returns the number of eigenvalues of X = W^T W, that is Hidden.
+func (c Config) Modes() int { return c.Hidden }
+
+// TargetSpectrum returns the eigenvalues (mu^2 - kappa_k)/sigma_h^2 of X = W^T W at which the
+// exact-gradient dynamics has its stable fixed point, ascending (kappa_k descending). With more
+// hidden than visible units the extra Hidden - Visible eigenvalues are 0 and come first; with
+// fewer, only the Hidden largest remain (the Hidden smallest kappa are learned).
+func (c Config) TargetSpectrum() []float64 {
+	n, m := c.Visible, c.Hidden
+	kap := make([]float64, n)
+	for k := range kap {
+		kap[k] = c.TargetM2 + 2 - 2*math.Cos(2*math.Pi*float64(k)/float64(n))
+	}
+	// ascending kappa -> descending target x; take the m smallest kappa.
+	sortFloats(kap)
+	out := make([]float64, m)
+	s2 := c.SigmaH * c.SigmaH
+	for i := 0; i < m; i++ {
+		// out ascending: out[m-1] belongs to the smallest kappa.
+		j := m - 1 - i
+		if j < n {
+			out[i] = (c.Mu2 - kap[j]) / s2
+		}
+	}
+	return out
+}
+
+// Trainer is one persistent-contrastive-divergence training run of the Gaussian RBM. It owns
+// its weights, chains, random source and scratch space; Step does not allocate.
+type Trainer struct {
+	cfg                      Config
+	run                      int
+	nv, nh, nb, k            int
+	gibbs, samples           bool
+	s2, mu2                  float64
+	step                     int
+	rng                      Source
+	w, phi                   []float64 // N_v x N_h weights, Batch x N_v chain states
+	ct, lt                   []float64 // target covariance and its Cholesky factor (N_v x N_v)
+	t, a, sig, p2, u, q, tmp []float64 // N_v x N_v scratch
+	ch, cm, g, gw            []float64
+	h, v                     []float64 // vector scratch
+	eig                      *eigen    // warm-started eigensolver for X = W^T W
+	x                        []float64 // X = W^T W
+}
+
+// NewTrainer returns the trainer of run r: W_ij ~ N(0, InitSigma^2) drawn (row-major) from
+// NewSource(cfg.Seed, r), chains at phi = (1, ..., 1).
+func NewTrainer(cfg Config, r int) (*Trainer, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	ctm, err := TargetCovariance(cfg.Visible, cfg.TargetM2)
+	if err != nil {
+		return nil, err
+	}
+	nv, nh, nb := cfg.Visible, cfg.Hidden, cfg.Batch
+	t := &Trainer{
+		cfg: cfg, run: r, nv: nv, nh: nh, nb: nb, k: cfg.GibbsSteps,
+		gibbs:   cfg.Sampler == SamplerGibbs,
+		samples: cfg.Data == DataSamples,
+		s2:      cfg.SigmaH * cfg.SigmaH, mu2: cfg.Mu2,
+		w:   make([]float64, nv*nh),
+		phi: make([]float64, nb*nv),
+		h:   make([]float64, max(nv, nh)),
+		v:   make([]float64, max(nv, nh)),
+	}
+	for _, p := range []*[]float64{&t.ct, &t.lt, &t.t, &t.a, &t.sig, &t.p2, &t.u, &t.q, &t.tmp, &t.ch, &t.cm, &t.g} {
+		*p = make([]float64, nv*nv)
+	}
+	t.gw = make([]float64, nv*nh)
+	for i := 0; i < nv; i++ {
+		for j := 0; j < nv; j++ {
+			t.ct[i*nv+j] = ctm.At(i, j)
+		}
+	}
+	copy(t.lt, t.ct)
+	if !cholesky(t.lt, nv) {
+		return nil, fmt.Errorf("target covariance is not positive definite")
+	}
+	t.rng.Seed(cfg.Seed, uint64(r))
+	InitWeights(t.w, cfg.InitSigma, &t.rng)
+	for i := range t.phi {
+		t.phi[i] = 1
+	}
+	return t, nil
+}
+
+// InitWeights fills w with independent N(0, sigma^2) deviates drawn from src in order.
+func InitWeights(w []float64, sigma float64, src *Source) {
+	for i := range w {
+		w[i] = sigma * src.Norm()
+	}
+}
+
+// Run returns the run index the trainer was seeded with.
+func (t *Trainer) Run() int { return t.run }
+
+// StepCount returns the number of updates done so far.
+func (t *Trainer) StepCount() int { return t.step }
+
+// Weights copies the current N_v x N_h weight matrix into dst (resized if empty) and returns it.
+func (t *Trainer) Weights(dst *mat.Dense) *mat.Dense {
+	if dst == nil {
+		dst = mat.NewDense(t.nv, t.nh, nil)
+	} else if dst.IsEmpty() {
+		dst.ReuseAs(t.nv, t.nh)
+	}
+	for i := 0; i < t.nv; i++ {
+		for j := 0; j < t.nh; j++ {
+			dst.Set(i, j, t.w[i*t.nh+j])
+		}
+	}
+	return dst
+}
+
+// SetWeights replaces the weights by w (N_v x N_h). It panics on a size mismatch.
+func (t *Trainer) SetWeights(w mat.Matrix) {
+	if r, c := w.Dims(); r != t.nv || c != t.nh {
+		panic("rbmdrift: weight matrix has the wrong size")
+	}
+	for i := 0; i < t.nv; i++ {
+		for j := 0; j < t.nh; j++ {
+			t.w[i*t.nh+j] = w.At(i, j)
+		}
+	}
+}
+
+// Chains returns the persistent chain states, Batch rows of N_v values (shared, not a copy).
+func (t *Trainer) Chains() []float64 { return t.phi }
+
+// improper returns the error for a model whose K is not positive definite.
+func (t *Trainer) improper() error {
+	for _, v := range t.w {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("run %d, step %d: weights are not finite", t.run, t.step)
+		}
+	}
+	return fmt.Errorf("run %d, step %d: model is improper (K = mu2 - sigma_h^2 W W^T is not positive definite)", t.run, t.step)
+}
+
+// prepare sets t.t = T = (sigma_h^2/mu^2) W W^T and t.ch to the Cholesky factor of 1 - T
+// (= K/mu^2); it reports false if the model is improper.
+func (t *Trainer) prepare() bool {
+	nv := t.nv
+	gramRows(t.t, t.w, nv, t.nh, t.s2/t.mu2)
+	for i := range t.ch {
+		t.ch[i] = -t.t[i]
+	}
+	for i := 0; i < nv; i++ {
+		t.ch[i*nv+i] += 1
+	}
+	return cholesky(t.ch, nv)
+}
+
+// Check returns an error if the current model is improper or its weights are not finite.
+func (t *Trainer) Check() error {
+	if !t.prepare() {
+		return t.improper()
+	}
+	return nil
+}
+
+// Step performs one PCD update: every chain advances k full Gibbs steps, C_model is the
+// average of phi phi^T over the chains, and W <- W + alpha sigma_h^2 (C_data - C_model) W.
+// It returns an error naming the run and step if the model is improper before the update.
+func (t *Trainer) Step() error {
+	if !t.prepare() {
+		return t.improper()
+	}
+	nv, nh, nb := t.nv, t.nh, t.nb
+	cm := t.cm
+	for i := range cm {
+		cm[i] = 0
+	}
+	if t.gibbs {
+		t.gibbsChains()
+	} else {
+		t.directChains()
+	}
+	// C_data - C_model into g (upper triangle accumulated; mirror).
+	g := t.g
+	inv := 1 / float64(nb)
+	if t.samples {
+		for i := range g {
+			g[i] = 0
+		}
+		for b := 0; b < nb; b++ {
+			x := t.v[:nv]
+			for i := range x {
+				t.h[i] = t.rng.Norm()
+			}
+			for i := 0; i < nv; i++ {
+				li := t.lt[i*nv : i*nv+i+1]
+				var s float64
+				for j, l := range li {
+					s += l * t.h[j]
+				}
+				x[i] = s
+			}
+			for i, xi := range x {
+				gi := g[i*nv : i*nv+nv]
+				for j := i; j < nv; j++ {
+					gi[j] += xi * x[j]
+				}
+			}
+		}
+		for i := 0; i < nv; i++ {
+			for j := i; j < nv; j++ {
+				d := (g[i*nv+j] - cm[i*nv+j]) * inv
+				g[i*nv+j], g[j*nv+i] = d, d
+			}
+		}
+	} else {
+		for i := 0; i < nv; i++ {
+			for j := i; j < nv; j++ {
+				d := t.ct[i*nv+j] - cm[i*nv+j]*inv
+				g[i*nv+j], g[j*nv+i] = d, d
+			}
+		}
+	}
+	// W <- W + alpha sigma_h^2 G W.
+	f := t.cfg.Alpha * t.s2
+	gw := t.gw
+	for i := range gw {
+		gw[i] = 0
+	}
+	// Rows of W two at a time: gw_i = sum_l g_il W_l.
+	for i := 0; i < nv; i++ {
+		gwi := gw[i*nh : i*nh+nh]
+		gi := g[i*nv : i*nv+nv]
+		l := 0
+		for ; l+2 <= nv; l += 2 {
+			g1, g2 := gi[l], gi[l+1]
+			w1 := t.w[l*nh : l*nh+len(gwi)]
+			w2 := t.w[(l+1)*nh : (l+1)*nh+len(gwi)]
+			for j := range gwi {
+				gwi[j] += g1*w1[j] + g2*w2[j]
+			}
+		}
+		if l < nv {
+			axpy(gwi, gi[l], t.w[l*nh:l*nh+nh])
+		}
+	}
+	for i, v := range gw {
+		t.w[i] += f * v
+	}
+	t.step++
+	return nil
+}
+
+// directChains advances every chain by the exact k-step law and accumulates the upper triangle
+// of sum_b phi_b phi_b^T into t.cm. Requires prepare.
+//
+// One full Gibbs step is phi' = T phi + xi_1 with T = (sigma_h^2/mu^2) W W^T and
+// xi_1 = (sigma_h/mu^2) W z_h + z_phi/mu ~ N(0, Sigma_1), Sigma_1 = (1 + T)/mu^2. Since T and
+// Sigma_1 commute, k steps give phi' = T^k phi + xi with
+// Sigma_k = sum_{m<k} T^m Sigma_1 T^m = (1/mu^2) sum_{j<2k} T^j = (1/mu^2) P (1 + T^k),
+// P = sum_{j<k} T^j: k small matrix products in all.
+func (t *Trainer) directChains() {
+	nv, k := t.nv, t.k
+	// q = P = sum_{j<k} T^j, a = T^k.
+	for i := range t.q {
+		t.q[i] = 0
+	}
+	for i := 0; i < nv; i++ {
+		t.q[i*nv+i] = 1
+	}
+	copy(t.a, t.t)
+	for j := 1; j < k; j++ {
+		for i, v := range t.a {
+			t.q[i] += v
+		}
+		symMul(t.tmp, t.a, t.t, nv)
+		t.a, t.tmp = t.tmp, t.a
+	}
+	for i, v := range t.a {
+		t.q[i] += v
+	}
+	// q = sum_{j<=k} T^j; remove T^k to get P, then sig = (P + P T^k)/mu^2.
+	for i, v := range t.a {
+		t.q[i] -= v
+	}
+	symMul(t.sig, t.q, t.a, nv)
+	im := 1 / t.mu2
+	for i := range t.sig {
+		t.sig[i] = (t.sig[i] + t.q[i]) * im
+	}
+	if !cholesky(t.sig, nv) {
+		// Sigma_k >= 1/mu^2 whenever T is positive semi-definite, which prepare guarantees.
+		panic("rbmdrift: k-step noise covariance is not positive definite")
+	}
+	// Store the factor transposed (upper triangle U = L^T, row j holds column j of L) so that
+	// x = A phi + L z is a sum of contiguous row updates: x += phi_j A_j + z_j U_j.
+	for i := 0; i < nv; i++ {
+		for j := 0; j < i; j++ {
+			t.sig[j*nv+i] = t.sig[i*nv+j]
+		}
+	}
+	// Two chains at a time share the loads of A and U.
+	x, y := t.v[:nv], t.h[:nv]
+	b := 0
+	for ; b+2 <= t.nb; b += 2 {
+		p1 := t.phi[b*nv : b*nv+nv]
+		p2 := t.phi[(b+1)*nv : (b+1)*nv+nv]
+		for i := range x {
+			x[i], y[i] = 0, 0
+		}
+		for j := 0; j < nv; j++ {
+			f1, f2 := p1[j], p2[j]
+			aj := t.a[j*nv : j*nv+nv]
+			x, y := x[:len(aj)], y[:len(aj)]
+			for i, v := range aj {
+				x[i] += f1 * v
+				y[i] += f2 * v
+			}
+			g1, g2 := t.rng.Norm(), t.rng.Norm()
+			uj := t.sig[j*nv+j : j*nv+nv]
+			xj, yj := x[j:j+len(uj)], y[j:j+len(uj)]
+			for i, v := range uj {
+				xj[i] += g1 * v
+				yj[i] += g2 * v
+			}
+		}
+		copy(p1, x)
+		copy(p2, y)
+		for i := 0; i < nv; i++ {
+			f1, f2 := p1[i], p2[i]
+			ci := t.cm[i*nv+i : i*nv+nv]
+			q1, q2 := p1[i:i+len(ci)], p2[i:i+len(ci)]
+			for j := range ci {
+				ci[j] += f1*q1[j] + f2*q2[j]
+			}
+		}
+	}
+	for ; b < t.nb; b++ {
+		phi := t.phi[b*nv : b*nv+nv]
+		for i := range x {
+			x[i] = 0
+		}
+		for j, p := range phi {
+			axpy(x, p, t.a[j*nv:j*nv+nv])
+			axpy(x[j:], t.rng.Norm(), t.sig[j*nv+j:j*nv+nv])
+		}
+		copy(phi, x)
+		for i, xi := range phi {
+			axpy(t.cm[i*nv+i:i*nv+nv], xi, phi[i:])
+		}
+	}
+}
+
+// gibbsChains advances every chain by k explicit Gibbs steps, h | phi ~ N(sigma_h^2 W^T phi,
+// sigma_h^2) then phi | h ~ N(W h/mu^2, 1/mu^2), and accumulates into t.cm like directChains.
+func (t *Trainer) gibbsChains() {
+	nv, nh := t.nv, t.nh
+	sh := math.Sqrt(t.s2)
+	im := 1 / t.mu2
+	sm := math.Sqrt(im)
+	h := t.h[:nh]
+	for b := 0; b < t.nb; b++ {
+		phi := t.phi[b*nv : b*nv+nv]
+		for s := 0; s < t.k; s++ {
+			for j := range h {
+				h[j] = 0
+			}
+			for i, p := range phi {
+				for j, wv := range t.w[i*nh : i*nh+nh] {
+					h[j] += wv * p
+				}
+			}
+			for j := range h {
+				h[j] = t.s2*h[j] + sh*t.rng.Norm()
+			}
+			for i := range phi {
+				var s float64
+				for j, wv := range t.w[i*nh : i*nh+nh] {
+					s += wv * h[j]
+				}
+				phi[i] = s*im + sm*t.rng.Norm()
+			}
+		}
+		for i, xi := range phi {
+			ci := t.cm[i*nv : i*nv+nv]
+			for j := i; j < nv; j++ {
+				ci[j] += xi * phi[j]
+			}
+		}
+	}
+}
+
+func sortFloats(a []float64) {
+	for i := 1; i < len(a); i++ {
+		for j := i; j > 0 && a[j] < a[j-1]; j-- {
+			a[j], a[j-1] = a[j-1], a[j]
+		}
+	}
+}
