@@ -1,0 +1,200 @@
+package langevin
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+
+	"fpsolve/model"
+)
+
+// Stepper advances one walker of a Coulomb gas; Eigen and Matrix implement it.
+type Stepper interface {
+	// Dim returns the number of modes.
+	Dim() int
+	// WorkLen returns the scratch length that Advance needs.
+	WorkLen() int
+	// Arrange checks an initial point and puts its values in the stepper's order, in place.
+	Arrange(x []float64) error
+	// Advance moves x by steps updates drawn from src, using work as scratch.
+	Advance(x []float64, steps int, src *Source, work []float64) Counts
+}
+
+// Init draws the initial point of a walker: one value per mode. rng is the walker's own stream
+// (the same that its steps then continue), walker its global index. With the Coulomb term the
+// values may come in any order: they are sorted and handed to the modes by rank (see Order).
+type Init func(rng *rand.Rand, walker int) []float64
+
+// Ensemble is a set of independent walkers, each with its own random stream derived from
+// (seed, global walker index) alone. Results are bit-identical for any number of goroutines, and
+// for any split of the steps into Advance calls.
+type Ensemble struct {
+	N      int       // modes per walker
+	Index  []int     // global walker indices
+	X      []float64 // X[w*N + i] is mode i of walker w (Index[w])
+	Steps  int       // steps done so far
+	Counts Counts    // exceptional events so far, over all walkers
+
+	src []Source
+}
+
+// Walkers returns the indices 0..w-1.
+func Walkers(w int) []int {
+	idx := make([]int, w)
+	for i := range idx {
+		idx[i] = i
+	}
+	return idx
+}
+
+// NewEnsemble draws the initial points of the walkers with the given global indices (a shard
+// may pass any subset). StableInit gives the default start. It returns an error naming the
+// walker if a drawn point is not acceptable (wrong length, not finite, two equal eigenvalues,
+// outside the domain).
+func NewEnsemble(s Stepper, index []int, seed uint64, init Init) (*Ensemble, error) {
+	if init == nil {
+		return nil, fmt.Errorf("langevin: NewEnsemble: init is nil; use StableInit for the default")
+	}
+	n := s.Dim()
+	e := &Ensemble{N: n, Index: append([]int(nil), index...), X: make([]float64, n*len(index)), src: make([]Source, len(index))}
+	for w, gi := range index {
+		e.src[w] = NewSource(seed, gi)
+		x := init(rand.New(&e.src[w]), gi)
+		if len(x) != n {
+			return nil, fmt.Errorf("langevin: walker %d: initial point has %d values, want %d", gi, len(x), n)
+		}
+		dst := e.X[w*n : w*n+n]
+		copy(dst, x)
+		if err := s.Arrange(dst); err != nil {
+			return nil, fmt.Errorf("langevin: walker %d: %v", gi, err)
+		}
+	}
+	return e, nil
+}
+
+// Run draws walkers 0..walkers-1 from init (see NewEnsemble) and advances them by steps updates
+// on workers goroutines (GOMAXPROCS if workers <= 0): "W walkers, S steps, initial points from a
+// func(rng, walker), final x's" in one call. It returns NewEnsemble's errors.
+func Run(s Stepper, walkers, steps int, seed uint64, init Init, workers int) (*Ensemble, error) {
+	e, err := NewEnsemble(s, Walkers(walkers), seed, init)
+	if err != nil {
+		return nil, err
+	}
+	e.Advance(s, steps, workers)
+	return e, nil
+}
+
+// Advance moves every walker by steps updates of s, on workers goroutines (GOMAXPROCS if
+// workers <= 0). Walkers are split into contiguous blocks; each walker runs all its steps in
+// one go from its own stream, so the split does not change any result.
+func (e *Ensemble) Advance(s Stepper, steps, workers int) {
+	if s.Dim() != e.N {
+		panic("langevin: Ensemble.Advance: stepper dimension differs from the ensemble's")
+	}
+	if steps < 0 {
+		panic("langevin: Ensemble.Advance: negative steps")
+	}
+	nw := len(e.src)
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, max(nw, 1))
+	counts := make([]Counts, workers)
+	var wg sync.WaitGroup
+	for g := 0; g < workers; g++ {
+		lo, hi := g*nw/workers, (g+1)*nw/workers
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work := make([]float64, s.WorkLen())
+			var c Counts
+			for w := lo; w < hi; w++ {
+				c.add(s.Advance(e.X[w*e.N:w*e.N+e.N], steps, &e.src[w], work))
+			}
+			counts[g] = c
+		}()
+	}
+	wg.Wait()
+	for _, c := range counts {
+		e.Counts.add(c)
+	}
+	e.Steps += steps
+}
+
+// Walker returns the current point of walker w (a position in Index), aliasing X.
+func (e *Ensemble) Walker(w int) []float64 { return e.X[w*e.N : w*e.N+e.N] }
+
+// Mode copies mode i of every walker into dst (allocated if too short) and returns it.
+func (e *Ensemble) Mode(i int, dst []float64) []float64 {
+	nw := len(e.Index)
+	if cap(dst) < nw {
+		dst = make([]float64, nw)
+	}
+	dst = dst[:nw]
+	for w := range dst {
+		dst[w] = e.X[w*e.N+i]
+	}
+	return dst
+}
+
+// StableInit starts every mode of sys at its drift's stable point plus a Gaussian of standard
+// deviation sqrt(D/|K'|)/10 there (a tenth of the one-mode stationary width; sqrt(D)/10 where
+// K' = 0); draws that leave the domain fall back to the stable point.
+func StableInit(sys model.System) Init {
+	n := len(sys.Modes)
+	mean, sd := make([]float64, n), make([]float64, n)
+	for i, m := range sys.Modes {
+		mean[i] = m.Drift.Stable()
+		curv := math.Abs(m.Drift.DK(mean[i]))
+		if curv == 0 {
+			curv = 1
+		}
+		sd[i] = 0.1 * math.Sqrt(m.D(mean[i])/curv)
+	}
+	return func(rng *rand.Rand, _ int) []float64 {
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = mean[i] + sd[i]*rng.NormFloat64()
+			lo, hi := sys.Modes[i].Drift.Domain()
+			if !(x[i] >= lo && x[i] < hi) {
+				x[i] = mean[i]
+			}
+		}
+		return x
+	}
+}
+
+// GaussianInit draws mode i from a normal distribution of the given mean and standard deviation.
+func GaussianInit(mean, sd []float64) Init {
+	if len(mean) != len(sd) {
+		panic("langevin: GaussianInit: mean and sd differ in length")
+	}
+	return func(rng *rand.Rand, _ int) []float64 {
+		x := make([]float64, len(mean))
+		for i := range x {
+			x[i] = mean[i] + sd[i]*rng.NormFloat64()
+		}
+		return x
+	}
+}
+
+// GOEInit draws the eigenvalues of c*1 + a GOE matrix whose off-diagonal entries have variance
+// sigma2 and diagonal entries 2 sigma2: for n harmonic modes of equal centre c, curvature Omega
+// and g^2 = sigma2*Omega this is the exact stationary Coulomb gas.
+func GOEInit(n int, c, sigma2 float64) Init {
+	return func(rng *rand.Rand, _ int) []float64 {
+		a := make([]float64, n*n)
+		sd := math.Sqrt(sigma2)
+		for k := 0; k < n; k++ {
+			a[k*n+k] = c + math.Sqrt2*sd*rng.NormFloat64()
+			for j := k + 1; j < n; j++ {
+				a[k*n+j] = sd * rng.NormFloat64()
+			}
+		}
+		x := make([]float64, n)
+		jacobiEigenvalues(a, n, x)
+		return x
+	}
+}
