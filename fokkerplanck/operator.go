@@ -1,0 +1,375 @@
+package fokkerplanck
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/james-bowman/sparse"
+
+	"fpsolve/model"
+)
+
+// Axis is one mode's axis: N cells of equal width on [Lo, Hi].
+type Axis struct {
+	Lo, Hi float64
+	N      int
+}
+
+// Width returns the cell width (Hi - Lo)/N.
+func (a Axis) Width() float64 { return (a.Hi - a.Lo) / float64(a.N) }
+
+// Centre returns the centre of cell i.
+func (a Axis) Centre(i int) float64 { return a.Lo + (float64(i)+0.5)*a.Width() }
+
+// Edge returns the left edge of cell i (Edge(N) = Hi).
+func (a Axis) Edge(i int) float64 { return a.Lo + float64(i)*a.Width() }
+
+func (a Axis) validate() error {
+	switch {
+	case a.N < 2:
+		return fmt.Errorf("%d cells, need at least 2", a.N)
+	case !(a.Hi > a.Lo) || math.IsInf(a.Lo, 0) || math.IsInf(a.Hi, 0):
+		return fmt.Errorf("interval [%g, %g] is empty or not finite", a.Lo, a.Hi)
+	}
+	return nil
+}
+
+// Operator is the exponentially fitted (Scharfetter-Gummel) generator of one cluster of 1..3
+// modes on a tensor grid; with Coulomb on and more than one mode, the ordered chamber
+// x_0 < x_1 < ... only.
+//
+// Cells are numbered with the index of axis 0 running fastest. On the full grid cell
+// (i_0, i_1, i_2) is c = i_0 + N_0 (i_1 + N_1 i_2); in the chamber (i_0 <= i_1 <= i_2) it is
+// c = i_2 (i_2+1)(i_2+2)/6 + i_1 (i_1+1)/2 + i_0.
+type Operator struct {
+	sys     model.System
+	axes    []Axis
+	dim     int
+	chamber bool
+	ncell   int
+	mi      []int32   // multi-index of each cell, dim entries per cell
+	vol     []float64 // volume of the chamber part of each cell
+	phi     []float64 // cell-averaged dimensionless potential
+	ps      []float64 // stationary density
+	lines   [3]lineSet
+}
+
+// lineSet holds the grid lines along one axis: positions start[l]..start[l+1]-1 belong to line
+// l, perm maps a position to its cell, and tf[m] is the transmissivity D * area / h of the face
+// between positions m and m+1 of the same line (0 after the last cell of a line).
+type lineSet struct {
+	start []int32
+	perm  []int32
+	tf    []float64
+	maxL  int
+}
+
+// NewOperator builds the generator of the modes of sys on the tensor grid of axes (one axis
+// per mode). With sys.Coulomb and more than one mode all axes must be equal and only the
+// ordered chamber is gridded. The modes' drifts must have a potential (model.Potential) or be
+// a *model.Table.
+func NewOperator(sys model.System, axes []Axis) (*Operator, error) {
+	d := len(sys.Modes)
+	if d < 1 || d > 3 {
+		return nil, fmt.Errorf("fokkerplanck: %d modes, a tensor grid holds 1 to 3", d)
+	}
+	if len(axes) != d {
+		return nil, fmt.Errorf("fokkerplanck: %d axes for %d modes", len(axes), d)
+	}
+	if err := sys.Validate(); err != nil {
+		return nil, fmt.Errorf("fokkerplanck: %v", err)
+	}
+	for i, m := range sys.Modes {
+		switch m.Drift.(type) {
+		case *model.Table, model.Potential:
+		default:
+			return nil, fmt.Errorf("fokkerplanck: mode %d: drift %T has no potential", i, m.Drift)
+		}
+	}
+	for k, a := range axes {
+		if err := a.validate(); err != nil {
+			return nil, fmt.Errorf("fokkerplanck: axis %d: %v", k, err)
+		}
+	}
+	op := &Operator{sys: sys, axes: append([]Axis(nil), axes...), dim: d, chamber: sys.Coulomb && d > 1}
+	if op.chamber {
+		for k := 1; k < d; k++ {
+			if axes[k] != axes[0] {
+				return nil, fmt.Errorf("fokkerplanck: axis %d differs from axis 0; the Coulomb chamber needs equal axes", k)
+			}
+		}
+	}
+	op.enumerate()
+	if err := op.potential(); err != nil {
+		return nil, err
+	}
+	op.buildLines()
+	op.stationary()
+	return op, nil
+}
+
+// Len returns the number of active cells.
+func (op *Operator) Len() int { return op.ncell }
+
+// Dim returns the number of modes (axes).
+func (op *Operator) Dim() int { return op.dim }
+
+// Axes returns the axes (not a copy: do not modify).
+func (op *Operator) Axes() []Axis { return op.axes }
+
+// System returns the modes of the operator.
+func (op *Operator) System() model.System { return op.sys }
+
+// Chamber reports whether only the ordered chamber x_0 <= x_1 <= ... is gridded.
+func (op *Operator) Chamber() bool { return op.chamber }
+
+// Volumes returns the cell volumes (diagonal cells: the part inside the chamber). The slice is
+// the operator's own: do not modify.
+func (op *Operator) Volumes() []float64 { return op.vol }
+
+// Phi returns the cell-averaged dimensionless potential Phi_c = -log(cell mean of exp(-Phi)).
+// The slice is the operator's own: do not modify.
+func (op *Operator) Phi() []float64 { return op.phi }
+
+// Stationary returns the exact discrete stationary density, proportional to exp(-Phi_c) and
+// normalised so that sum_c V_c p_c = 1. The slice is the operator's own: do not modify.
+func (op *Operator) Stationary() []float64 { return op.ps }
+
+// Cell writes the centre of the square (cube) of active cell c into x (len(x) >= Dim()).
+func (op *Operator) Cell(c int, x []float64) {
+	for k := 0; k < op.dim; k++ {
+		x[k] = op.axes[k].Centre(int(op.mi[c*op.dim+k]))
+	}
+}
+
+// MultiIndex writes the per-axis cell indices of active cell c into dst (len >= Dim()).
+func (op *Operator) MultiIndex(c int, dst []int) {
+	for k := 0; k < op.dim; k++ {
+		dst[k] = int(op.mi[c*op.dim+k])
+	}
+}
+
+// Index returns the active cell with per-axis indices mi, or -1 if there is none (outside the
+// grid or outside the chamber).
+func (op *Operator) Index(mi []int) int {
+	for k := 0; k < op.dim; k++ {
+		if mi[k] < 0 || mi[k] >= op.axes[k].N {
+			return -1
+		}
+		if op.chamber && k > 0 && mi[k] < mi[k-1] {
+			return -1
+		}
+	}
+	return op.index(mi[0], at(mi, 1), at(mi, 2))
+}
+
+func at(s []int, k int) int {
+	if k < len(s) {
+		return s[k]
+	}
+	return 0
+}
+
+func (op *Operator) index(i0, i1, i2 int) int {
+	if op.chamber {
+		return i2*(i2+1)*(i2+2)/6 + i1*(i1+1)/2 + i0
+	}
+	n0 := op.axes[0].N
+	n1 := 1
+	if op.dim > 1 {
+		n1 = op.axes[1].N
+	}
+	return i0 + n0*(i1+n1*i2)
+}
+
+// enumerate lists the active cells in index order with their multi-indices and volumes.
+func (op *Operator) enumerate() {
+	d := op.dim
+	var n [3]int
+	for k := range n {
+		n[k] = 1
+		if k < d {
+			n[k] = op.axes[k].N
+		}
+	}
+	for i2 := 0; i2 < n[2]; i2++ {
+		for i1 := 0; i1 < n[1]; i1++ {
+			if op.chamber && d > 2 && i1 > i2 {
+				break
+			}
+			for i0 := 0; i0 < n[0]; i0++ {
+				if op.chamber && i0 > i1 {
+					break
+				}
+				mi := [3]int32{int32(i0), int32(i1), int32(i2)}
+				op.mi = append(op.mi, mi[:d]...)
+			}
+		}
+	}
+	op.ncell = len(op.mi) / d
+	op.vol = make([]float64, op.ncell)
+	hv := 1.0
+	for _, a := range op.axes {
+		hv *= a.Width()
+	}
+	for c := range op.vol {
+		op.vol[c] = hv / float64(op.symmetry(op.mi[c*d:c*d+d], -1))
+	}
+}
+
+// symmetry returns prod over runs of equal indices (chamber only, skipping axis skip) of the
+// run length factorial: the chamber part of a cell (or face) is 1/symmetry of it.
+func (op *Operator) symmetry(mi []int32, skip int) int {
+	if !op.chamber {
+		return 1
+	}
+	f, run := 1, 1
+	prev := int32(-1)
+	for k, v := range mi {
+		if k == skip {
+			continue
+		}
+		if v == prev {
+			run++
+			f *= run
+		} else {
+			run = 1
+		}
+		prev = v
+	}
+	return f
+}
+
+// buildLines lists the grid lines along each axis with their face transmissivities.
+func (op *Operator) buildLines() {
+	d := op.dim
+	mi := make([]int, d)
+	x := make([]float64, d)
+	for k := 0; k < d; k++ {
+		ls := &op.lines[k]
+		ls.perm = make([]int32, 0, op.ncell)
+		ls.tf = make([]float64, 0, op.ncell)
+		a := op.axes[k]
+		area := 1.0
+		for j, b := range op.axes {
+			if j != k {
+				area *= b.Width()
+			}
+		}
+		for c := 0; c < op.ncell; c++ {
+			op.MultiIndex(c, mi)
+			lo, hi := 0, a.N-1
+			if op.chamber {
+				if k > 0 {
+					lo = mi[k-1]
+				}
+				if k < d-1 {
+					hi = mi[k+1]
+				}
+			}
+			if mi[k] != lo {
+				continue
+			}
+			ls.start = append(ls.start, int32(len(ls.perm)))
+			if hi-lo+1 > ls.maxL {
+				ls.maxL = hi - lo + 1
+			}
+			for i := lo; i <= hi; i++ {
+				mi[k] = i
+				cell := op.Index(mi)
+				ls.perm = append(ls.perm, int32(cell))
+				if i == hi {
+					ls.tf = append(ls.tf, 0)
+					continue
+				}
+				op.Cell(cell, x)
+				x[k] = a.Edge(i + 1)
+				dk := op.sys.Modes[k].D(x[k])
+				s := op.symmetry(op.mi[cell*d:cell*d+d], k)
+				ls.tf = append(ls.tf, dk*area/(float64(s)*a.Width()))
+			}
+		}
+		ls.start = append(ls.start, int32(len(ls.perm)))
+		identity := true
+		for m, c := range ls.perm {
+			if int(c) != m {
+				identity = false
+				break
+			}
+		}
+		if identity {
+			ls.perm = nil
+		}
+	}
+}
+
+// stationary sets ps = exp(-(Phi_c - min Phi)) normalised to unit mass.
+func (op *Operator) stationary() {
+	op.ps = make([]float64, op.ncell)
+	stationaryFrom(op.phi, op.vol, op.ps)
+}
+
+func stationaryFrom(phi, vol, dst []float64) {
+	mn := math.Inf(1)
+	for _, v := range phi {
+		mn = math.Min(mn, v)
+	}
+	var z float64
+	for c, v := range phi {
+		dst[c] = math.Exp(-(v - mn))
+		z += vol[c] * dst[c]
+	}
+	for c := range dst {
+		dst[c] /= z
+	}
+}
+
+// Generator returns G with dp/dt = G p on the cell densities p, as a CSR matrix. Rows hold the
+// diagonal and the neighbours along every axis, columns ascending.
+func (op *Operator) Generator() *sparse.CSR {
+	type entry struct {
+		col int
+		v   float64
+	}
+	rows := make([][]entry, op.ncell)
+	for c := range rows {
+		rows[c] = append(make([]entry, 0, 2*op.dim+1), entry{c, 0})
+	}
+	for k := 0; k < op.dim; k++ {
+		ls := &op.lines[k]
+		for l := 0; l+1 < len(ls.start); l++ {
+			for m := int(ls.start[l]); m < int(ls.start[l+1])-1; m++ {
+				a, b := ls.cell(m), ls.cell(m+1)
+				bf, bb := bernPair(op.phi[b] - op.phi[a])
+				wf, wb := ls.tf[m]*bf, ls.tf[m]*bb
+				rows[a][0].v -= wf / op.vol[a]
+				rows[a] = append(rows[a], entry{b, wb / op.vol[a]})
+				rows[b][0].v -= wb / op.vol[b]
+				rows[b] = append(rows[b], entry{a, wf / op.vol[b]})
+			}
+		}
+	}
+	ia := make([]int, op.ncell+1)
+	var ja []int
+	var data []float64
+	for c, r := range rows {
+		sort.Slice(r, func(i, j int) bool { return r[i].col < r[j].col })
+		for _, e := range r {
+			ja = append(ja, e.col)
+			data = append(data, e.v)
+		}
+		ia[c+1] = len(ja)
+	}
+	return sparse.NewCSR(op.ncell, op.ncell, ia, ja, data)
+}
+
+func (ls *lineSet) cell(m int) int {
+	if ls.perm == nil {
+		return m
+	}
+	return int(ls.perm[m])
+}
+
+var errNoMass = errors.New("fokkerplanck: density has zero or non-finite mass")
