@@ -1,0 +1,43 @@
+package hamiltonian
+
+import (
+	"testing"
+
+	"fpsolve/fokkerplanck"
+	"fpsolve/model"
+)
+
+// One rbm mode, g^2 = 0.001, 200,000 cells, FD assembly and the 6 lowest eigenpairs
+// (scipy eigsh shift-invert on the same matrix: benchmarks/hamiltonian).
+func BenchmarkFD200k(b *testing.B) {
+	mode := model.Mode{Drift: model.RBM{Mu2: 9, Kappa: 5}, G2: 0.001}
+	for b.Loop() {
+		h, err := FD(mode, fokkerplanck.Axis{Lo: 0, Hi: 9, N: 200000})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Lowest(h, 6, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// Two rbm modes (kappa = 5, g^2 = 0.01) with Coulomb on the 256 x 256 chamber grid (32,896
+// cells): operator assembly, symmetrisation and the 8 lowest eigenpairs.
+func BenchmarkChamber256(b *testing.B) {
+	mode := model.Mode{Drift: model.RBM{Mu2: 9, Kappa: 5}, G2: 0.01}
+	ax := fokkerplanck.Axis{Lo: 0, Hi: 9, N: 256}
+	for b.Loop() {
+		op, err := fokkerplanck.NewOperator(model.System{Modes: []model.Mode{mode, mode}, Coulomb: true}, []fokkerplanck.Axis{ax, ax})
+		if err != nil {
+			b.Fatal(err)
+		}
+		h, err := FromOperator(op)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Lowest(h, 8, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
