@@ -82,6 +82,7 @@ type Time struct {
 	TEnd      float64 `toml:"t_end"`
 	Dt        float64 `toml:"dt"`
 	Snapshots int     `toml:"snapshots"`
+	Method    string  `toml:"method"`    // "trbdf2" (default) | "backward-euler"
 	Adaptive  bool    `toml:"adaptive"`  // adaptive step size with an error estimate
 	Tolerance float64 `toml:"tolerance"` // adaptive: local error tolerance (L1, per unit mass)
 }

@@ -368,6 +368,12 @@ func (c *Config) checkTime() error {
 	if err := c.atLeast("time.snapshots", t.Snapshots, 2); err != nil {
 		return err
 	}
+	if t.Method == "" {
+		t.Method = "trbdf2"
+	}
+	if err := c.oneOf("time.method", t.Method, "trbdf2", "backward-euler"); err != nil {
+		return err
+	}
 	if !c.IsDefined("time", "tolerance") {
 		t.Tolerance = DefaultTolerance
 	}

@@ -190,7 +190,7 @@ func Write(path string, cols int, panels ...Panel) error {
 			}
 		}
 	}
-	img := vgimg.New(vg.Length(cols)*4.5*vg.Inch, vg.Length(rows)*3.2*vg.Inch)
+	img := vgimg.NewWith(vgimg.UseWH(vg.Length(cols)*4.5*vg.Inch, vg.Length(rows)*3.2*vg.Inch), vgimg.UseDPI(150))
 	dc := draw.New(img)
 	t := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Millimeter * 4, PadY: vg.Millimeter * 4,
 		PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 2}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"fpsolve/model"
+	"fpsolve/rmt"
+)
+
+// initialDensity returns the [initial] density of a group of modes (indices in the sorted order
+// of r.sys, ascending and consecutive) at the coordinates x of those modes, up to normalisation.
+// A nil result means "the stationary density".
+func (r *runner) initialDensity(h float64) (func(modes []int, x []float64) float64, error) {
+	in := r.cfg.Initial
+	n := len(r.sys.Modes)
+	kind := "default"
+	if in != nil {
+		kind = in.Kind
+	}
+	gauss := func(mean, sd []float64) func([]int, []float64) float64 {
+		return func(modes []int, x []float64) float64 {
+			var e float64
+			for k, m := range modes {
+				z := (x[k] - mean[m]) / sd[m]
+				e += z * z
+			}
+			return math.Exp(-0.5 * e)
+		}
+	}
+	switch kind {
+	case "default": // a narrow Gaussian at each mode's stable fixed point
+		mean, sd := make([]float64, n), make([]float64, n)
+		for i, m := range r.sys.Modes {
+			mean[i] = m.Drift.Stable()
+			sd[i] = 3 * h
+			if w := stationaryWidth(m); !math.IsNaN(w) {
+				sd[i] = math.Max(sd[i], 0.25*w)
+			}
+		}
+		return gauss(mean, sd), nil
+	case "gaussian":
+		mean, sd := make([]float64, n), make([]float64, n)
+		for k, i := range r.order {
+			mean[k], sd[k] = in.Mean[i], math.Sqrt(in.Var[i])
+		}
+		return gauss(mean, sd), nil
+	case "uniform":
+		return func([]int, []float64) float64 { return 1 }, nil
+	case "stationary":
+		return nil, nil
+	case "marchenko-pastur":
+		// The eigenvalues start as the order statistics of n independent draws from the
+		// Marchenko-Pastur law: sorted modes m_1 < ... < m_d of one group have the joint density
+		// F(x_1)^{m_1} (1 - F(x_d))^{n-1-m_d} prod f(x_k) on x_1 < ... < x_d.
+		lo, hi := rmt.MarchenkoPasturEdges(in.Ratio, in.WeightVar, in.Rows)
+		f := func(x float64) float64 {
+			// The density diverges like x^(-1/2) at x- = 0 when r = 1; clamp inside the support.
+			x = math.Max(x, lo+1e-9*(hi-lo))
+			return rmt.MarchenkoPastur(x, in.Ratio, in.WeightVar, in.Rows)
+		}
+		F := func(x float64) float64 { return rmt.MarchenkoPasturCDF(x, in.Ratio, in.WeightVar, in.Rows) }
+		return func(modes []int, x []float64) float64 {
+			v := 1.0
+			for k := range modes {
+				if x[k] <= lo || x[k] >= hi {
+					return 0
+				}
+				v *= f(x[k])
+			}
+			first, last := modes[0], modes[len(modes)-1]
+			return v * math.Pow(F(x[0]), float64(first)) * math.Pow(1-F(x[len(x)-1]), float64(n-1-last))
+		}, nil
+	case "rbm":
+		if len(r.rbmInitial) == 0 {
+			return nil, fmt.Errorf("initial.kind = \"rbm\": the rbm stage recorded no spectra")
+		}
+		// Each mode's step-0 eigenvalues, smoothed with a Gaussian kernel of width
+		// max(2h, Silverman's bandwidth).
+		dens := make([]func(float64) float64, n)
+		for k := range dens {
+			var xs []float64
+			for _, row := range r.rbmInitial {
+				if k < len(row) {
+					xs = append(xs, row[k])
+				}
+			}
+			dens[k] = kde(xs, 2*h)
+		}
+		return func(modes []int, x []float64) float64 {
+			v := 1.0
+			for k, m := range modes {
+				v *= dens[m](x[k])
+			}
+			return v
+		}, nil
+	}
+	return nil, fmt.Errorf("initial.kind %q", kind)
+}
+
+// stationaryWidth returns sqrt(g^2/Omega) at the stable point of a potential drift (NaN for a
+// table).
+func stationaryWidth(m model.Mode) float64 {
+	if _, ok := m.Drift.(*model.Table); ok {
+		return math.NaN()
+	}
+	om := -m.Drift.DK(m.Drift.Stable())
+	if om <= 0 {
+		return math.NaN()
+	}
+	return math.Sqrt(m.G2 / om)
+}
+
+// kde returns a Gaussian kernel density estimate of xs with bandwidth at least minBW.
+func kde(xs []float64, minBW float64) func(float64) float64 {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	m := rmt.SampleMoments(s)
+	bw := math.Max(minBW, 1.06*math.Sqrt(m.Var)*math.Pow(float64(len(s)), -0.2))
+	return func(x float64) float64 {
+		// Only points within 8 bandwidths contribute.
+		a := sort.SearchFloat64s(s, x-8*bw)
+		b := sort.SearchFloat64s(s, x+8*bw)
+		var v float64
+		for _, xi := range s[a:b] {
+			z := (x - xi) / bw
+			v += math.Exp(-0.5 * z * z)
+		}
+		return v / (float64(len(s)) * bw * math.Sqrt(2*math.Pi))
+	}
+}
+
+func sortFloat(v []float64) { sort.Float64s(v) }

@@ -1,0 +1,361 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+
+	"fpsolve/fokkerplanck"
+	"fpsolve/internal/output"
+	"fpsolve/internal/plots"
+	"fpsolve/model"
+	"fpsolve/rmt"
+)
+
+// clusters partitions the sorted modes for the Fokker-Planck solver: with the Coulomb term and
+// at most three modes, one exact cluster of all of them; with more, the degenerate groups
+// (coupled by the mean field); without the Coulomb term every mode alone (exact: they are
+// independent).
+func (r *runner) clusters() [][]int {
+	n := len(r.sys.Modes)
+	if !r.sys.Coulomb {
+		out := make([][]int, n)
+		for i := range out {
+			out[i] = []int{i}
+		}
+		return out
+	}
+	if n <= config3 {
+		all := make([]int, n)
+		for i := range all {
+			all[i] = i
+		}
+		return [][]int{all}
+	}
+	return model.Groups(r.keys)
+}
+
+const config3 = 3 // modes on one exact grid
+
+// fpMethod maps the [time] method to the solver's.
+func fpMethod(name string) fokkerplanck.Method {
+	if name == "backward-euler" {
+		return fokkerplanck.BackwardEuler
+	}
+	return fokkerplanck.TRBDF2
+}
+
+// stageTime evolves the Fokker-Planck equation from [initial] to t_end and writes density.csv,
+// density.png, wigner.png and the "fokkerplanck" summary.
+func (r *runner) stageTime() error {
+	c := r.cfg
+	tc := c.Time
+	lo, hi := c.GridRange()
+	axis := fokkerplanck.Axis{Lo: lo, Hi: hi, N: c.Grid.Points}
+	clusters := r.clusters()
+	cl, err := fokkerplanck.NewClustered(r.sys, clusters, axis, fpMethod(tc.Method))
+	if err != nil {
+		return err
+	}
+	f, err := r.initialDensity(axis.Width())
+	if err != nil {
+		return err
+	}
+	if f != nil {
+		if err := cl.SetInitial(func(ci int, x []float64) float64 { return f(clusters[ci], x) }); err != nil {
+			return fmt.Errorf("initial density: %v", err)
+		}
+	}
+	single := len(clusters) == 1
+	var solver *fokkerplanck.Solver // single cluster: its own solver, for the adaptive option
+	var adapt *fokkerplanck.Adaptive
+	if single {
+		solver = fokkerplanck.NewSolver(cl.Operator(0), fpMethod(tc.Method))
+		if tc.Adaptive {
+			adapt = &fokkerplanck.Adaptive{Tol: tc.Tolerance, Dt: tc.Dt}
+		}
+	} else if tc.Adaptive {
+		return fmt.Errorf("time.adaptive: adaptive stepping needs one cluster (at most %d modes, or no Coulomb term); use a fixed dt", config3)
+	}
+
+	n := len(r.sys.Modes)
+	snaps := tc.Snapshots
+	m := &marginals{x: make([]float64, axis.N), mode: r.order}
+	for i := range m.x {
+		m.x[i] = axis.Centre(i)
+	}
+	var ps []float64
+	if single {
+		ps = cl.Operator(0).Stationary()
+	}
+	var dist, distT []float64
+	record := func(t float64) {
+		row := make([][]float64, n)
+		for k := range row {
+			row[k] = cl.Marginal(k, nil)
+		}
+		m.t = append(m.t, t)
+		m.p = append(m.p, row)
+		if single {
+			distT = append(distT, t)
+			dist = append(dist, cl.Operator(0).Distance(cl.Density(0), ps))
+		}
+	}
+	record(0)
+	// Extra distance samples between snapshots for the relaxation-rate fit.
+	const sub = 8
+	total := tc.TEnd
+	r.prog.begin("fokkerplanck", total)
+	t := 0.0
+	for s := 1; s < snaps; s++ {
+		tPrev, tNext := t, tc.TEnd*float64(s)/float64(snaps-1)
+		for k := 1; k <= sub; k++ {
+			t1 := tPrev + (tNext-tPrev)*float64(k)/sub
+			if k == sub {
+				t1 = tNext
+			}
+			if single {
+				p := cl.Density(0)
+				if adapt != nil {
+					err = solver.EvolveAdaptive(p, t1, adapt)
+				} else {
+					err = solver.Evolve(p, t1, tc.Dt)
+				}
+			} else {
+				err = cl.Evolve(t1, tc.Dt)
+			}
+			if err != nil {
+				return fmt.Errorf("at t = %.6g: %v", t, err)
+			}
+			t = t1
+			if single && k < sub {
+				distT = append(distT, t)
+				dist = append(dist, cl.Operator(0).Distance(cl.Density(0), ps))
+			}
+			r.prog.update(t)
+			if r.interrupted() {
+				r.prog.end()
+				return errInterrupted
+			}
+		}
+		record(t)
+	}
+	r.prog.end()
+	r.fpMarginals = m
+
+	// Summary.
+	mass := 1.0
+	for ci := range clusters {
+		mass *= cl.Mass(ci)
+	}
+	if math.IsNaN(mass) || math.IsInf(mass, 0) {
+		return fmt.Errorf("the density is not finite at t = %g", t)
+	}
+	sum := map[string]any{"mass": mass, "clusters": clusterConfigIndices(clusters, r.order), "t_end": tc.TEnd}
+	sum["stationary_l1"], sum["relaxation_rate"] = nil, nil
+	if single {
+		sum["stationary_l1"] = output.Num(dist[len(dist)-1])
+		if rate, err := fokkerplanck.RelaxationRate(distT, dist, tc.TEnd/2); err == nil && dist[len(dist)-1] > 1e-11 {
+			sum["relaxation_rate"] = output.Num(rate)
+		}
+	} else {
+		sum["coupling"] = "mean-field between clusters"
+	}
+	final := m.p[len(m.p)-1]
+	modes := make([]any, n)
+	for k := 0; k < n; k++ {
+		mo := fokkerplanck.GridMoments(final[k], axis)
+		modes[r.order[k]] = map[string]any{"mean": output.Num(mo.Mean), "var": output.Num(mo.Var), "binder": output.Num(mo.Binder)}
+	}
+	sum["modes"] = modes
+	var pairs []any
+	var spacing []pairSpacing
+	for ci, g := range clusters {
+		if len(g) < 2 {
+			continue
+		}
+		op := cl.Operator(ci)
+		for a := 0; a < len(g); a++ {
+			for b := a + 1; b < len(g); b++ {
+				if math.Abs(r.keys[g[a]]-r.keys[g[b]]) > 1e-12*math.Max(1, math.Abs(r.keys[g[a]])) {
+					continue // a pair is two modes with equal kappa
+				}
+				ps := op.Pair(cl.Density(ci), a, b)
+				i, j := r.order[g[a]], r.order[g[b]]
+				pairs = append(pairs, map[string]any{"modes": []int{min(i, j), max(i, j)}, "mean_spacing": output.Num(ps.MeanSpacing),
+					"var": output.Num(ps.Pooled.Var), "binder": output.Num(ps.Pooled.Binder), "kappa": r.keys[g[a]]})
+				sp := pairSpacing{modes: [2]int{min(i, j), max(i, j)}, kappa: r.keys[g[a]], mean: ps.MeanSpacing}
+				sp.s, sp.dens, sp.width = spacingDensity(op, cl.Density(ci), a, b, axis.Width())
+				spacing = append(spacing, sp)
+			}
+		}
+	}
+	if pairs == nil {
+		pairs = []any{}
+	}
+	sum["pairs"] = pairs
+	r.summary["fokkerplanck"] = sum
+	r.say("fokkerplanck: %d modes in %d cluster(s), %d x %d cells per axis, t = %g, mass %.15f", n, len(clusters), 1, axis.N, tc.TEnd, mass)
+	if v, ok := sum["stationary_l1"].(float64); ok {
+		r.say("  L1 distance to the discrete stationary state %.3g, relaxation rate %v", v, sum["relaxation_rate"])
+	}
+	for _, p := range spacing {
+		r.say("  pair %v (kappa %.4g): <S> = %.4g", p.modes, p.kappa, p.mean)
+	}
+
+	if err := r.writeDensityCSV(m); err != nil {
+		return err
+	}
+	if r.cfg.PlotsEnabled() {
+		if err := r.plotDensity(m); err != nil {
+			return err
+		}
+		if err := plotWigner(filepath.Join(r.out, "wigner.png"), spacing); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func clusterConfigIndices(clusters [][]int, order []int) [][]int {
+	out := make([][]int, len(clusters))
+	for i, g := range clusters {
+		for _, k := range g {
+			out[i] = append(out[i], order[k])
+		}
+	}
+	return out
+}
+
+// pairSpacing is the spacing distribution of a degenerate pair.
+type pairSpacing struct {
+	modes [2]int
+	kappa float64
+	mean  float64
+	s     []float64 // bin centres
+	dens  []float64 // density of S on the bins
+	width float64   // bin width
+}
+
+// spacingDensity bins |x_a - x_b| of a cluster density by cell (centroid differences),
+// weighted by cell mass, on about 2h wide bins up to 6 <S>, and returns the bin centres, the
+// density of S and the bin width.
+func spacingDensity(op *fokkerplanck.Operator, p []float64, a, b int, h float64) (centres, dens []float64, width float64) {
+	x := make([]float64, op.Dim())
+	vol := op.Volumes()
+	var mean, mass float64
+	for c, v := range p {
+		op.Centroid(c, x)
+		w := vol[c] * v
+		mean += w * math.Abs(x[b]-x[a])
+		mass += w
+	}
+	mean /= mass
+	bins := max(10, min(200, int(6*mean/(2*h))))
+	width = 6 * mean / float64(bins)
+	dens = make([]float64, bins)
+	centres = make([]float64, bins)
+	for k := range centres {
+		centres[k] = (float64(k) + 0.5) * width
+	}
+	for c, v := range p {
+		op.Centroid(c, x)
+		if k := int(math.Abs(x[b]-x[a]) / width); k < bins {
+			dens[k] += vol[c] * v / mass / width
+		}
+	}
+	return centres, dens, width
+}
+
+// writeDensityCSV writes t,x,p0,... (modes in config order) at every snapshot.
+func (r *runner) writeDensityCSV(m *marginals) error {
+	n := len(m.mode)
+	head := []string{"t", "x"}
+	byConfig := make([]int, n) // config index -> sorted index
+	for k, i := range m.mode {
+		byConfig[i] = k
+	}
+	for i := 0; i < n; i++ {
+		head = append(head, fmt.Sprintf("p%d", i))
+	}
+	return output.WriteFile(filepath.Join(r.out, "density.csv"), func(w io.Writer) error {
+		c := output.NewCSV(w, head...)
+		row := make([]float64, n+2)
+		for s, t := range m.t {
+			for ix, x := range m.x {
+				row[0], row[1] = t, x
+				for i := 0; i < n; i++ {
+					row[2+i] = m.p[s][byConfig[i]][ix]
+				}
+				c.Row(row...)
+			}
+		}
+		return c.Err()
+	})
+}
+
+// plotDensity draws the spectral density (1/N) sum_i P_i(x) at every snapshot, and each mode's
+// marginal at t_end with the drift's stable points marked.
+func (r *runner) plotDensity(m *marginals) error {
+	n := len(m.mode)
+	var total, final []plots.Series
+	for s, t := range m.t {
+		y := make([]float64, len(m.x))
+		for k := 0; k < n; k++ {
+			for i, v := range m.p[s][k] {
+				y[i] += v / float64(n)
+			}
+		}
+		total = append(total, plots.Series{Name: fmt.Sprintf("t = %.3g", t), X: m.x, Y: y,
+			Color: plots.Gradient(float64(s) / float64(max(1, len(m.t)-1)))})
+	}
+	// The start (a Marchenko-Pastur spike, say) would flatten the rest: scale to the later times.
+	top := 0.0
+	for s := min(1, len(total)-1); s < len(total); s++ {
+		for _, v := range total[s].Y {
+			top = math.Max(top, v)
+		}
+	}
+	last := m.p[len(m.p)-1]
+	var stable []float64
+	ymax := 0.0
+	for k := 0; k < n; k++ {
+		final = append(final, plots.Series{Name: fmt.Sprintf("mode %d", m.mode[k]), X: m.x, Y: last[k]})
+		stable = append(stable, r.sys.Modes[k].Drift.Stable())
+		for _, v := range last[k] {
+			ymax = math.Max(ymax, v)
+		}
+	}
+	final = append(final, plots.Series{Name: "stable points", X: stable, Y: []float64{ymax}, Kind: plots.VLine, Color: plots.Palette[7]})
+	return plots.Write(filepath.Join(r.out, "density.png"), 2,
+		plots.Panel{Title: "Fokker-Planck: spectral density (1/N) sum_i P_i(x, t)", XLabel: "x", YLabel: "density", Series: total, Legend: true,
+			YMin: 0, YMax: 1.3 * top},
+		plots.Panel{Title: fmt.Sprintf("marginals at t = %g", m.t[len(m.t)-1]), XLabel: "x", YLabel: "P_i(x)", Series: final, Legend: n <= 10})
+}
+
+// plotWigner draws each pair's spacing density against the Wigner surmise with
+// sigma = <S>/sqrt(pi).
+func plotWigner(path string, pairs []pairSpacing) error {
+	if len(pairs) == 0 {
+		return nil
+	}
+	var panels []plots.Panel
+	for _, p := range pairs {
+		sigma := p.mean / math.Sqrt(math.Pi)
+		curve := make([]float64, 200)
+		xs := make([]float64, 200)
+		for i := range xs {
+			xs[i] = (p.s[len(p.s)-1] + p.width/2) * float64(i) / 199
+			curve[i] = rmt.WignerSurmise(xs[i], sigma)
+		}
+		panels = append(panels, plots.Panel{
+			Title:  fmt.Sprintf("pair %v, kappa = %.4g", p.modes, p.kappa),
+			XLabel: "S = |x_i - x_j|", YLabel: "P(S)", Legend: true,
+			Series: []plots.Series{
+				{Name: "Fokker-Planck", X: p.s, Y: p.dens, Kind: plots.Steps},
+				{Name: fmt.Sprintf("Wigner surmise, sigma = <S>/sqrt(pi) = %.3g", sigma), X: xs, Y: curve, Dashed: true},
+			}})
+	}
+	return plots.Write(path, 2, panels...)
+}
