@@ -40,7 +40,7 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		}
 	}()
 	if len(args) > 0 && args[0] == "merge" {
-		if err := mergeCommand(args[1:], stdout); err != nil {
+		if err := mergeCommand(args[1:], stdout, stderr); err != nil {
 			fmt.Fprintf(stderr, "fpsolve merge: %v\n", oneLine(err))
 			return 1
 		}
@@ -142,6 +142,7 @@ type runner struct {
 	tables      []*model.Table
 	rbmFinal    [][]float64 // [rbm] stage: the spectra at the last step, one row per run
 	rbmInitial  [][]float64 // [rbm] stage: the spectra at step 0
+	ens         *ensState   // ensemble stages' results for the finishing hook (ensemble.go)
 }
 
 // marginals are per-mode densities on a common axis at several times.
@@ -175,9 +176,11 @@ func (r *runner) all() error {
 	}{
 		{"rbm", r.cfg.RBM != nil && r.cfg.Sweep == nil, r.stageRBM},
 		{"sweep", r.cfg.Sweep != nil, r.stageSweep},
-		{"model", r.cfg.Model != nil, r.buildSystem},
-		{"fokkerplanck", r.cfg.Time != nil, r.stageTime},
-		{"spectrum", r.cfg.Spectrum != nil, r.stageSpectrum},
+		// A shard computes ensemble members only: the deterministic stages, and walkers that need
+		// the whole rbm ensemble, run when the shards are merged.
+		{"model", r.cfg.Model != nil && (!r.sharded() || r.cfg.Langevin != nil && !r.dependsOnRBM()), r.buildSystem},
+		{"fokkerplanck", r.cfg.Time != nil && !r.sharded(), r.stageTime},
+		{"spectrum", r.cfg.Spectrum != nil && !r.sharded(), r.stageSpectrum},
 		{"langevin", r.cfg.Langevin != nil, r.stageLangevin},
 	}
 	for _, s := range stages {
@@ -194,6 +197,9 @@ func (r *runner) all() error {
 		if r.interrupted() {
 			return errInterrupted
 		}
+	}
+	if err := r.finishEnsembles(); err != nil {
+		return err
 	}
 	r.summary["seconds"] = r.seconds
 	if r.shard.N > 1 {

@@ -524,9 +524,11 @@ func (c *Config) Keys() []float64 {
 	case "table":
 		if c.RBM != nil {
 			k := model.FreeFieldKappa(c.RBM.TargetM2, c.RBM.Visible)
+			// The hidden modes learn the lowest kappa (the largest x = mu2 - kappa); eigenvalue i
+			// ascending <-> kappa descending among those.
 			out := make([]float64, c.RBM.Hidden)
-			for i := range out { // eigenvalue i ascending <-> kappa descending
-				out[i] = k[c.RBM.Visible-1-i]
+			for i := range out {
+				out[i] = k[c.RBM.Hidden-1-i]
 			}
 			return out
 		}

@@ -1,0 +1,318 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"runtime"
+
+	"gonum.org/v1/gonum/mat"
+
+	"fpsolve/internal/output"
+	"fpsolve/internal/plots"
+	"fpsolve/internal/runstore"
+	"fpsolve/langevin"
+	"fpsolve/rmt"
+)
+
+// langevinBlock is the number of walkers per persisted member of the Langevin ensemble.
+const langevinBlock = 1024
+
+// langevinMember is one persisted block of walkers after all steps.
+type langevinMember struct {
+	X      []float64 // X[w*N + k]: sorted mode k of the block's walker w
+	Counts langevin.Counts
+}
+
+// langevinBins is the number of histogram bins per mode in langevin.csv.
+const langevinBins = 100
+
+// dependsOnRBM reports whether the Langevin walkers need the rbm stage's results (the drift
+// table or the step-0 spectra).
+func (r *runner) dependsOnRBM() bool {
+	c := r.cfg
+	return c.RBM != nil && ((c.Model != nil && c.Model.Drift == "table") || (c.Initial != nil && c.Initial.Kind == "rbm"))
+}
+
+// stageLangevin integrates the discrete-time Coulomb gas for the [langevin] walkers, in
+// persisted blocks of langevinBlock walkers, and writes langevin.csv, langevin.png,
+// wigner_langevin.png and the "langevin" summary.
+func (r *runner) stageLangevin() error {
+	lc := r.cfg.Langevin
+	n := len(r.sys.Modes)
+	if r.sharded() && r.dependsOnRBM() {
+		// A shard holds only some rbm runs; the walkers need them all, so they run in the merge.
+		return nil
+	}
+	var step langevin.Stepper
+	var err error
+	if lc.Level == "matrix" {
+		step, err = langevin.NewMatrix(r.sys, lc.Alpha)
+	} else {
+		step, err = langevin.NewEigen(r.sys, lc.Alpha)
+	}
+	if err != nil {
+		return err
+	}
+	init, note, err := r.langevinInit()
+	if err != nil {
+		return err
+	}
+	if err := r.writeShardConfig(); err != nil {
+		return err
+	}
+	tagv := struct {
+		Model, Noise, Initial, Langevin, RBM any
+		RBMRuns, Block                       int
+		Tables                               any
+	}{r.cfg.Model, r.cfg.Noise, r.cfg.Initial, lc, r.cfg.RBM, len(r.rbmInitial), langevinBlock, r.cfg.Tables()}
+	if r.cfg.RBM != nil && r.cfg.Model.Drift == "table" {
+		tagv.Tables = r.tables
+	}
+	store := runstore.Store{Dir: filepath.Join(r.out, "runs", "langevin"), Tag: hashTag("langevin", tagv)}
+
+	nblocks := (lc.Walkers + langevinBlock - 1) / langevinBlock
+	members := make([]*langevinMember, nblocks)
+	var todo []int
+	for b := 0; b < nblocks; b++ {
+		if !r.mine(b) {
+			continue
+		}
+		m, ok, err := runstore.Load[langevinMember](store, b)
+		if err != nil {
+			return err
+		}
+		if ok && len(m.X) == n*blockLen(b, lc.Walkers) {
+			members[b] = &m
+		} else {
+			todo = append(todo, b)
+		}
+	}
+	chunk := max(1, (lc.Steps+19)/20)
+	if len(todo) > 0 {
+		r.prog.begin("langevin", float64(len(todo))*float64(lc.Steps))
+		var done float64
+		for _, b := range todo {
+			if r.interrupted() {
+				r.prog.end()
+				return errInterrupted
+			}
+			idx := make([]int, blockLen(b, lc.Walkers))
+			for w := range idx {
+				idx[w] = b*langevinBlock + w
+			}
+			ens, err := langevin.NewEnsemble(step, idx, lc.Seed, init)
+			if err != nil {
+				r.prog.end()
+				return err
+			}
+			for s := 0; s < lc.Steps; s += chunk {
+				k := min(chunk, lc.Steps-s)
+				ens.Advance(step, k, runtime.NumCPU())
+				done += float64(k)
+				r.prog.update(done)
+				if s+k < lc.Steps && r.interrupted() {
+					r.prog.end()
+					return errInterrupted
+				}
+			}
+			m := &langevinMember{X: ens.X, Counts: ens.Counts}
+			if err := runstore.Save(store, b, *m); err != nil {
+				r.prog.end()
+				return err
+			}
+			members[b] = m
+		}
+		r.prog.end()
+	}
+	if r.sharded() {
+		return nil
+	}
+
+	// The whole ensemble, in walker order.
+	all := &langevin.Ensemble{N: n, Steps: lc.Steps}
+	for b, m := range members {
+		if m == nil {
+			return fmt.Errorf("walker block %d is missing", b)
+		}
+		all.X = append(all.X, m.X...)
+		c := m.Counts
+		all.Counts.Reflected += c.Reflected
+		all.Counts.Rejected += c.Rejected
+		all.Counts.Crossings += c.Crossings
+		all.Counts.Ties += c.Ties
+	}
+	all.Index = langevin.Walkers(lc.Walkers)
+	cols := make([][]float64, n)
+	for k := range cols {
+		cols[k] = all.Mode(k, nil)
+	}
+	r.ensemble().langevinX = cols
+
+	modes := make([]any, n)
+	for k := 0; k < n; k++ {
+		modes[r.order[k]] = momentsJSON(rmt.SampleMoments(cols[k]))
+	}
+	pairs := []any{}
+	var spacingPanels []plots.Panel
+	var pairLines []string
+	for _, p := range all.Pairs(r.keys) {
+		a, b := p.Modes[0], p.Modes[1]
+		i, j := r.order[a], r.order[b]
+		s := make([]float64, lc.Walkers)
+		for w := range s {
+			s[w] = math.Abs(cols[a][w] - cols[b][w])
+		}
+		pairs = append(pairs, map[string]any{"modes": []int{min(i, j), max(i, j)}, "kappa": r.keys[a],
+			"mean_spacing": output.Num(p.MeanSpacing), "mean_spacing_err": output.Num(rmt.StdErr(s)),
+			"var": output.Num(p.Pooled.Var), "binder": output.Num(p.Pooled.Binder)})
+		pairLines = append(pairLines, fmt.Sprintf("  pair %v (kappa %.4g): <S> = %.4g, pooled var %.4g, binder %.3g", []int{min(i, j), max(i, j)}, r.keys[a], p.MeanSpacing, p.Pooled.Var, p.Pooled.Binder))
+		spacingPanels = append(spacingPanels, spacingPanel(fmt.Sprintf("Langevin pair %v, kappa = %.4g", []int{min(i, j), max(i, j)}, r.keys[a]), "Langevin", s))
+	}
+	kind := "default"
+	if r.cfg.Initial != nil {
+		kind = r.cfg.Initial.Kind
+	}
+	sum := map[string]any{"modes": modes, "pairs": pairs, "walkers": lc.Walkers, "steps": lc.Steps,
+		"alpha": lc.Alpha, "batch": lc.Batch, "level": lc.Level, "t": float64(lc.Steps) * lc.Alpha, "initial": kind,
+		"counts": map[string]any{"reflected": all.Counts.Reflected, "rejected": all.Counts.Rejected,
+			"crossings": all.Counts.Crossings, "ties": all.Counts.Ties}}
+	if note != "" {
+		sum["note"] = note
+	}
+	r.summary["langevin"] = sum
+	r.say("langevin: %d walkers x %d steps (alpha %g, %s level), t = %g; reflected %d, rejected %d, crossings %d",
+		lc.Walkers, lc.Steps, lc.Alpha, lc.Level, float64(lc.Steps)*lc.Alpha, all.Counts.Reflected, all.Counts.Rejected, all.Counts.Crossings)
+	r.lines = append(r.lines, pairLines...)
+	if note != "" {
+		r.say("  note: %s", note)
+	}
+
+	// Histograms per mode (config order) on the grid range, or the walkers' range.
+	var lo, hi float64
+	if r.cfg.Grid != nil {
+		lo, hi = r.cfg.GridRange()
+	} else {
+		lo, hi = minMax(all.X)
+		pad := 0.02 * (hi - lo)
+		lo, hi = lo-pad, hi+pad
+	}
+	hists := make([]*rmt.Histogram, n)
+	for k := range hists {
+		hists[k] = rmt.NewHistogram(lo, hi, langevinBins)
+		hists[k].Fill(cols[k])
+	}
+	byConfig := make([]int, n)
+	for k, i := range r.order {
+		byConfig[i] = k
+	}
+	err = output.WriteFile(filepath.Join(r.out, "langevin.csv"), func(w io.Writer) error {
+		c := output.NewCSV(w, "mode", "x", "density")
+		for i := 0; i < n; i++ {
+			h := hists[byConfig[i]]
+			d := h.Density()
+			for b, x := range h.Centers() {
+				c.Row(float64(i), x, d[b])
+			}
+		}
+		return c.Err()
+	})
+	if err != nil {
+		return err
+	}
+	if !r.cfg.PlotsEnabled() {
+		return nil
+	}
+	var ser []plots.Series
+	fp := r.fpMarginals
+	for k := 0; k < n; k++ {
+		col := plots.Palette[r.order[k]%len(plots.Palette)]
+		ser = append(ser, plots.Series{Name: fmt.Sprintf("mode %d", r.order[k]), X: hists[k].Centers(), Y: hists[k].Density(), Kind: plots.Steps, Color: col})
+		if fp != nil && len(fp.p) > 0 && len(fp.p[len(fp.p)-1]) == n {
+			ser = append(ser, plots.Series{X: fp.x, Y: fp.p[len(fp.p)-1][k], Dashed: true, Color: col})
+		}
+	}
+	title := fmt.Sprintf("Langevin histograms at step %d (t = %g)", lc.Steps, float64(lc.Steps)*lc.Alpha)
+	if fp != nil {
+		title += fmt.Sprintf("; dashed: Fokker-Planck at t = %g", fp.t[len(fp.t)-1])
+	}
+	if err := plots.Write(filepath.Join(r.out, "langevin.png"), 1,
+		plots.Panel{Title: title, XLabel: "x", YLabel: "density", Series: ser, Legend: n <= 10}); err != nil {
+		return err
+	}
+	if len(spacingPanels) > 0 {
+		return plots.Write(filepath.Join(r.out, "wigner_langevin.png"), 2, spacingPanels...)
+	}
+	return nil
+}
+
+func blockLen(b, walkers int) int { return min(langevinBlock, walkers-b*langevinBlock) }
+
+// langevinInit returns the initial law of the walkers (values in the sorted mode order of r.sys)
+// from [initial], and a note for the summary.
+func (r *runner) langevinInit() (langevin.Init, string, error) {
+	in := r.cfg.Initial
+	n := len(r.sys.Modes)
+	if in == nil {
+		return langevin.StableInit(r.sys), "", nil
+	}
+	switch in.Kind {
+	case "gaussian":
+		mean, sd := make([]float64, n), make([]float64, n)
+		for k, i := range r.order {
+			mean[k], sd[k] = in.Mean[i], math.Sqrt(in.Var[i])
+		}
+		return langevin.GaussianInit(mean, sd), "", nil
+	case "uniform":
+		lo, hi := r.cfg.GridRange()
+		for _, m := range r.sys.Modes {
+			a, b := m.Drift.Domain()
+			lo, hi = math.Max(lo, a), math.Min(hi, b)
+		}
+		if !(lo < hi) || math.IsInf(hi-lo, 0) {
+			return nil, "", fmt.Errorf("initial.kind = \"uniform\": no finite range common to all modes")
+		}
+		return func(rng *rand.Rand, _ int) []float64 {
+			x := make([]float64, n)
+			for k := range x {
+				x[k] = lo + (hi-lo)*rng.Float64()
+			}
+			return x
+		}, "", nil
+	case "stationary":
+		return langevin.StableInit(r.sys), "initial.kind = \"stationary\": walkers start at the stable points; the run must be long enough to equilibrate", nil
+	case "marchenko-pastur":
+		cols := int(math.Round(in.Ratio * float64(in.Rows)))
+		if cols != n {
+			return nil, "", fmt.Errorf("initial: marchenko-pastur with rows = %d and ratio = %g gives %d eigenvalues, the model has %d modes", in.Rows, in.Ratio, cols, n)
+		}
+		rows, sd := in.Rows, math.Sqrt(in.WeightVar)
+		return func(rng *rand.Rand, _ int) []float64 {
+			w := mat.NewDense(rows, cols, nil)
+			for i := 0; i < rows; i++ {
+				for j := 0; j < cols; j++ {
+					w.Set(i, j, sd*rng.NormFloat64())
+				}
+			}
+			x := mat.NewSymDense(cols, nil)
+			x.SymOuterK(1, w.T())
+			var es mat.EigenSym
+			es.Factorize(x, false)
+			return es.Values(nil)
+		}, "", nil
+	case "rbm":
+		if len(r.rbmInitial) == 0 {
+			return nil, "", fmt.Errorf("initial.kind = \"rbm\": the rbm stage recorded no spectra")
+		}
+		if len(r.rbmInitial[0]) != n {
+			return nil, "", fmt.Errorf("initial.kind = \"rbm\": the rbm spectra have %d eigenvalues, the model has %d modes", len(r.rbmInitial[0]), n)
+		}
+		rows := r.rbmInitial
+		return func(_ *rand.Rand, w int) []float64 {
+			return append([]float64(nil), rows[w%len(rows)]...)
+		}, "", nil
+	}
+	return nil, "", fmt.Errorf("initial.kind %q", in.Kind)
+}

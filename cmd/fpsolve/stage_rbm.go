@@ -1,0 +1,479 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+
+	"fpsolve/internal/config"
+	"fpsolve/internal/output"
+	"fpsolve/internal/plots"
+	"fpsolve/internal/runstore"
+	"fpsolve/model"
+	"fpsolve/rbmdrift"
+	"fpsolve/rmt"
+)
+
+// rbmMember is one persisted training run.
+type rbmMember struct {
+	Result  rbmdrift.RunResult
+	Seconds float64 // wall time of the run on its worker
+	Workers int     // runs trained concurrently when it ran
+}
+
+// rbmOutcome is an rbm ensemble (one [rbm] stage or one sweep point) after training.
+type rbmOutcome struct {
+	cfg      rbmdrift.Config
+	dir      string
+	results  []rbmdrift.RunResult // the present runs, ascending run index
+	complete bool                 // every run of the ensemble is present (not a partial shard)
+	trained  int                  // runs trained in this invocation
+	rate     float64              // training updates per wall second
+	measured bool                 // rate measured now (false: from the stored runs)
+	kappa    []float64            // target kappa of each mode (ascending eigenvalue order)
+	acc      *rbmdrift.DriftAccumulator
+	driftCSV []byte
+	pairs    []rbmPair
+}
+
+// rbmPair is a degenerate target pair over the runs at the last recorded step.
+type rbmPair struct {
+	modes          [2]int
+	kappa          float64
+	spacing        []float64 // |x_i - x_j| per run
+	meanS, meanErr float64
+	pooled         rmt.Moments
+}
+
+// rbmConfig maps the [rbm] section to the trainer's configuration.
+func rbmConfig(c *config.RBM) rbmdrift.Config {
+	return rbmdrift.Config{Visible: c.Visible, Hidden: c.Hidden, TargetM2: c.TargetM2, Mu2: c.Mu2,
+		SigmaH: c.SigmaH, InitSigma: c.InitSigma, Alpha: c.Alpha, Batch: c.Batch, GibbsSteps: c.GibbsSteps,
+		Steps: c.Steps, RecordEvery: c.RecordEvery, Data: c.Data, Sampler: c.Sampler, Seed: c.Seed,
+		MeasureEvery: c.MeasureEvery, Bins: c.Bins}
+}
+
+// modeKappa returns the target kappa of each eigenvalue of W^T W in ascending order: the Hidden
+// smallest kappa are learned, and the largest eigenvalue belongs to the smallest kappa.
+func modeKappa(rc rbmdrift.Config) []float64 {
+	kap := model.FreeFieldKappa(rc.TargetM2, rc.Visible)
+	out := make([]float64, rc.Hidden)
+	for i := range out {
+		if j := rc.Hidden - 1 - i; j < len(kap) {
+			out[i] = kap[j]
+		}
+	}
+	return out
+}
+
+// stageRBM trains the [rbm] ensemble, writes rbm_spectra.csv and drift.csv and the "rbm"
+// summary, and hands the spectra and the drift tables to the later stages.
+func (r *runner) stageRBM() error {
+	rc := rbmConfig(r.cfg.RBM)
+	o, err := r.runRBM(r.out, rc, r.cfg.RBM.Runs, "rbm")
+	if err != nil {
+		return err
+	}
+	r.ensemble().rbm = o
+	r.adoptRBM(o)
+	if o.complete {
+		r.summary["rbm"] = o.summaryJSON()
+		r.sayRBM("rbm", o)
+	}
+	return nil
+}
+
+// adoptRBM hands an ensemble's spectra and measured drift tables to the later stages.
+func (r *runner) adoptRBM(o *rbmOutcome) {
+	r.rbmInitial, r.rbmFinal = nil, nil
+	for _, res := range o.results {
+		r.rbmInitial = append(r.rbmInitial, res.Spectra[0])
+		r.rbmFinal = append(r.rbmFinal, res.Final())
+	}
+	r.tables = nil
+	if len(o.driftCSV) > 0 {
+		if t, err := model.ReadTables(bytes.NewReader(o.driftCSV)); err == nil {
+			r.tables = t
+		}
+	}
+}
+
+func (r *runner) sayRBM(label string, o *rbmOutcome) {
+	src := "measured"
+	if !o.measured {
+		src = "stored with the runs"
+	}
+	r.say("%s: %d runs x %d updates (%d trained now), %.4g updates/s (%s)", label, len(o.results), o.cfg.Steps, o.trained, o.rate, src)
+	for _, p := range o.pairs {
+		r.say("  pair %v (kappa %.4g): <S> = %.4g +- %.2g", p.modes, p.kappa, p.meanS, p.meanErr)
+	}
+}
+
+// runRBM trains (or loads) runs 0..runs-1 of rc that belong to this shard, persisting each
+// under dir/runs/rbm as it completes, and writes rbm_spectra.csv and drift.csv into dir when the
+// ensemble is complete and this is not a shard.
+func (r *runner) runRBM(dir string, rc rbmdrift.Config, runs int, label string) (*rbmOutcome, error) {
+	if err := rc.Validate(); err != nil {
+		return nil, err
+	}
+	if err := r.writeShardConfig(); err != nil {
+		return nil, err
+	}
+	store := runstore.Store{Dir: filepath.Join(dir, "runs", "rbm"), Tag: hashTag("rbm", rc)}
+	members := make([]*rbmMember, runs)
+	var todo []int
+	for i := 0; i < runs; i++ {
+		if !r.mine(i) {
+			continue
+		}
+		m, ok, err := runstore.Load[rbmMember](store, i)
+		if err != nil {
+			return nil, err
+		}
+		if ok && len(m.Result.Spectra) > 0 {
+			members[i] = &m
+		} else {
+			todo = append(todo, i)
+		}
+	}
+
+	// Train the missing runs on a worker pool; each run is saved as soon as it finishes.
+	o := &rbmOutcome{cfg: rc, dir: dir, kappa: modeKappa(rc)}
+	workers := max(1, min(runtime.NumCPU(), len(todo)))
+	var (
+		mu       sync.Mutex
+		firstErr error
+		stopped  bool
+		done     int
+	)
+	t0 := time.Now()
+	if len(todo) > 0 {
+		r.prog.begin(label, float64(len(todo)))
+		jobs := make(chan int)
+		go func() {
+			defer close(jobs)
+			for _, i := range todo {
+				mu.Lock()
+				bad := firstErr != nil
+				mu.Unlock()
+				if bad {
+					return
+				}
+				if r.interrupted() {
+					mu.Lock()
+					stopped = true
+					mu.Unlock()
+					return
+				}
+				jobs <- i
+			}
+		}()
+		var wg sync.WaitGroup
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range jobs {
+					ts := time.Now()
+					res, err := rbmdrift.TrainRun(rc, i)
+					m := &rbmMember{Result: res, Seconds: time.Since(ts).Seconds(), Workers: workers}
+					if err == nil {
+						err = runstore.Save(store, i, *m)
+					}
+					mu.Lock()
+					if err != nil {
+						if firstErr == nil {
+							firstErr = err
+						}
+					} else {
+						members[i] = m
+						done++
+						r.prog.update(float64(done))
+					}
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		r.prog.end()
+		if firstErr != nil {
+			return nil, firstErr
+		}
+		if stopped {
+			return nil, errInterrupted
+		}
+	}
+	wall := time.Since(t0).Seconds()
+
+	o.trained = done
+	o.complete = !r.sharded()
+	var estWall float64
+	for i, m := range members {
+		if m == nil {
+			if r.mine(i) {
+				return nil, fmt.Errorf("run %d is missing after training", i)
+			}
+			o.complete = false
+			continue
+		}
+		o.results = append(o.results, m.Result)
+		estWall += m.Seconds / float64(max(1, m.Workers))
+	}
+	if done > 0 {
+		o.rate, o.measured = float64(done)*float64(rc.Steps)/wall, true
+	} else if estWall > 0 {
+		o.rate = float64(len(o.results)) * float64(rc.Steps) / estWall
+	}
+	if len(o.results) == 0 {
+		return o, nil
+	}
+
+	// The merged drift, per run in run order (identical however the runs were sharded).
+	acc, err := rbmdrift.MergeDrift(o.results)
+	if err != nil {
+		return nil, err
+	}
+	o.acc = acc
+	if acc != nil {
+		var buf bytes.Buffer
+		c := output.NewCSV(&buf, model.TableColumns...)
+		for mode := 0; mode < acc.Modes; mode++ {
+			for _, b := range acc.Table(mode) {
+				c.Row(float64(mode), b.X, b.Drift, b.DriftErr, b.Diffusion, b.DiffusionErr, float64(b.Count))
+			}
+		}
+		o.driftCSV = buf.Bytes()
+	}
+	o.pairs = rbmPairs(o.results, o.kappa)
+	if !o.complete {
+		return o, nil
+	}
+	if err := writeSpectra(filepath.Join(dir, "rbm_spectra.csv"), o.results); err != nil {
+		return nil, err
+	}
+	if o.driftCSV != nil {
+		if err := output.WriteBytes(filepath.Join(dir, "drift.csv"), o.driftCSV); err != nil {
+			return nil, err
+		}
+	}
+	return o, nil
+}
+
+// writeSpectra writes run,step,x0,...,x{N-1} for every run and recorded step.
+func writeSpectra(path string, results []rbmdrift.RunResult) error {
+	n := len(results[0].Spectra[0])
+	head := []string{"run", "step"}
+	for i := 0; i < n; i++ {
+		head = append(head, fmt.Sprintf("x%d", i))
+	}
+	return output.WriteFile(path, func(w io.Writer) error {
+		c := output.NewCSV(w, head...)
+		row := make([]float64, n+2)
+		for _, res := range results {
+			for s, spec := range res.Spectra {
+				row[0], row[1] = float64(res.Run), float64(res.Steps[s])
+				copy(row[2:], spec)
+				c.Row(row...)
+			}
+		}
+		return c.Err()
+	})
+}
+
+// rbmPairs returns the statistics of the degenerate target pairs at the last recorded step.
+func rbmPairs(results []rbmdrift.RunResult, kappa []float64) []rbmPair {
+	var out []rbmPair
+	for _, g := range model.Groups(kappa) {
+		if len(g) != 2 {
+			continue
+		}
+		i, j := g[0], g[1]
+		p := rbmPair{modes: [2]int{i, j}, kappa: kappa[i]}
+		pooled := make([]float64, 0, 2*len(results))
+		for _, res := range results {
+			f := res.Final()
+			p.spacing = append(p.spacing, math.Abs(f[j]-f[i]))
+			pooled = append(pooled, f[i], f[j])
+		}
+		p.meanS, p.meanErr = jackMean(p.spacing)
+		p.pooled = rmt.SampleMoments(pooled)
+		out = append(out, p)
+	}
+	return out
+}
+
+// summaryJSON is the "rbm" section of summary.json.
+func (o *rbmOutcome) summaryJSON() map[string]any {
+	n := o.cfg.Hidden
+	target := o.cfg.TargetSpectrum()
+	modes := make([]any, n)
+	col := make([]float64, len(o.results))
+	for i := 0; i < n; i++ {
+		for k, res := range o.results {
+			col[k] = res.Final()[i]
+		}
+		m := momentsJSON(rmt.SampleMoments(col))
+		m["target"] = target[i]
+		m["kappa"] = o.kappa[i]
+		modes[i] = m
+	}
+	pairs := []any{}
+	for _, p := range o.pairs {
+		pairs = append(pairs, map[string]any{"modes": []int{p.modes[0], p.modes[1]}, "kappa": p.kappa,
+			"mean_spacing": output.Num(p.meanS), "mean_spacing_err": output.Num(p.meanErr),
+			"var": output.Num(p.pooled.Var), "binder": output.Num(p.pooled.Binder)})
+	}
+	kap := append([]float64(nil), o.kappa...)
+	sort.Float64s(kap)
+	sum := map[string]any{"kappa": kap, "modes": modes, "pairs": pairs, "runs": len(o.results),
+		"steps": o.cfg.Steps, "alpha": o.cfg.Alpha, "batch": o.cfg.Batch,
+		"updates_per_second": output.Num(o.rate)}
+	if o.acc != nil {
+		sum["drift_dropped"] = o.acc.Dropped
+	}
+	return sum
+}
+
+// plotRBM draws the ensemble's spectra at several recorded steps (step 0 against the
+// Marchenko-Pastur law, later steps with the targets), the final spectral density with the
+// Fokker-Planck and Langevin results over it when overlay is set and they ran, and the measured
+// drift per mode against 2 sigma_h^2 K(x).
+func (r *runner) plotRBM(o *rbmOutcome, path string, overlay bool) error {
+	rc := o.cfg
+	steps := o.results[0].Steps
+	nrec := len(steps)
+	pick := []int{0}
+	for _, f := range []float64{1.0 / 3, 2.0 / 3, 1} {
+		if k := int(math.Round(f * float64(nrec-1))); k > pick[len(pick)-1] {
+			pick = append(pick, k)
+		}
+	}
+	target := rc.TargetSpectrum()
+	s2 := rc.SigmaH * rc.SigmaH
+	var panels []plots.Panel
+	for _, k := range pick {
+		var xs []float64
+		for _, res := range o.results {
+			if k < len(res.Spectra) {
+				xs = append(xs, res.Spectra[k]...)
+			}
+		}
+		lo, hi := minMax(xs)
+		if k > 0 {
+			tl, th := minMax(target)
+			lo, hi = math.Min(lo, tl), math.Max(hi, th)
+		}
+		pad := 0.02*(hi-lo) + 1e-9
+		lo, hi = lo-pad, hi+pad
+		h := rmt.NewHistogram(lo, hi, max(20, min(120, len(xs)/20)))
+		h.Fill(xs)
+		dens := h.Density()
+		ser := []plots.Series{{Name: fmt.Sprintf("RBM ensemble (%d runs)", len(o.results)), X: h.Centers(), Y: dens, Kind: plots.Steps}}
+		if k == 0 && rc.InitSigma > 0 {
+			ratio := float64(rc.Hidden) / float64(rc.Visible)
+			w2 := rc.InitSigma * rc.InitSigma
+			mx, my := make([]float64, 300), make([]float64, 300)
+			a, b := rmt.MarchenkoPasturEdges(ratio, w2, rc.Visible)
+			for i := range mx {
+				mx[i] = a + (b-a)*(float64(i)+0.5)/300
+				my[i] = rmt.MarchenkoPastur(mx[i], ratio, w2, rc.Visible)
+			}
+			ser = append(ser, plots.Series{Name: "Marchenko-Pastur", X: mx, Y: my, Dashed: true})
+		}
+		if k > 0 {
+			ser = append(ser, plots.Series{Name: "targets (mu^2 - kappa)/sigma_h^2", X: target, Y: []float64{maxOf(dens)}, Kind: plots.VLine, Color: plots.Palette[7]})
+		}
+		if overlay && k == nrec-1 {
+			ser = append(ser, r.overlaySeries(lo, hi, rc.Hidden)...)
+		}
+		pn := plots.Panel{Title: fmt.Sprintf("eigenvalues of W^T W, step %d (t = %.4g)", steps[k], float64(steps[k])*rc.Alpha),
+			XLabel: "x", YLabel: "density (all modes pooled)", Series: ser, Legend: true}
+		if k == 0 { // the Marchenko-Pastur law diverges at x = 0 when hidden = visible
+			pn.XMin, pn.XMax, pn.YMax = lo, hi, 1.5*maxOf(dens)
+		}
+		panels = append(panels, pn)
+	}
+	if o.acc != nil {
+		var ser []plots.Series
+		for mode := 0; mode < o.acc.Modes; mode++ {
+			col := plots.Palette[mode%len(plots.Palette)]
+			var x, y []float64
+			for _, b := range o.acc.Table(mode) {
+				if b.Count >= 10 && !math.IsNaN(b.Drift) {
+					x, y = append(x, b.X), append(y, b.Drift)
+				}
+			}
+			if len(x) == 0 {
+				continue
+			}
+			ser = append(ser, plots.Series{Name: fmt.Sprintf("mode %d", mode), X: x, Y: y, Kind: plots.Marks, Color: col})
+			lo, hi := minMax(x)
+			kap := o.kappa[mode]
+			ax, ay := make([]float64, 100), make([]float64, 100)
+			for i := range ax {
+				ax[i] = lo + (hi-lo)*float64(i)/99
+				ay[i] = 2 * s2 * model.RBM{Mu2: rc.Mu2, Kappa: kap}.K(s2*ax[i]) / s2
+			}
+			ser = append(ser, plots.Series{X: ax, Y: ay, Dashed: true, Color: col})
+		}
+		panels = append(panels, plots.Panel{Title: "measured drift (marks) vs 2 sigma_h^2 K(x) (dashed)", XLabel: "x", YLabel: "dx/dt, t = alpha * step",
+			Series: ser, Legend: rc.Hidden <= 10})
+	}
+	return plots.Write(path, 2, panels...)
+}
+
+// overlaySeries returns the Fokker-Planck and Langevin spectral densities (1/N) sum_i P_i at
+// their last time, when those stages ran on as many modes as the RBM has.
+func (r *runner) overlaySeries(lo, hi float64, n int) []plots.Series {
+	var out []plots.Series
+	if m := r.fpMarginals; m != nil && len(m.p) > 0 && len(m.p[len(m.p)-1]) == n {
+		last := m.p[len(m.p)-1]
+		y := make([]float64, len(m.x))
+		for k := range last {
+			for i, v := range last[k] {
+				y[i] += v / float64(n)
+			}
+		}
+		out = append(out, plots.Series{Name: fmt.Sprintf("Fokker-Planck, t = %.4g", m.t[len(m.t)-1]), X: m.x, Y: y, Color: plots.Palette[3]})
+	}
+	if e := r.ens; e != nil && len(e.langevinX) == n {
+		var xs []float64
+		for _, col := range e.langevinX {
+			xs = append(xs, col...)
+		}
+		h := rmt.NewHistogram(lo, hi, 100)
+		h.Fill(xs)
+		out = append(out, plots.Series{Name: "Langevin, last step", X: h.Centers(), Y: h.Density(), Kind: plots.Steps, Color: plots.Palette[2]})
+	}
+	return out
+}
+
+func minMax(xs []float64) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, x := range xs {
+		if !math.IsNaN(x) {
+			lo, hi = math.Min(lo, x), math.Max(hi, x)
+		}
+	}
+	if lo > hi {
+		return 0, 1
+	}
+	if lo == hi {
+		return lo - 0.5, hi + 0.5
+	}
+	return lo, hi
+}
+
+func maxOf(xs []float64) float64 {
+	m := 0.0
+	for _, x := range xs {
+		m = math.Max(m, x)
+	}
+	return m
+}
