@@ -28,7 +28,8 @@ import (
 // psi = -int E_C by a trapezoid cumulative sum, E_C the principal value on the grid: sum over
 // cells b != a of rho_j(b) h / (x_a - x_b)) ordering between clusters is not enforced and
 // overlapping clusters exchange places; TestClusteredVsLangevin measures both. Within a cluster
-// the ordering is exact.
+// the ordering is exact. Without the Coulomb term (sys.Coulomb false) the clusters are
+// independent and no coupling is applied.
 type Clustered struct {
 	// Coupling selects the mean-field coupling between clusters (default Ordered).
 	Coupling Coupling
@@ -293,7 +294,10 @@ func (c *Clustered) updateField() {
 // Step advances every cluster by dt after updating the mean-field coupling (clusters run
 // concurrently).
 func (c *Clustered) Step(dt float64) error {
-	c.updateField()
+	coupled := c.sys.Coulomb && len(c.ops) > 1
+	if coupled {
+		c.updateField()
+	}
 	errs := make([]error, len(c.ops))
 	var wg sync.WaitGroup
 	for ci := range c.ops {
@@ -301,7 +305,9 @@ func (c *Clustered) Step(dt float64) error {
 		go func(ci int) {
 			defer wg.Done()
 			s := c.solvers[ci]
-			s.SetPotential(c.phiEff[ci])
+			if coupled {
+				s.SetPotential(c.phiEff[ci])
+			}
 			s.SetTime(c.t)
 			if err := s.Step(c.p[ci], dt); err != nil {
 				errs[ci] = fmt.Errorf("cluster %d: %w", ci, err)

@@ -204,3 +204,43 @@ func TestClusteredVsLangevin(t *testing.T) {
 		}
 	}
 }
+
+// TestClusteredWithoutCoulomb: without the Coulomb term the modes are independent, so the
+// clustered solver must equal separate one-mode solvers bit for bit (no mean-field coupling).
+func TestClusteredWithoutCoulomb(t *testing.T) {
+	sys := model.System{Modes: []model.Mode{
+		{Drift: model.RBM{Mu2: 9, Kappa: 5}, G2: 0.01},
+		{Drift: model.RBM{Mu2: 9, Kappa: 4.5}, G2: 0.02},
+	}}
+	axis := Axis{Lo: 0, Hi: 9, N: 120}
+	cl, err := NewClustered(sys, [][]int{{0}, {1}}, axis, TRBDF2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := func(x []float64) float64 { return math.Exp(-(x[0] - 2) * (x[0] - 2) / 0.1) }
+	if err := cl.SetInitial(func(_ int, x []float64) float64 { return start(x) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := cl.Evolve(3, 0.1); err != nil {
+		t.Fatal(err)
+	}
+	for m := range sys.Modes {
+		op, err := NewOperator(model.System{Modes: sys.Modes[m : m+1]}, []Axis{axis})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := op.Initial(start)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := NewSolver(op, TRBDF2).Evolve(p, 3, 0.1); err != nil {
+			t.Fatal(err)
+		}
+		got := cl.Density(m)
+		for c := range p {
+			if got[c] != p[c] {
+				t.Fatalf("mode %d cell %d: clustered %g, alone %g", m, c, got[c], p[c])
+			}
+		}
+	}
+}

@@ -175,3 +175,22 @@ func TestUMatchesSchroedingerForm(t *testing.T) {
 		}
 	}
 }
+
+func TestTableDomain(t *testing.T) {
+	tab, err := NewTable([]float64{1, 2}, []float64{1, -1}, []float64{0.1, 0.1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lo, hi := tab.Domain(); lo != 0.5 || hi != 2.5 {
+		t.Errorf("default domain [%g, %g], want the nodes widened by half a spacing", lo, hi)
+	}
+	if err := tab.SetDomain(0, 9); err != nil {
+		t.Fatal(err)
+	}
+	if lo, hi := tab.Domain(); lo != 0 || hi != 9 {
+		t.Errorf("domain [%g, %g] after SetDomain(0, 9)", lo, hi)
+	}
+	if tab.SetDomain(3, 3) == nil {
+		t.Error("empty domain accepted")
+	}
+}

@@ -22,7 +22,19 @@ type Table struct {
 	D1 []float64 // drift at the nodes
 	D2 []float64 // diffusion at the nodes, > 0
 
-	cum []float64 // int_{X[0]}^{X[k]} D1/D2
+	cum    []float64 // int_{X[0]}^{X[k]} D1/D2
+	lo, hi float64   // domain set by SetDomain (lo < hi), else the nodes' range
+}
+
+// SetDomain sets the domain that Domain reports (for a measured RBM drift, [0, mu^2/sigma_h^2):
+// the range of the eigenvalues, wider than the bins that the ensemble happened to visit). Beyond
+// the nodes the drift is extrapolated as described on Table.
+func (t *Table) SetDomain(lo, hi float64) error {
+	if !(lo < hi) || !finite(lo) || !finite(hi) {
+		return fmt.Errorf("table: domain [%g, %g] is not a finite interval", lo, hi)
+	}
+	t.lo, t.hi = lo, hi
+	return nil
 }
 
 // NewTable checks the nodes and returns a table drift. It copies nothing: the slices must not
@@ -48,6 +60,21 @@ func NewTable(x, d1, d2 []float64) (*Table, error) {
 	t := &Table{X: x, D1: d1, D2: d2, cum: make([]float64, len(x))}
 	for k := 1; k < len(x); k++ {
 		t.cum[k] = t.cum[k-1] + t.ratioIntegral(k-1, x[k-1], x[k])
+	}
+	// Finite nodes can still overflow: a range near 1e308 wide, or D1/D2 near 1e308. Refuse
+	// tables whose drift or potential is not finite at the nodes, midpoints or domain ends.
+	lo, hi := t.Domain()
+	if !finite(lo) || !finite(hi) {
+		return nil, fmt.Errorf("table: domain [%g, %g] is not finite (nodes too far apart)", lo, hi)
+	}
+	probe := []float64{lo, hi}
+	for k := range x {
+		probe = append(probe, x[k], x[k]-0.5*(x[k]-x[max(k-1, 0)]))
+	}
+	for _, v := range probe {
+		if !finite(t.K(v)) || !finite(t.DK(v)) || !finite(t.Phi(v)) {
+			return nil, fmt.Errorf("table: drift or potential overflows near x = %g (values too large)", v)
+		}
 	}
 	return t, nil
 }
@@ -91,8 +118,12 @@ func (t *Table) Diffusion(x float64) float64 {
 	return t.lin(t.D2, t.segment(x), x)
 }
 
-// Domain implements Drift: the nodes' range widened by half a spacing at each end.
+// Domain implements Drift: the domain set by SetDomain, else the nodes' range widened by half
+// a spacing at each end.
 func (t *Table) Domain() (lo, hi float64) {
+	if t.lo < t.hi {
+		return t.lo, t.hi
+	}
 	n := len(t.X)
 	return t.X[0] - 0.5*(t.X[1]-t.X[0]), t.X[n-1] + 0.5*(t.X[n-1]-t.X[n-2])
 }

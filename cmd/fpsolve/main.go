@@ -242,6 +242,12 @@ func (r *runner) buildSystem() error {
 			if i >= len(tables) {
 				return fmt.Errorf("the drift table has %d modes, the model needs %d", len(tables), n)
 			}
+			// The walkers and the grid may go beyond the bins the ensemble visited: the table's
+			// domain is the grid range (for a measured RBM drift [0, mu^2/sigma_h^2]).
+			lo, hi := c.GridRange()
+			if err := tables[i].SetDomain(lo, hi); err != nil {
+				return err
+			}
 			modes[i] = model.Mode{Drift: tables[i], G2: g}
 		}
 	}
