@@ -124,7 +124,8 @@ func TestReadTables(t *testing.T) {
 	}
 }
 
-func TableHeader() string { return strings.Join(TableColumns, ",") + "\n" }
+// TableHeader is the header without the optional expected column.
+func TableHeader() string { return strings.Join(TableColumns[:7], ",") + "\n" }
 
 func TestSystemForceIsGradient(t *testing.T) {
 	// DESIGN.md: F_i = g_i^2 d_i log P_s = -g_i^2 d_i Phi, also when the g_i differ.
@@ -192,5 +193,28 @@ func TestTableDomain(t *testing.T) {
 	}
 	if tab.SetDomain(3, 3) == nil {
 		t.Error("empty domain accepted")
+	}
+}
+
+func TestTableBeyondNodes(t *testing.T) {
+	// Beyond the nodes D1 and D2 keep their end values, and Phi' = -D1/D2 there.
+	tab, err := NewTable([]float64{1, 2, 3}, []float64{0.5, 0.1, -1}, []float64{0.1, 0.2, 0.4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ x, k, d float64 }{{0.2, 0.5, 0.1}, {5, -1, 0.4}} {
+		if tab.K(c.x) != c.k || tab.Diffusion(c.x) != c.d || tab.DK(c.x) != 0 {
+			t.Errorf("x = %g: K %g D %g DK %g", c.x, tab.K(c.x), tab.Diffusion(c.x), tab.DK(c.x))
+		}
+		// Central difference of an exactly linear Phi: rounding only.
+		if got, want := derivative(tab.Phi, c.x), -c.k/c.d; math.Abs(got-want) > 1e-6 {
+			t.Errorf("Phi'(%g) = %g, want %g", c.x, got, want)
+		}
+	}
+	// Phi is continuous across the end nodes.
+	for _, x := range []float64{1, 3} {
+		if d := math.Abs(tab.Phi(x+1e-9) - tab.Phi(x-1e-9)); d > 1e-6 {
+			t.Errorf("Phi jumps by %g at %g", d, x)
+		}
 	}
 }

@@ -13,7 +13,8 @@ import (
 
 // Table is a drift measured on a grid of x values: the Kramers-Moyal coefficients D1(x) (drift)
 // and D2(x) (diffusion) per unit of t, as written by the rbm stage. Between nodes both are
-// interpolated linearly; beyond the ends D1 is extrapolated linearly and D2 held constant.
+// interpolated linearly; beyond the ends both are held at their end values (a linear
+// extrapolation of a noisy end bin can flip the drift's sign and make a spurious trap).
 //
 // The Fokker-Planck equation of a table mode is the Ito form dP/dt = -d(D1 P) + d^2(D2 P), whose
 // stationary density is exp(-Phi) with Phi(x) = log D2(x) - int^x D1/D2.
@@ -99,10 +100,26 @@ func (t *Table) lin(v []float64, k int, x float64) float64 {
 }
 
 // K implements Drift: D1(x).
-func (t *Table) K(x float64) float64 { return t.lin(t.D1, t.segment(x), x) }
+func (t *Table) K(x float64) float64 {
+	if n := len(t.X); x <= t.X[0] || x >= t.X[n-1] {
+		return t.D1[t.end(x)]
+	}
+	return t.lin(t.D1, t.segment(x), x)
+}
 
-// DK implements Drift: the slope of the interpolant of D1.
+// end returns the index of the end node nearest to x.
+func (t *Table) end(x float64) int {
+	if x <= t.X[0] {
+		return 0
+	}
+	return len(t.X) - 1
+}
+
+// DK implements Drift: the slope of the interpolant of D1 (0 beyond the nodes).
 func (t *Table) DK(x float64) float64 {
+	if n := len(t.X); x < t.X[0] || x > t.X[n-1] {
+		return 0
+	}
 	k := t.segment(x)
 	return (t.D1[k+1] - t.D1[k]) / (t.X[k+1] - t.X[k])
 }
@@ -182,7 +199,9 @@ func (t *Table) ratioIntegral(k int, a, b float64) float64 {
 		if b < a {
 			return -t.ratioIntegral(k, b, a)
 		}
+		// Beyond the nodes D1 and D2 are constant.
 		c0, d0 = t.diffLin(k, a), 0
+		a0, b0 = t.D1[t.end(a)], 0
 	}
 	ua := a - t.X[k]
 	delta := b - a
@@ -211,14 +230,19 @@ func (t *Table) diffLin(k int, x float64) float64 {
 	return t.lin(t.D2, k, x)
 }
 
-// TableColumns are the columns of a drift table file, in order.
-var TableColumns = []string{"mode", "x", "drift", "drift_err", "diffusion", "diffusion_err", "count"}
+// TableColumns are the columns of a drift table file, in order. "expected" (optional when
+// reading) is the drift that the exact gradient gives at the visited weights, without the
+// noise-induced Coulomb repulsion that the measured "drift" contains.
+var TableColumns = []string{"mode", "x", "drift", "drift_err", "diffusion", "diffusion_err", "count", "expected"}
 
 // ReadTables parses a drift table in CSV form (the columns of TableColumns, with that header
 // line) and returns one Table per mode, indexed by the mode column. Rows whose count is zero or
 // whose drift or diffusion is not finite are empty bins and are skipped. Modes must be numbered
 // 0..n-1 without gaps. Errors name the line.
-func ReadTables(r io.Reader) ([]*Table, error) {
+func ReadTables(r io.Reader) ([]*Table, error) { return ReadTablesColumn(r, "drift") }
+
+// ReadTablesColumn is ReadTables with D1 taken from the named column ("drift" or "expected").
+func ReadTablesColumn(r io.Reader, driftColumn string) ([]*Table, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
@@ -233,7 +257,7 @@ func ReadTables(r io.Reader) ([]*Table, error) {
 	for i, h := range head {
 		col[strings.TrimSpace(h)] = i
 	}
-	for _, c := range []string{"mode", "x", "drift", "diffusion", "count"} {
+	for _, c := range []string{"mode", "x", driftColumn, "diffusion", "count"} {
 		if _, ok := col[c]; !ok {
 			return nil, fmt.Errorf("drift table: header has no %q column", c)
 		}
@@ -260,7 +284,7 @@ func ReadTables(r io.Reader) ([]*Table, error) {
 			return v, nil
 		}
 		var vals [5]float64
-		for i, name := range []string{"mode", "x", "drift", "diffusion", "count"} {
+		for i, name := range []string{"mode", "x", driftColumn, "diffusion", "count"} {
 			if vals[i], err = get(name); err != nil {
 				return nil, err
 			}

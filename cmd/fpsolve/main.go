@@ -201,6 +201,7 @@ func (r *runner) all() error {
 	if err := r.finishEnsembles(); err != nil {
 		return err
 	}
+	r.compareTheories()
 	r.summary["seconds"] = r.seconds
 	if r.shard.N > 1 {
 		return nil // shard directories hold partial ensembles; `fpsolve merge` writes the summary

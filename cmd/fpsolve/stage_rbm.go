@@ -98,7 +98,7 @@ func (r *runner) adoptRBM(o *rbmOutcome) {
 	}
 	r.tables = nil
 	if len(o.driftCSV) > 0 {
-		if t, err := model.ReadTables(bytes.NewReader(o.driftCSV)); err == nil {
+		if t, err := model.ReadTablesColumn(bytes.NewReader(o.driftCSV), r.tableColumn()); err == nil {
 			r.tables = t
 		}
 	}
@@ -245,7 +245,7 @@ func (r *runner) runRBM(dir string, rc rbmdrift.Config, runs int, label string) 
 		c := output.NewCSV(&buf, model.TableColumns...)
 		for mode := 0; mode < acc.Modes; mode++ {
 			for _, b := range acc.Table(mode) {
-				c.Row(float64(mode), b.X, b.Drift, b.DriftErr, b.Diffusion, b.DiffusionErr, float64(b.Count))
+				c.Row(float64(mode), b.X, b.Drift, b.DriftErr, b.Diffusion, b.DiffusionErr, float64(b.Count), b.Expected)
 			}
 		}
 		o.driftCSV = buf.Bytes()

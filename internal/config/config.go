@@ -44,12 +44,15 @@ type Output struct {
 
 // Model is the [model] section.
 type Model struct {
-	Drift   string    `toml:"drift"`
-	Mu2     float64   `toml:"mu2"`
-	Kappa   []float64 `toml:"kappa"`
-	Omega   []float64 `toml:"omega"`
-	Table   string    `toml:"table"`
-	Coulomb *bool     `toml:"coulomb"`
+	Drift string    `toml:"drift"`
+	Mu2   float64   `toml:"mu2"`
+	Kappa []float64 `toml:"kappa"`
+	Omega []float64 `toml:"omega"`
+	Table string    `toml:"table"`
+	// TableDrift selects the table's drift column: "measured" (the mean single-step increment,
+	// Coulomb repulsion included) or "expected" (the exact-gradient drift, without it).
+	TableDrift string `toml:"table_drift"`
+	Coulomb    *bool  `toml:"coulomb"`
 }
 
 // Noise is the [noise] section: either G2, or Alpha, Batch and Gtilde2.
@@ -203,7 +206,7 @@ func Parse(data []byte, name string) (*Config, error) {
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			msg := strings.SplitN(pe.Message, "\n", 2)[0]
+			msg := oneLine(strings.SplitN(pe.Message, "\n", 2)[0])
 			return nil, &Error{File: fmt.Sprintf("%s:%d:%d", name, pe.Position.Line, pe.Position.Col), Msg: "malformed TOML: " + msg}
 		}
 		return nil, &Error{File: name, Msg: oneLine(err.Error())}
@@ -218,7 +221,11 @@ func Parse(data []byte, name string) (*Config, error) {
 	return c, nil
 }
 
-func oneLine(s string) string { return strings.ReplaceAll(strings.TrimSpace(s), "\n", "; ") }
+// oneLine keeps a message on one line: newlines become "; " and a carriage return (which the
+// TOML decoder may quote raw from the input) is shown as \r.
+func oneLine(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(strings.TrimSpace(s), "\n", "; "), "\r", `\r`)
+}
 
 // IsDefined reports whether the key (for example "grid", "lo") was set in the file.
 func (c *Config) IsDefined(key ...string) bool { return c.md.IsDefined(key...) }

@@ -125,6 +125,12 @@ func (c *Config) checkModel() error {
 			}
 		}
 	case "table":
+		if m.TableDrift == "" {
+			m.TableDrift = "measured"
+		}
+		if err := c.oneOf("model.table_drift", m.TableDrift, "measured", "expected"); err != nil {
+			return err
+		}
 		if len(m.Kappa) > 0 || len(m.Omega) > 0 {
 			return c.errf("model.kappa", "not used with drift = \"table\": the modes are the table's")
 		}
@@ -146,7 +152,7 @@ func (c *Config) checkModel() error {
 			return c.errf("model.table", "cannot read %s: %v", path, unwrapPath(err))
 		}
 		defer f.Close()
-		tabs, err := model.ReadTables(f)
+		tabs, err := model.ReadTablesColumn(f, c.TableColumn())
 		if err != nil {
 			return c.errf("model.table", "%s: %v", path, err)
 		}
@@ -580,4 +586,12 @@ func (c *Config) checkMemory() error {
 		return c.errf(key, "the run needs about %.3g GiB of memory, more than the %d GiB allowed", b/(1<<30), MaxBytes>>30)
 	}
 	return nil
+}
+
+// TableColumn is the drift table column that model.table_drift selects.
+func (c *Config) TableColumn() string {
+	if c.Model != nil && c.Model.TableDrift == "expected" {
+		return "expected"
+	}
+	return "drift"
 }
