@@ -90,6 +90,9 @@ func (r *runner) finishEnsembles() error {
 		return nil
 	}
 	if o := r.ens.rbm; o != nil && o.complete {
+		if err := r.plotRBMPairs(o, r.rbmPairsPath()); err != nil {
+			return err
+		}
 		return r.plotRBM(o, filepath.Join(r.out, "rbm.png"), true)
 	}
 	return nil
