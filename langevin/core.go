@@ -35,6 +35,13 @@ type Counts struct {
 	Crossings int64
 	// Ties counts whole steps rejected because two eigenvalues came out exactly equal.
 	Ties int64
+	// NonFinite counts walkers stopped because a proposal was NaN or Inf (a drift or diffusion
+	// that is not finite at the walker's position). Advance stops such a walker at that step,
+	// keeping its last finite state, and Ensemble.Advance returns an error naming it.
+	NonFinite int64
+	// Steps counts the steps made (summed over walkers): fewer than asked only for walkers
+	// stopped by a non-finite proposal.
+	Steps int64
 }
 
 func (c *Counts) add(d Counts) {
@@ -42,6 +49,8 @@ func (c *Counts) add(d Counts) {
 	c.Rejected += d.Rejected
 	c.Crossings += d.Crossings
 	c.Ties += d.Ties
+	c.NonFinite += d.NonFinite
+	c.Steps += d.Steps
 }
 
 type driftKind uint8
@@ -172,6 +181,14 @@ func (c *core) finish(r, y []float64, cnt *Counts) {
 		p := &c.p[k]
 		v := y[k]
 		if v >= p.lo && v < p.hi && v-v == 0 {
+			continue
+		}
+		if v-v != 0 {
+			// NaN or Inf: the drift or diffusion is not finite here. Reject the move and flag
+			// the walker (Advance stops it).
+			y[k] = r[k]
+			cnt.Rejected++
+			cnt.NonFinite = 1
 			continue
 		}
 		switch {

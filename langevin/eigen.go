@@ -61,8 +61,9 @@ func (e *Eigen) Alpha() float64 { return e.alpha }
 func (e *Eigen) WorkLen() int { return (4 + maxRefineDepth) * len(e.p) }
 
 // Advance moves one walker, x (one value per mode, as left by Arrange or a previous Advance),
-// by steps updates drawn from src, and returns the exceptional events. work must have
-// length WorkLen(); Advance does not allocate.
+// by steps updates drawn from src, and returns the exceptional events. It stops early, at the
+// first step whose proposal is not finite (see Counts.NonFinite). work must have length
+// WorkLen(); Advance does not allocate.
 func (e *Eigen) Advance(x []float64, steps int, src *Source, work []float64) Counts {
 	n := len(e.p)
 	if len(x) != n || len(work) < e.WorkLen() {
@@ -77,6 +78,7 @@ func (e *Eigen) Advance(x []float64, steps int, src *Source, work []float64) Cou
 	}
 	var cnt Counts
 	eta0 := w.eta[:n]
+	cnt.Steps = int64(steps)
 	for s := 0; s < steps; s++ {
 		for k := range eta0 {
 			eta0[k] = src.Normal()
@@ -85,6 +87,10 @@ func (e *Eigen) Advance(x []float64, steps int, src *Source, work []float64) Cou
 			e.split(&w, e.alpha, 0, eta0, src, &cnt)
 		} else {
 			e.plain(&w, 1, eta0, &cnt)
+		}
+		if cnt.NonFinite > 0 { // stop the walker: see Counts.NonFinite
+			cnt.Steps = int64(s)
+			break
 		}
 	}
 	for k, i := range e.order {
@@ -128,6 +134,9 @@ func (e *Eigen) split(w *eigenWork, h float64, depth int, eta []float64, src *So
 	}
 	half := h / 2
 	for _, et := range [2][]float64{first, eta} {
+		if cnt.NonFinite > 0 {
+			return
+		}
 		if depth+1 < maxRefineDepth && e.crowded(w.r, half) {
 			e.split(w, half, depth+1, et, src, cnt)
 		} else {

@@ -18,7 +18,9 @@ type Stepper interface {
 	WorkLen() int
 	// Arrange checks an initial point and puts its values in the stepper's order, in place.
 	Arrange(x []float64) error
-	// Advance moves x by steps updates drawn from src, using work as scratch.
+	// Advance moves x by steps updates drawn from src, using work as scratch. At the first
+	// step whose proposal is not finite it stops, keeping the last finite state, and reports
+	// NonFinite = 1 and the steps made in the returned Counts.
 	Advance(x []float64, steps int, src *Source, work []float64) Counts
 }
 
@@ -76,20 +78,24 @@ func NewEnsemble(s Stepper, index []int, seed uint64, init Init) (*Ensemble, err
 
 // Run draws walkers 0..walkers-1 from init (see NewEnsemble) and advances them by steps updates
 // on workers goroutines (GOMAXPROCS if workers <= 0): "W walkers, S steps, initial points from a
-// func(rng, walker), final x's" in one call. It returns NewEnsemble's errors.
+// func(rng, walker), final x's" in one call. It returns NewEnsemble's errors and Advance's
+// (the ensemble is returned with the latter).
 func Run(s Stepper, walkers, steps int, seed uint64, init Init, workers int) (*Ensemble, error) {
 	e, err := NewEnsemble(s, Walkers(walkers), seed, init)
 	if err != nil {
 		return nil, err
 	}
-	e.Advance(s, steps, workers)
-	return e, nil
+	return e, e.Advance(s, steps, workers)
 }
 
 // Advance moves every walker by steps updates of s, on workers goroutines (GOMAXPROCS if
 // workers <= 0). Walkers are split into contiguous blocks; each walker runs all its steps in
 // one go from its own stream, so the split does not change any result.
-func (e *Ensemble) Advance(s Stepper, steps, workers int) {
+//
+// A walker whose proposal stops being finite (a drift or diffusion returning NaN or Inf) is
+// stopped there; Advance then returns an error naming the first such walker, the step and the
+// time t = alpha*step, and the ensemble must not be used further.
+func (e *Ensemble) Advance(s Stepper, steps, workers int) error {
 	if s.Dim() != e.N {
 		panic("langevin: Ensemble.Advance: stepper dimension differs from the ensemble's")
 	}
@@ -102,6 +108,8 @@ func (e *Ensemble) Advance(s Stepper, steps, workers int) {
 	}
 	workers = min(workers, max(nw, 1))
 	counts := make([]Counts, workers)
+	bad := make([]int, workers) // first stopped walker of each block, -1 if none
+	badSteps := make([]int64, workers)
 	var wg sync.WaitGroup
 	for g := 0; g < workers; g++ {
 		lo, hi := g*nw/workers, (g+1)*nw/workers
@@ -110,8 +118,13 @@ func (e *Ensemble) Advance(s Stepper, steps, workers int) {
 			defer wg.Done()
 			work := make([]float64, s.WorkLen())
 			var c Counts
+			bad[g] = -1
 			for w := lo; w < hi; w++ {
-				c.add(s.Advance(e.X[w*e.N:w*e.N+e.N], steps, &e.src[w], work))
+				cw := s.Advance(e.X[w*e.N:w*e.N+e.N], steps, &e.src[w], work)
+				if cw.NonFinite > 0 && bad[g] < 0 {
+					bad[g], badSteps[g] = w, cw.Steps
+				}
+				c.add(cw)
 			}
 			counts[g] = c
 		}()
@@ -120,7 +133,19 @@ func (e *Ensemble) Advance(s Stepper, steps, workers int) {
 	for _, c := range counts {
 		e.Counts.add(c)
 	}
+	step0 := e.Steps
 	e.Steps += steps
+	for g, w := range bad {
+		if w >= 0 {
+			step := step0 + int(badSteps[g]) + 1
+			t := "t = alpha*step"
+			if a, ok := s.(interface{ Alpha() float64 }); ok {
+				t = fmt.Sprintf("t = %g", a.Alpha()*float64(step))
+			}
+			return fmt.Errorf("langevin: walker %d: drift or diffusion not finite at x = %v in step %d (%s)", e.Index[w], e.Walker(w), step, t)
+		}
+	}
+	return nil
 }
 
 // Walker returns the current point of walker w (a position in Index), aliasing X.

@@ -74,7 +74,8 @@ func (m *Matrix) Alpha() float64 { return m.alpha }
 // WorkLen returns the length of the scratch slice that Advance needs.
 func (m *Matrix) WorkLen() int { n := len(m.p); return n*n + 2*n + m.lwork }
 
-// Advance moves one walker by steps matrix-level updates; see Eigen.Advance.
+// Advance moves one walker by steps matrix-level updates; see Eigen.Advance (it also stops at
+// the first step whose drift is not finite).
 func (m *Matrix) Advance(x []float64, steps int, src *Source, work []float64) Counts {
 	n := len(m.p)
 	if len(x) != n || len(work) < m.WorkLen() {
@@ -86,18 +87,26 @@ func (m *Matrix) Advance(x []float64, steps int, src *Source, work []float64) Co
 		r[k] = x[i]
 	}
 	var cnt Counts
+	cnt.Steps = int64(steps)
 	for s := 0; s < steps; s++ {
+		finite := true
 		for k := 0; k < n; k++ {
 			row := a[k*n : k*n+n]
 			row[k] = r[k] + m.p[k].drift(m.alpha, r[k]) + m.sdDiag*src.Normal()
+			finite = finite && row[k]-row[k] == 0
 			for j := k + 1; j < n; j++ {
 				row[j] = m.sdOff * src.Normal()
 			}
 		}
+		if !finite { // a drift is not finite: stop the walker (Counts.NonFinite)
+			cnt.Rejected += int64(n)
+			cnt.NonFinite, cnt.Steps = 1, int64(s)
+			break
+		}
 		if m.lwork == 0 {
 			jacobiEigenvalues(a, n, y)
 		} else if !(gonum.Implementation{}).Dsyev(lapack.EVNone, blas.Upper, n, a, n, y, lw, m.lwork) {
-			panic("langevin: Dsyev did not converge") // only with NaN input, which finish excludes
+			panic("langevin: Dsyev did not converge") // only with NaN input, excluded above
 		}
 		m.finish(r, y, &cnt)
 	}

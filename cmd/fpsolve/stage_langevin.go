@@ -110,7 +110,10 @@ func (r *runner) stageLangevin() error {
 			}
 			for s := 0; s < lc.Steps; s += chunk {
 				k := min(chunk, lc.Steps-s)
-				ens.Advance(step, k, runtime.NumCPU())
+				if err := ens.Advance(step, k, runtime.NumCPU()); err != nil {
+					r.prog.end()
+					return fmt.Errorf("block %d: %w", b, err)
+				}
 				done += float64(k)
 				r.prog.update(done)
 				if s+k < lc.Steps && r.interrupted() {

@@ -470,6 +470,10 @@ func (c *Config) checkRBM() error {
 	if !finite(r.InitSigma) || r.InitSigma < 0 {
 		return c.errf("rbm.init_sigma", "%g must be a finite number >= 0", r.InitSigma)
 	}
+	// Refuse a huge lattice before anything of its size is allocated (FreeFieldKappa, Keys).
+	if b := rbmBytes(r); b > MaxBytes {
+		return c.errf("rbm.visible", "the run needs about %.3g GiB of memory, more than the %d GiB allowed", b/(1<<30), MaxBytes>>30)
+	}
 	kmax := model.FreeFieldKappa(r.TargetM2, r.Visible)[r.Visible-1]
 	if r.Mu2 <= kmax {
 		return c.errf("rbm.mu2", "%g must exceed the largest target eigenvalue kappa = %g", r.Mu2, kmax)
@@ -489,8 +493,11 @@ func (c *Config) checkRBM() error {
 	if !c.IsDefined("rbm", "measure_every") {
 		r.MeasureEvery = 1
 	}
-	if err := c.atLeast("rbm.measure_every", r.MeasureEvery, 1); err != nil {
+	if err := c.atLeast("rbm.measure_every", r.MeasureEvery, 0); err != nil {
 		return err
+	}
+	if r.MeasureEvery == 0 && c.Model != nil && c.Model.Drift == "table" {
+		return c.errf("rbm.measure_every", "0 turns the drift measurement off, but [model] drift = \"table\" needs it")
 	}
 	if !c.IsDefined("rbm", "bins") {
 		r.Bins = DefaultBins
@@ -577,8 +584,16 @@ func (c *Config) EstimateBytes() (bytes float64, key string) {
 	if c.RBM != nil {
 		recs := float64(c.RBM.Steps/c.RBM.RecordEvery + 2)
 		consider(float64(c.RBM.Runs)*recs*float64(c.RBM.Hidden)*8, "rbm.runs")
+		consider(rbmBytes(c.RBM), "rbm.visible")
 	}
 	return bytes, key
+}
+
+// rbmBytes is the working memory of one RBM trainer: a dozen visible x visible matrices, the
+// weights and their gradient, and the persistent chains.
+func rbmBytes(r *RBM) float64 {
+	nv, nh := float64(r.Visible), float64(r.Hidden)
+	return 8 * (12*nv*nv + 2*nv*nh + float64(r.Batch)*nv)
 }
 
 func (c *Config) checkMemory() error {
