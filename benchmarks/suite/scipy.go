@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"time"
+)
+
+// python is the interpreter of the live references (Debian's python3-scipy lives there).
+const python = "/usr/bin/python3"
+
+// storedRefs returns the stored scipy reference figures.
+func storedRefs() (cn, fd, chamber Ref) {
+	return Ref{Name: "scipy CN + SuperLU, full 512^2 grid", Value: scipyCNStepMs512, Source: SourceStored},
+		Ref{Name: "scipy eigsh shift-invert", Value: scipyEigshFD, Source: SourceStored},
+		Ref{Name: "scipy eigsh shift-invert", Value: scipyEigshChamber, Source: SourceStored}
+}
+
+// haveScipy reports whether python imports scipy.
+func haveScipy() bool {
+	return exec.Command(python, "-c", "import scipy.sparse.linalg").Run() == nil
+}
+
+// repoRoot walks up from the working directory to the directory holding go.mod.
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			return "", fmt.Errorf("no go.mod above the working directory; run from inside the repository")
+		}
+		dir = up
+	}
+}
+
+// runPython runs a script of the repository from its root and returns its standard output.
+func runPython(root string, timeout time.Duration, args ...string) ([]byte, error) {
+	cmd := exec.Command(python, args...)
+	cmd.Dir = root
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v: %s", args[0], err, bytes.TrimSpace(errb.Bytes()))
+		}
+	case <-time.After(timeout):
+		_ = cmd.Process.Kill()
+		<-done
+		return nil, fmt.Errorf("%s: no answer within %v", args[0], timeout)
+	}
+	return out.Bytes(), nil
+}
+
+var (
+	reCN      = regexp.MustCompile(`(?m)^cn: .*step_ms=([0-9.eE+-]+)`)
+	reFD      = regexp.MustCompile(`(?m)^fd: .*best of \d+: ([0-9.eE+-]+) s`)
+	reChamber = regexp.MustCompile(`(?m)^chamber: .*best of \d+: ([0-9.eE+-]+) s`)
+)
+
+// parseFigure returns the first submatch of re in out as a positive number.
+func parseFigure(re *regexp.Regexp, out []byte) (float64, error) {
+	m := re.FindSubmatch(out)
+	if m == nil {
+		return 0, fmt.Errorf("no line matching %q in the script's output", re.String())
+	}
+	v, err := strconv.ParseFloat(string(m[1]), 64)
+	if err != nil || !(v > 0) {
+		return 0, fmt.Errorf("bad figure %q in the script's output", m[1])
+	}
+	return v, nil
+}
+
+// liveCN times scipy's Crank-Nicolson step on the full 512^2 grid (cn_bench.py).
+func liveCN(root string) (float64, error) {
+	out, err := runPython(root, 10*time.Minute, "benchmarks/suite/cn_bench.py", "512", "10")
+	if err != nil {
+		return 0, err
+	}
+	return parseFigure(reCN, out)
+}
+
+// liveEigsh runs benchmarks/hamiltonian/eigsh_bench.py (best of 3 for each matrix).
+func liveEigsh(root string) (fd, chamber float64, err error) {
+	out, err := runPython(root, 10*time.Minute, "benchmarks/hamiltonian/eigsh_bench.py")
+	if err != nil {
+		return 0, 0, err
+	}
+	if fd, err = parseFigure(reFD, out); err != nil {
+		return 0, 0, err
+	}
+	chamber, err = parseFigure(reChamber, out)
+	return fd, chamber, err
+}

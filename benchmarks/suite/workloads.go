@@ -1,0 +1,475 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"math"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"fpsolve/fokkerplanck"
+	"fpsolve/hamiltonian"
+	"fpsolve/langevin"
+	"fpsolve/model"
+	"fpsolve/rbmdrift"
+)
+
+// Stored reference figures and targets (README.md says where each comes from).
+const (
+	targetStepMs512   = 5.0    // 2-D 512x512 chamber, ms per step (issue target)
+	scipyCNStepMs512  = 56.0   // scipy Crank-Nicolson, pre-factorised SuperLU, full 512^2 grid, ms per step
+	scipyEigshFD      = 0.56   // scipy eigsh shift-invert, FD 200,000 cells, 6 lowest, s
+	scipyEigshChamber = 1.15   // scipy eigsh shift-invert, chamber 256^2, 8 lowest, s
+	targetSeedSeconds = 30.0   // seed's 10-mode picture end to end, s (issue target)
+	targetEigenRate   = 1e8    // langevin eigenvalue level, mode-updates/s on all cores
+	targetMatrixRate  = 5e4    // langevin matrix level 10 x 10, steps/s per core
+	targetRBMRate     = 2e5    // rbmdrift updates/s per core
+	pytorchRBMRate    = 1300.0 // PyTorch reference trainer, updates/s on one core of this machine
+	projectionUpdates = 7.5e8  // 7,500 runs x 1e5 updates
+	secondsPerHour    = 3600.0
+	fpDt              = 0.01  // time step of the fokkerplanck step benchmarks (as in its bench_test.go)
+	fpG2              = 0.001 // g^2 of the fokkerplanck step benchmarks
+	seedG2            = 0.005 // g^2 of the default study (fp.toml)
+	seedDt            = 0.5   // dt of the default study
+	seedTEnd          = 300.0 // t_end of the default study
+	seedQuickTEnd     = 60.0  // -quick: evolve to this time and project to seedTEnd
+	eigenWalkers      = 256   // langevin eigenvalue-level ensemble
+	langevinSteps     = 1000  // updates per benchmark op (langevin)
+	ensembleStepsFull = 10000 // updates per run for the rbmdrift ensemble projection
+	ensembleStepsQ    = 2000  // the same with -quick
+	rbmWarmup         = 2000  // updates before timing a single trainer (typical trained W)
+)
+
+// env carries the run settings and the reference figures (stored or live) into the workloads.
+type env struct {
+	quick     bool
+	count     int    // repetitions of each benchmark; the best is kept
+	benchtime string // -test.benchtime for the short benchmarks
+	cnStep    Ref    // scipy Crank-Nicolson ms per step, 512^2
+	eigshFD   Ref    // scipy eigsh s, FD 200k
+	eigshCham Ref    // scipy eigsh s, chamber 256
+	progress  func(format string, args ...any)
+}
+
+// group is a set of rows measured together (they share a set-up).
+type group struct {
+	names []string // row names, for -only before anything runs
+	quick bool     // part of -quick
+	run   func(e *env, keep func(name string) bool) ([]Row, error)
+}
+
+// measure runs fn with testing.Benchmark count times at the given benchtime ("1s", "3x") and
+// returns the best (shortest) time per op in seconds and the results.
+func measure(benchtime string, count int, fn func(b *testing.B)) (float64, []testing.BenchmarkResult, error) {
+	if err := flag.CommandLine.Set("test.benchtime", benchtime); err != nil {
+		return 0, nil, fmt.Errorf("benchtime %q: %v", benchtime, err)
+	}
+	best := math.Inf(1)
+	var out []testing.BenchmarkResult
+	for range max(count, 1) {
+		r := testing.Benchmark(fn)
+		if r.N == 0 {
+			return 0, nil, fmt.Errorf("benchmark failed (see the log above)")
+		}
+		out = append(out, r)
+		best = min(best, r.T.Seconds()/float64(r.N))
+	}
+	return best, out, nil
+}
+
+// fpGrid is one grid of the fokkerplanck step benchmarks.
+type fpGrid struct {
+	d, n    int
+	coulomb bool
+	quick   bool
+}
+
+func (g fpGrid) label() string {
+	switch {
+	case g.d == 1:
+		return "1-D"
+	case g.coulomb:
+		return fmt.Sprintf("%d-D chamber", g.d)
+	}
+	return fmt.Sprintf("%d-D square, no Coulomb", g.d)
+}
+
+func (g fpGrid) size() string {
+	if g.d == 1 {
+		return fmt.Sprintf("n=%d", g.n)
+	}
+	return fmt.Sprintf("%d^%d (%s cells)", g.n, g.d, thousands(g.cells()))
+}
+
+// cells is the number of grid cells: n^d, or the cells of the ordered chamber with the Coulomb
+// term (n(n+1)/2 in 2-D, n(n+1)(n+2)/6 in 3-D).
+func (g fpGrid) cells() int {
+	switch {
+	case g.d == 1:
+		return g.n
+	case !g.coulomb:
+		c := 1
+		for range g.d {
+			c *= g.n
+		}
+		return c
+	case g.d == 2:
+		return g.n * (g.n + 1) / 2
+	}
+	return g.n * (g.n + 1) * (g.n + 2) / 6
+}
+
+// thousands prints a non-negative integer with commas: 262144 -> "262,144".
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+var fpGrids = []fpGrid{
+	{1, 4096, false, true}, {1, 65536, false, true},
+	{2, 128, true, true}, {2, 256, true, true}, {2, 512, true, true}, {2, 512, false, true},
+	{3, 32, true, true}, {3, 64, true, true}, {3, 128, true, false},
+}
+
+var fpMethods = []fokkerplanck.Method{fokkerplanck.BackwardEuler, fokkerplanck.TRBDF2}
+
+func fpRowName(g fpGrid, m fokkerplanck.Method, perStep bool) string {
+	w := "step " + m.String() + " " + g.label()
+	if perStep {
+		w += " (per step)"
+	}
+	return "fokkerplanck/" + w + "/" + g.size()
+}
+
+// groups lists every workload of the suite, in table order.
+func groups() []group {
+	var gs []group
+	for _, g := range fpGrids {
+		var names []string
+		for _, m := range fpMethods {
+			names = append(names, fpRowName(g, m, false))
+			if g.d == 2 && g.n == 512 {
+				names = append(names, fpRowName(g, m, true))
+			}
+		}
+		gs = append(gs, group{names: names, quick: g.quick, run: func(e *env, keep func(string) bool) ([]Row, error) {
+			return fpStep(e, g, keep)
+		}})
+	}
+	gs = append(gs,
+		group{names: []string{"fokkerplanck/seed picture, 10 modes, TR-BDF2/400 cells, t=0..300"}, quick: true, run: seedPicture},
+		group{names: []string{"hamiltonian/FD one rbm mode, g^2=0.001, 6 lowest/200,000 cells"}, quick: true, run: hamFD},
+		group{names: []string{"hamiltonian/SG chamber two rbm modes, g^2=0.01, 8 lowest/256^2"}, quick: true, run: hamChamber},
+		group{names: []string{"langevin/eigenvalue level N=10, 45 Coulomb pairs, all cores/256 walkers"}, quick: true, run: langevinEigen},
+		group{names: []string{"langevin/matrix level 10x10, one core/1 walker"}, quick: true, run: langevinMatrix},
+		group{names: []string{"rbmdrift/PCD update, direct sampler, one core/N_v=N_h=10, |B|=16, k=3"}, quick: true, run: rbmStep(rbmdrift.SamplerDirect)},
+		group{names: []string{"rbmdrift/PCD update, gibbs sampler, one core/N_v=N_h=10, |B|=16, k=3"}, quick: true, run: rbmStep(rbmdrift.SamplerGibbs)},
+		group{names: []string{"rbmdrift/projected 7,500 runs x 1e5 updates, all cores/N_v=N_h=10, |B|=16, k=3"}, quick: true, run: rbmProjection},
+	)
+	return gs
+}
+
+func rbmSystem(n int, g2 float64) model.System {
+	s := model.System{Coulomb: true}
+	for _, k := range model.FreeFieldKappa(4, n) {
+		s.Modes = append(s.Modes, model.Mode{Drift: model.RBM{Mu2: 9, Kappa: k}, G2: g2})
+	}
+	return s
+}
+
+// fpStep times one implicit step (fokkerplanck's BenchmarkStep): rbm modes mu^2 = 9, kappa = 5,
+// g^2 = 0.001 on [0, 9] per axis, dt = 0.01, from the stationary density.
+func fpStep(e *env, g fpGrid, keep func(string) bool) ([]Row, error) {
+	axes := make([]fokkerplanck.Axis, g.d)
+	for k := range axes {
+		axes[k] = fokkerplanck.Axis{Lo: 0, Hi: 9, N: g.n}
+	}
+	modes := make([]model.Mode, g.d)
+	for k := range modes {
+		modes[k] = model.Mode{Drift: model.RBM{Mu2: 9, Kappa: 5}, G2: fpG2}
+	}
+	op, err := fokkerplanck.NewOperator(model.System{Modes: modes, Coulomb: g.coulomb}, axes)
+	if err != nil {
+		return nil, err
+	}
+	cells := op.Len()
+	if cells != g.cells() {
+		return nil, fmt.Errorf("%s: the operator has %d cells, expected %d", g.label(), cells, g.cells())
+	}
+	var rows []Row
+	for _, m := range fpMethods {
+		name, stepName := fpRowName(g, m, false), fpRowName(g, m, true)
+		wantStep := g.d == 2 && g.n == 512 && keep(stepName)
+		if !keep(name) && !wantStep {
+			continue
+		}
+		e.progress("%s", name)
+		s := fokkerplanck.NewSolver(op, m)
+		p := append([]float64(nil), op.Stationary()...)
+		if err := s.Step(p, fpDt); err != nil {
+			return nil, err
+		}
+		sec, _, err := measure(e.benchtime, e.count, func(b *testing.B) {
+			for b.Loop() {
+				if err := s.Step(p, fpDt); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", name, err)
+		}
+		size := g.size()
+		w := "step " + m.String() + " " + g.label()
+		if keep(name) {
+			row := Row{Component: "fokkerplanck", Workload: w, Size: size, Value: sec * 1e9 / float64(cells), Unit: "ns/cell"}
+			if g.d == 2 && g.n == 512 {
+				// Per cell, scipy's full grid against this grid.
+				row.Refs = []Ref{{Name: "scipy CN per cell of the full 512^2 grid", Value: e.cnStep.Value * 1e6 / (512 * 512), Source: e.cnStep.Source}}
+			}
+			rows = append(rows, row)
+		}
+		if wantStep {
+			refs := []Ref{e.cnStep}
+			if g.coulomb { // the target is for the chamber
+				refs = []Ref{{Name: "target", Value: targetStepMs512, Source: SourceTarget}, e.cnStep}
+			}
+			rows = append(rows, Row{Component: "fokkerplanck", Workload: w + " (per step)", Size: size, Value: sec * 1e3, Unit: "ms/step", Refs: refs})
+		}
+	}
+	return rows, nil
+}
+
+// seedPicture evolves the default study's 10-mode picture with Clustered: rbm modes with the
+// free-field kappa (m^2 = 4, mu^2 = 9), g^2 = 0.005, 400 cells on [0, 9], TR-BDF2, dt = 0.5,
+// t = 0..300 (with -quick t = 0..30, projected to 300), from narrow Gaussians inside the
+// Marchenko-Pastur range [0, 0.4] of the initial weights.
+func seedPicture(e *env, _ func(string) bool) ([]Row, error) {
+	name := groups()[len(fpGrids)].names[0]
+	e.progress("%s", name)
+	kap := model.FreeFieldKappa(4, 10)
+	sort.Sort(sort.Reverse(sort.Float64Slice(kap))) // ascending stable points mu^2 - kappa
+	sys := model.System{Coulomb: true}
+	for _, k := range kap {
+		sys.Modes = append(sys.Modes, model.Mode{Drift: model.RBM{Mu2: 9, Kappa: k}, G2: seedG2})
+	}
+	cl := model.Groups(kap)
+	tEnd := seedTEnd
+	if e.quick {
+		tEnd = seedQuickTEnd
+	}
+	sec, _, err := measure("1x", 1, func(b *testing.B) {
+		for b.Loop() {
+			c, err := fokkerplanck.NewClustered(sys, cl, fokkerplanck.Axis{Lo: 0, Hi: 9, N: 400}, fokkerplanck.TRBDF2)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := c.SetInitial(func(ci int, x []float64) float64 {
+				v := 1.0
+				for k, xv := range x {
+					mu := 0.02 + 0.04*float64(cl[ci][k])
+					v *= math.Exp(-(xv - mu) * (xv - mu) / (2 * 0.02 * 0.02))
+				}
+				return v
+			}); err != nil {
+				b.Fatal(err)
+			}
+			if err := c.Evolve(tEnd, seedDt); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("seed picture: %v", err)
+	}
+	row := Row{Component: "fokkerplanck", Workload: "seed picture, 10 modes, TR-BDF2", Size: "400 cells, t=0..300",
+		Value: sec * seedTEnd / tEnd, Unit: "s", Refs: []Ref{{Name: "target", Value: targetSeedSeconds, Source: SourceTarget}},
+		Note: fmt.Sprintf("%d clusters, %d steps of dt = %g, one run", len(cl), int(math.Round(seedTEnd/seedDt)), seedDt)}
+	if e.quick {
+		row.Note = fmt.Sprintf("-quick: evolved to t = %g and scaled by %g (set-up included in the scaling)", tEnd, seedTEnd/tEnd)
+	}
+	return []Row{row}, nil
+}
+
+// hamFD is hamiltonian's BenchmarkFD200k: FD assembly + the 6 lowest eigenpairs.
+func hamFD(e *env, _ func(string) bool) ([]Row, error) {
+	e.progress("hamiltonian FD 200,000")
+	mode := model.Mode{Drift: model.RBM{Mu2: 9, Kappa: 5}, G2: 0.001}
+	sec, _, err := measure("1x", e.count, func(b *testing.B) {
+		for b.Loop() {
+			h, err := hamiltonian.FD(mode, fokkerplanck.Axis{Lo: 0, Hi: 9, N: 200000})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := hamiltonian.Lowest(h, 6, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("hamiltonian FD: %v", err)
+	}
+	return []Row{{Component: "hamiltonian", Workload: "FD one rbm mode, g^2=0.001, 6 lowest", Size: "200,000 cells",
+		Value: sec, Unit: "s", Refs: []Ref{e.eigshFD}, Note: "Go time includes assembly; scipy's is eigsh only"}}, nil
+}
+
+// hamChamber is hamiltonian's BenchmarkChamber256: operator, symmetrisation, 8 lowest.
+func hamChamber(e *env, _ func(string) bool) ([]Row, error) {
+	e.progress("hamiltonian chamber 256^2")
+	mode := model.Mode{Drift: model.RBM{Mu2: 9, Kappa: 5}, G2: 0.01}
+	ax := fokkerplanck.Axis{Lo: 0, Hi: 9, N: 256}
+	sec, _, err := measure("1x", e.count, func(b *testing.B) {
+		for b.Loop() {
+			op, err := fokkerplanck.NewOperator(model.System{Modes: []model.Mode{mode, mode}, Coulomb: true}, []fokkerplanck.Axis{ax, ax})
+			if err != nil {
+				b.Fatal(err)
+			}
+			h, err := hamiltonian.FromOperator(op)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := hamiltonian.Lowest(h, 8, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("hamiltonian chamber: %v", err)
+	}
+	return []Row{{Component: "hamiltonian", Workload: "SG chamber two rbm modes, g^2=0.01, 8 lowest", Size: "256^2",
+		Value: sec, Unit: "s", Refs: []Ref{e.eigshCham}, Note: "Go time includes operator assembly and symmetrisation; scipy's is eigsh only"}}, nil
+}
+
+// langevinEigen is langevin's BenchmarkEigenN10: 256 walkers of the 10-mode rbm system, alpha =
+// 0.01, g^2 = G2(0.01, 16, 1), 1000 updates per op on GOMAXPROCS goroutines.
+func langevinEigen(e *env, _ func(string) bool) ([]Row, error) {
+	e.progress("langevin eigenvalue level")
+	sys := rbmSystem(10, langevin.G2(0.01, 16, 1))
+	st, err := langevin.NewEigen(sys, 0.01)
+	if err != nil {
+		return nil, err
+	}
+	ens, err := langevin.NewEnsemble(st, langevin.Walkers(eigenWalkers), 1, langevin.StableInit(sys))
+	if err != nil {
+		return nil, err
+	}
+	sec, _, err := measure(e.benchtime, e.count, func(b *testing.B) {
+		for b.Loop() {
+			ens.Advance(st, langevinSteps, 0)
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("langevin eigen: %v", err)
+	}
+	procs := runtime.GOMAXPROCS(0)
+	rate := langevinSteps * eigenWalkers * 10 / sec
+	return []Row{{Component: "langevin", Workload: "eigenvalue level N=10, 45 Coulomb pairs, all cores", Size: "256 walkers",
+		Value: rate, Unit: "mode-updates/s", Higher: true, Refs: []Ref{{Name: "target", Value: targetEigenRate, Source: SourceTarget}},
+		Note: fmt.Sprintf("on %d goroutines: %s mode-updates/s per core", procs, FormatNumber(rate/float64(procs)))}}, nil
+}
+
+// langevinMatrix is langevin's BenchmarkMatrixN10: one 10 x 10 walker on one goroutine.
+func langevinMatrix(e *env, _ func(string) bool) ([]Row, error) {
+	e.progress("langevin matrix level")
+	sys := rbmSystem(10, langevin.G2(0.01, 16, 1))
+	st, err := langevin.NewMatrix(sys, 0.01)
+	if err != nil {
+		return nil, err
+	}
+	ens, err := langevin.NewEnsemble(st, langevin.Walkers(1), 1, langevin.StableInit(sys))
+	if err != nil {
+		return nil, err
+	}
+	sec, _, err := measure(e.benchtime, e.count, func(b *testing.B) {
+		for b.Loop() {
+			ens.Advance(st, langevinSteps, 1)
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("langevin matrix: %v", err)
+	}
+	return []Row{{Component: "langevin", Workload: "matrix level 10x10, one core", Size: "1 walker",
+		Value: langevinSteps / sec, Unit: "steps/s", Higher: true, Refs: []Ref{{Name: "target", Value: targetMatrixRate, Source: SourceTarget}}}}, nil
+}
+
+// rbmReference is the paper's setting (rbmdrift's bench_test.go).
+func rbmReference() rbmdrift.Config {
+	return rbmdrift.Config{Visible: 10, Hidden: 10, TargetM2: 4, Mu2: 9, SigmaH: 1, InitSigma: 0.1,
+		Alpha: 0.1, Batch: 16, GibbsSteps: 3, Steps: 1000, RecordEvery: 100, Seed: 1}
+}
+
+// rbmStep is rbmdrift's BenchmarkStepDirect / BenchmarkStepGibbs: one trainer, after 2000
+// warm-up updates, one update per op.
+func rbmStep(sampler string) func(e *env, _ func(string) bool) ([]Row, error) {
+	return func(e *env, _ func(string) bool) ([]Row, error) {
+		e.progress("rbmdrift %s", sampler)
+		cfg := rbmReference()
+		cfg.Sampler = sampler
+		tr, err := rbmdrift.NewTrainer(cfg, 0)
+		if err != nil {
+			return nil, err
+		}
+		for range rbmWarmup {
+			if err := tr.Step(); err != nil {
+				return nil, err
+			}
+		}
+		sec, _, err := measure(e.benchtime, e.count, func(b *testing.B) {
+			for b.Loop() {
+				if err := tr.Step(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		if err != nil {
+			return nil, fmt.Errorf("rbmdrift %s: %v", sampler, err)
+		}
+		return []Row{{Component: "rbmdrift", Workload: "PCD update, " + sampler + " sampler, one core", Size: "N_v=N_h=10, |B|=16, k=3",
+			Value: 1 / sec, Unit: "updates/s", Higher: true, Refs: []Ref{
+				{Name: "target", Value: targetRBMRate, Source: SourceTarget},
+				{Name: "PyTorch, one core", Value: pytorchRBMRate, Source: SourceStored}}}}, nil
+	}
+}
+
+// rbmProjection measures TrainEnsemble (direct sampler, exact data, spectrum recorded every
+// 1000 updates) on GOMAXPROCS workers and projects the wall time of 7,500 runs x 1e5 updates.
+func rbmProjection(e *env, _ func(string) bool) ([]Row, error) {
+	e.progress("rbmdrift ensemble projection")
+	procs := runtime.GOMAXPROCS(0)
+	cfg := rbmReference()
+	cfg.Steps, cfg.RecordEvery = ensembleStepsFull, 1000
+	if e.quick {
+		cfg.Steps = ensembleStepsQ
+	}
+	runs := make([]int, 2*procs)
+	for i := range runs {
+		runs[i] = i
+	}
+	sec, _, err := measure("1x", e.count, func(b *testing.B) {
+		for b.Loop() {
+			if _, err := rbmdrift.TrainEnsemble(cfg, runs, procs, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("rbmdrift ensemble: %v", err)
+	}
+	rate := float64(cfg.Steps*len(runs)) / sec
+	hours := projectionUpdates / rate / secondsPerHour
+	return []Row{{Component: "rbmdrift", Workload: "projected 7,500 runs x 1e5 updates, all cores", Size: "N_v=N_h=10, |B|=16, k=3",
+		Value: hours, Unit: "h", Refs: []Ref{
+			{Name: fmt.Sprintf("at the target 2e5/s per core on %d cores", procs), Value: projectionUpdates / (targetRBMRate * float64(procs)) / secondsPerHour, Source: SourceDerived},
+			{Name: fmt.Sprintf("PyTorch 1,300/s per core on %d cores", procs), Value: projectionUpdates / (pytorchRBMRate * float64(procs)) / secondsPerHour, Source: SourceDerived}},
+		Note: fmt.Sprintf("measured: %d runs x %d updates on %d workers, %s updates/s wall", len(runs), cfg.Steps, procs, FormatNumber(rate))}}, nil
+}
