@@ -196,7 +196,7 @@ func (r *runner) stageTime() error {
 	}
 	sum["pairs"] = pairs
 	r.summary["fokkerplanck"] = sum
-	r.say("fokkerplanck: %d modes in %d cluster(s), %d x %d cells per axis, t = %g, mass %.15f", n, len(clusters), 1, axis.N, tc.TEnd, mass)
+	r.say("fokkerplanck: %d modes in %d cluster(s), %d cells per axis, t = %g, mass %.15f", n, len(clusters), axis.N, tc.TEnd, mass)
 	if v, ok := sum["stationary_l1"].(float64); ok {
 		r.say("  L1 distance to the discrete stationary state %.3g, relaxation rate %v", v, sum["relaxation_rate"])
 	}
