@@ -90,28 +90,33 @@ func (r *runner) stageSweep() error {
 	sum := map[string]any{"settings": settings, "points": plist}
 	r.summary["sweep"] = sum
 	sum["a_fit"], sum["a_fit_err"], sum["chi2_dof"] = nil, nil, nil
-	if len(pts) > 0 {
-		x, y, e := make([]float64, len(pts)), make([]float64, len(pts)), make([]float64, len(pts))
-		weighted := true
-		for k, p := range pts {
-			x[k], y[k], e[k] = p.x, p.meanS, p.meanErr
-			if !(p.meanErr > 0) || math.IsInf(p.meanErr, 0) {
-				weighted = false
-			}
-		}
-		if !weighted {
-			e = nil
-		}
-		if fit, err := rmt.FitProportional(x, y, e); err == nil {
-			sum["a_fit"], sum["a_fit_err"] = output.Num(fit.Slope), output.Num(fit.SlopeErr)
-			if fit.Dof > 0 {
-				sum["chi2_dof"] = output.Num(fit.Chi2 / float64(fit.Dof))
-			}
-			r.say("sweep: <S> = a sqrt((alpha/|B|)(mu^2 - kappa)) over %d points: a = %.4g +- %.2g, chi2/dof %.3g", len(pts), fit.Slope, fit.SlopeErr, fit.Chi2/float64(max(1, fit.Dof)))
-		} else {
-			r.say("sweep: no fit of <S> (%v)", err)
-		}
+	if fit, err := fitSpacing(pts); err == nil {
+		sum["a_fit"], sum["a_fit_err"], sum["chi2_dof"] = output.Num(fit.Slope), output.Num(fit.SlopeErr), chi2dof(fit)
+		r.say("sweep: <S> = a sqrt((alpha/|B|)(mu^2 - kappa)) over %d points: a = %.4g +- %.2g, chi2/dof %.3g", len(pts), fit.Slope, fit.SlopeErr, fit.Chi2/float64(max(1, fit.Dof)))
+	} else if len(pts) > 0 {
+		r.say("sweep: no fit of <S> (%v)", err)
 	}
+	// The linear scaling rule pair by pair: <S_i> proportional to sqrt(alpha/|B|), each pair with
+	// its own non-universal factor.
+	var pairFits []any
+	byPair := map[int][]sweepPoint{}
+	var order []int
+	for _, p := range pts {
+		if _, ok := byPair[p.pair]; !ok {
+			order = append(order, p.pair)
+		}
+		byPair[p.pair] = append(byPair[p.pair], p)
+	}
+	for _, k := range order {
+		fit, err := fitSpacing(byPair[k])
+		if err != nil {
+			continue
+		}
+		pairFits = append(pairFits, map[string]any{"pair": k, "kappa": byPair[k][0].kappa, "a": output.Num(fit.Slope),
+			"a_err": output.Num(fit.SlopeErr), "chi2_dof": chi2dof(fit), "points": len(byPair[k])})
+		r.say("  pair %d (kappa %.4g): a = %.4g +- %.2g, chi2/dof %.3g", k, byPair[k][0].kappa, fit.Slope, fit.SlopeErr, fit.Chi2/float64(max(1, fit.Dof)))
+	}
+	sum["pair_fits"] = pairFits
 	err := output.WriteFile(filepath.Join(r.out, "scaling.csv"), func(w io.Writer) error {
 		c := output.NewCSV(w, "alpha", "batch", "pair", "kappa", "mean_spacing", "mean_spacing_err", "sigma_fit", "sigma_fit_err", "binder", "binder_err", "x")
 		for _, p := range pts {
@@ -214,4 +219,27 @@ func plotSweep(dir string, pts []sweepPoint, aFit any) error {
 			{Name: fmt.Sprintf("RBM ensembles (%d spacings)", len(unit)), X: h.Centers(), Y: h.Density(), Kind: plots.Steps},
 			{Name: "Wigner surmise (pi/2) s exp(-pi s^2/4)", X: wx, Y: wy, Dashed: true},
 		}})
+}
+
+// fitSpacing fits <S> = a x through the origin, weighted by the jackknife errors when all are
+// usable.
+func fitSpacing(pts []sweepPoint) (rmt.ProportionalFit, error) {
+	x, y, e := make([]float64, len(pts)), make([]float64, len(pts)), make([]float64, len(pts))
+	weighted := true
+	for k, p := range pts {
+		x[k], y[k], e[k] = p.x, p.meanS, p.meanErr
+		weighted = weighted && p.meanErr > 0 && !math.IsInf(p.meanErr, 0)
+	}
+	if !weighted {
+		e = nil
+	}
+	return rmt.FitProportional(x, y, e)
+}
+
+// chi2dof is chi^2 per degree of freedom of a fit (null without degrees of freedom).
+func chi2dof(f rmt.ProportionalFit) any {
+	if f.Dof <= 0 {
+		return nil
+	}
+	return output.Num(f.Chi2 / float64(f.Dof))
 }
