@@ -1,14 +1,10 @@
 package model
 
 import (
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"math"
 	"sort"
-	"strconv"
-	"strings"
 )
 
 // Table is a drift measured on a grid of x values: the Kramers-Moyal coefficients D1(x) (drift)
@@ -238,94 +234,18 @@ var TableColumns = []string{"mode", "x", "drift", "drift_err", "diffusion", "dif
 // ReadTables parses a drift table in CSV form (the columns of TableColumns, with that header
 // line) and returns one Table per mode, indexed by the mode column. Rows whose count is zero or
 // whose drift or diffusion is not finite are empty bins and are skipped. Modes must be numbered
-// 0..n-1 without gaps. Errors name the line.
+// 0..n-1 without gaps. Errors name the line. A file with more than one time window (the
+// WindowColumns) is refused: read it with ReadTimeTables.
 func ReadTables(r io.Reader) ([]*Table, error) { return ReadTablesColumn(r, "drift") }
 
 // ReadTablesColumn is ReadTables with D1 taken from the named column ("drift" or "expected").
 func ReadTablesColumn(r io.Reader, driftColumn string) ([]*Table, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	head, err := cr.Read()
+	ws, err := ReadTimeTablesColumn(r, driftColumn)
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, errors.New("drift table is empty")
-		}
-		return nil, fmt.Errorf("drift table: %v", err)
+		return nil, err
 	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[strings.TrimSpace(h)] = i
+	if len(ws) > 1 {
+		return nil, fmt.Errorf("drift table has %d time windows; it needs a time-dependent reader (ReadTimeTables)", len(ws))
 	}
-	for _, c := range []string{"mode", "x", driftColumn, "diffusion", "count"} {
-		if _, ok := col[c]; !ok {
-			return nil, fmt.Errorf("drift table: header has no %q column", c)
-		}
-	}
-	type node struct{ x, d1, d2 float64 }
-	modes := map[int][]node{}
-	maxMode := -1
-	for line := 2; ; line++ {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("drift table: %v", err)
-		}
-		if len(rec) != len(head) {
-			return nil, fmt.Errorf("drift table line %d: %d fields, header has %d", line, len(rec), len(head))
-		}
-		get := func(name string) (float64, error) {
-			v, err := strconv.ParseFloat(strings.TrimSpace(rec[col[name]]), 64)
-			if err != nil {
-				return 0, fmt.Errorf("drift table line %d: column %s: %q is not a number", line, name, rec[col[name]])
-			}
-			return v, nil
-		}
-		var vals [5]float64
-		for i, name := range []string{"mode", "x", driftColumn, "diffusion", "count"} {
-			if vals[i], err = get(name); err != nil {
-				return nil, err
-			}
-		}
-		m := int(vals[0])
-		if float64(m) != vals[0] || m < 0 || m > 1<<20 {
-			return nil, fmt.Errorf("drift table line %d: mode %q is not a non-negative integer", line, rec[col["mode"]])
-		}
-		if !finite(vals[1]) {
-			return nil, fmt.Errorf("drift table line %d: x is not finite", line)
-		}
-		if vals[4] <= 0 || !finite(vals[2]) || !finite(vals[3]) {
-			continue // empty bin
-		}
-		if vals[3] <= 0 {
-			return nil, fmt.Errorf("drift table line %d: diffusion %g must be positive", line, vals[3])
-		}
-		modes[m] = append(modes[m], node{vals[1], vals[2], vals[3]})
-		if m > maxMode {
-			maxMode = m
-		}
-	}
-	if maxMode < 0 {
-		return nil, errors.New("drift table has no usable rows")
-	}
-	out := make([]*Table, maxMode+1)
-	for m := range out {
-		ns := modes[m]
-		if len(ns) < 2 {
-			return nil, fmt.Errorf("drift table: mode %d has %d usable rows, need at least 2", m, len(ns))
-		}
-		sort.Slice(ns, func(a, b int) bool { return ns[a].x < ns[b].x })
-		x, d1, d2 := make([]float64, len(ns)), make([]float64, len(ns)), make([]float64, len(ns))
-		for k, n := range ns {
-			x[k], d1[k], d2[k] = n.x, n.d1, n.d2
-		}
-		t, err := NewTable(x, d1, d2)
-		if err != nil {
-			return nil, fmt.Errorf("drift table: mode %d: %v", m, err)
-		}
-		out[m] = t
-	}
-	return out, nil
+	return ws[0].Tables, nil
 }

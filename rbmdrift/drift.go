@@ -11,12 +11,20 @@ import (
 // are added in the same order. MergeResults adds runs in ascending run index, so a sharded
 // ensemble merged that way reproduces the unsharded one bit for bit.
 //
+// With Windows > 1 the increments are also split by the step at which they were measured:
+// window w holds steps [w*Steps/Windows, (w+1)*Steps/Windows) (integer division), so that a
+// time-dependent drift can be measured window by window (Gyongy's mimicking theorem needs the
+// conditional drift at each time, not its time average).
+//
 // The fields are exported so that a caller can persist and reload an accumulator; index
-// mode*Bins + bin.
+// (window*Modes + mode)*Bins + bin. Windows = 0 (an accumulator persisted before windows
+// existed) means one window.
 type DriftAccumulator struct {
 	Modes, Bins int
 	Lo, Hi      float64 // binned range [Lo, Hi); increments from outside are counted in Dropped
 	Dt          float64 // time per step (alpha)
+	Windows     int     // time windows (0 or 1: one window over all steps)
+	Steps       int     // steps that the windows divide (unused with one window)
 
 	Count   []int64
 	SumX    []float64 // sum of x (for the bin's mean position)
@@ -32,12 +40,23 @@ type DriftAccumulator struct {
 // mode over [lo, hi) and time step dt. It panics on non-positive sizes, an empty range or
 // dt <= 0.
 func NewDriftAccumulator(modes, bins int, lo, hi, dt float64) *DriftAccumulator {
-	if modes < 1 || bins < 1 || !(lo < hi) || !(dt > 0) {
+	return NewWindowedDriftAccumulator(modes, bins, 1, 0, lo, hi, dt)
+}
+
+// NewWindowedDriftAccumulator returns an empty accumulator with the given number of time
+// windows dividing steps steps (see DriftAccumulator). With windows = 1 it equals
+// NewDriftAccumulator. It panics on non-positive sizes, windows > 1 with windows > steps, an
+// empty range or dt <= 0.
+func NewWindowedDriftAccumulator(modes, bins, windows, steps int, lo, hi, dt float64) *DriftAccumulator {
+	if modes < 1 || bins < 1 || windows < 1 || (windows > 1 && windows > steps) || !(lo < hi) || !(dt > 0) {
 		panic("rbmdrift: bad drift accumulator shape")
 	}
-	n := modes * bins
+	if windows == 1 {
+		steps = 0 // one window covers any step: the shape does not depend on the run length
+	}
+	n := windows * modes * bins
 	return &DriftAccumulator{
-		Modes: modes, Bins: bins, Lo: lo, Hi: hi, Dt: dt,
+		Modes: modes, Bins: bins, Lo: lo, Hi: hi, Dt: dt, Windows: windows, Steps: steps,
 		Count: make([]int64, n), SumX: make([]float64, n),
 		SumDx: make([]float64, n), SumDx2: make([]float64, n),
 		SumDx3: make([]float64, n), SumDx4: make([]float64, n),
@@ -45,9 +64,53 @@ func NewDriftAccumulator(modes, bins int, lo, hi, dt float64) *DriftAccumulator 
 	}
 }
 
+// NumWindows returns the number of time windows (at least 1).
+func (a *DriftAccumulator) NumWindows() int { return max(1, a.Windows) }
+
+// WindowRange returns the steps [s0, s1) of window w. With one window it is [0, Steps).
+// It panics if w is out of range.
+func (a *DriftAccumulator) WindowRange(w int) (s0, s1 int) {
+	nw := a.NumWindows()
+	if w < 0 || w >= nw {
+		panic("rbmdrift: window out of range")
+	}
+	return w * a.Steps / nw, (w + 1) * a.Steps / nw
+}
+
+// Window returns the window that holds step s; steps before 0 go to the first window and
+// steps from Steps on to the last.
+func (a *DriftAccumulator) Window(s int) int {
+	nw := a.NumWindows()
+	if nw == 1 || s <= 0 {
+		return 0
+	}
+	if s >= a.Steps {
+		return nw - 1
+	}
+	w := int(int64(s) * int64(nw) / int64(a.Steps)) // a first guess, off by at most one
+	for w+1 < nw && (w+1)*a.Steps/nw <= s {
+		w++
+	}
+	for w > 0 && w*a.Steps/nw > s {
+		w--
+	}
+	return w
+}
+
 // Add records one single-step increment dx of mode at position x, with the expected drift at
-// that point (per unit time; pass 0 if unknown).
+// that point (per unit time; pass 0 if unknown), in the first window (the only one of an
+// accumulator without windows). AddAt files it by step.
 func (a *DriftAccumulator) Add(mode int, x, dx, expected float64) {
+	a.AddWindow(0, mode, x, dx, expected)
+}
+
+// AddAt records the increment dx measured from step s to s+1 in the window that holds s.
+func (a *DriftAccumulator) AddAt(s, mode int, x, dx, expected float64) {
+	a.AddWindow(a.Window(s), mode, x, dx, expected)
+}
+
+// AddWindow records the increment in window w.
+func (a *DriftAccumulator) AddWindow(w, mode int, x, dx, expected float64) {
 	if !(x >= a.Lo && x < a.Hi) {
 		a.Dropped++
 		return
@@ -56,7 +119,7 @@ func (a *DriftAccumulator) Add(mode int, x, dx, expected float64) {
 	if b >= a.Bins {
 		b = a.Bins - 1
 	}
-	i := mode*a.Bins + b
+	i := (w*a.Modes+mode)*a.Bins + b
 	a.Count[i]++
 	a.SumX[i] += x
 	d2 := dx * dx
@@ -69,9 +132,10 @@ func (a *DriftAccumulator) Add(mode int, x, dx, expected float64) {
 
 // Merge adds b into a. It returns an error if the shapes differ.
 func (a *DriftAccumulator) Merge(b *DriftAccumulator) error {
-	if a.Modes != b.Modes || a.Bins != b.Bins || a.Lo != b.Lo || a.Hi != b.Hi || a.Dt != b.Dt {
-		return fmt.Errorf("drift accumulators differ in shape: %d x %d on [%g, %g) dt %g vs %d x %d on [%g, %g) dt %g",
-			a.Modes, a.Bins, a.Lo, a.Hi, a.Dt, b.Modes, b.Bins, b.Lo, b.Hi, b.Dt)
+	if a.Modes != b.Modes || a.Bins != b.Bins || a.Lo != b.Lo || a.Hi != b.Hi || a.Dt != b.Dt ||
+		a.NumWindows() != b.NumWindows() || (a.NumWindows() > 1 && a.Steps != b.Steps) {
+		return fmt.Errorf("drift accumulators differ in shape: %d x %d on [%g, %g) dt %g, %d windows of %d steps vs %d x %d on [%g, %g) dt %g, %d windows of %d steps",
+			a.Modes, a.Bins, a.Lo, a.Hi, a.Dt, a.NumWindows(), a.Steps, b.Modes, b.Bins, b.Lo, b.Hi, b.Dt, b.NumWindows(), b.Steps)
 	}
 	for i := range a.Count {
 		a.Count[i] += b.Count[i]
@@ -110,25 +174,75 @@ type DriftBin struct {
 	Count                   int64
 }
 
-// Table returns the bins of one mode in ascending x.
+// Table returns the bins of one mode in ascending x, pooled over all time windows (with one
+// window, that window's bins).
 func (a *DriftAccumulator) Table(mode int) []DriftBin {
+	if a.NumWindows() == 1 {
+		return a.TableWindow(0, mode)
+	}
+	var s binSums
+	s.init(a.Bins)
+	for w := 0; w < a.NumWindows(); w++ {
+		s.add(a, (w*a.Modes+mode)*a.Bins)
+	}
+	return s.bins(a, 0)
+}
+
+// TableWindow returns the bins of one mode in time window w, in ascending x.
+func (a *DriftAccumulator) TableWindow(w, mode int) []DriftBin {
+	if w < 0 || w >= a.NumWindows() || mode < 0 || mode >= a.Modes {
+		panic("rbmdrift: window or mode out of range")
+	}
+	s := binSums{a.Count, a.SumX, a.SumDx, a.SumDx2, a.SumDx3, a.SumDx4, a.SumExp}
+	return s.bins(a, (w*a.Modes+mode)*a.Bins)
+}
+
+// binSums are the per-bin sums of one table.
+type binSums struct {
+	count                        []int64
+	sumX, s1, s2, s3, s4, sumExp []float64
+}
+
+func (s *binSums) init(n int) {
+	s.count = make([]int64, n)
+	for _, p := range []*[]float64{&s.sumX, &s.s1, &s.s2, &s.s3, &s.s4, &s.sumExp} {
+		*p = make([]float64, n)
+	}
+}
+
+// add adds the accumulator's bins from offset off on.
+func (s *binSums) add(a *DriftAccumulator, off int) {
+	for b := range s.count {
+		i := off + b
+		s.count[b] += a.Count[i]
+		s.sumX[b] += a.SumX[i]
+		s.s1[b] += a.SumDx[i]
+		s.s2[b] += a.SumDx2[i]
+		s.s3[b] += a.SumDx3[i]
+		s.s4[b] += a.SumDx4[i]
+		s.sumExp[b] += a.SumExp[i]
+	}
+}
+
+// bins turns the sums from offset off on into a.Bins Kramers-Moyal estimates.
+func (s *binSums) bins(a *DriftAccumulator, off int) []DriftBin {
 	out := make([]DriftBin, a.Bins)
 	w := (a.Hi - a.Lo) / float64(a.Bins)
 	dt := a.Dt
 	for b := range out {
-		i := mode*a.Bins + b
-		n := a.Count[i]
+		i := off + b
+		n := s.count[i]
 		d := DriftBin{X: a.Lo + (float64(b)+0.5)*w, Count: n}
 		nan := math.NaN()
 		d.Drift, d.DriftErr, d.Diffusion, d.DiffusionErr, d.Expected = nan, nan, nan, nan, nan
 		if n > 0 {
-			d.X = a.SumX[i] / float64(n)
-			d.Expected = a.SumExp[i] / float64(n)
+			d.X = s.sumX[i] / float64(n)
+			d.Expected = s.sumExp[i] / float64(n)
 		}
 		if n >= 2 {
 			fn := float64(n)
-			m1 := a.SumDx[i] / fn
-			e2, e3, e4 := a.SumDx2[i]/fn, a.SumDx3[i]/fn, a.SumDx4[i]/fn
+			m1 := s.s1[i] / fn
+			e2, e3, e4 := s.s2[i]/fn, s.s3[i]/fn, s.s4[i]/fn
 			c2 := math.Max(e2-m1*m1, 0)                     // central second moment
 			c4 := e4 - 4*m1*e3 + 6*m1*m1*e2 - 3*m1*m1*m1*m1 // central fourth moment
 			v := c2 * fn / (fn - 1)

@@ -42,7 +42,7 @@ func TrainRun(cfg Config, r int) (RunResult, error) {
 	have := true // x is the spectrum at the current weights, eigenvectors current
 	if cfg.MeasureEvery > 0 {
 		lo, hi := cfg.driftRange()
-		res.Drift = NewDriftAccumulator(nh, cfg.bins(), lo, hi, cfg.Alpha)
+		res.Drift = NewWindowedDriftAccumulator(nh, cfg.bins(), cfg.driftWindows(), cfg.Steps, lo, hi, cfg.Alpha)
 	}
 	for s := 0; s < cfg.Steps; s++ {
 		meas := res.Drift != nil && s%cfg.MeasureEvery == 0
@@ -61,7 +61,7 @@ func TrainRun(cfg Config, r int) (RunResult, error) {
 		if meas {
 			tr.Spectrum(xn)
 			for i := range xn {
-				res.Drift.Add(i, x[i], xn[i]-x[i], ex[i])
+				res.Drift.AddAt(s, i, x[i], xn[i]-x[i], ex[i])
 			}
 			x, xn = xn, x
 			have = true
@@ -144,7 +144,7 @@ func MergeDrift(results []RunResult) (*DriftAccumulator, error) {
 	}
 	sort.SliceStable(idx, func(a, b int) bool { return results[idx[a]].Run < results[idx[b]].Run })
 	f := results[idx[0]].Drift
-	acc := NewDriftAccumulator(f.Modes, f.Bins, f.Lo, f.Hi, f.Dt)
+	acc := NewWindowedDriftAccumulator(f.Modes, f.Bins, f.NumWindows(), f.Steps, f.Lo, f.Hi, f.Dt)
 	for _, i := range idx {
 		if err := acc.Merge(results[i].Drift); err != nil {
 			return nil, fmt.Errorf("run %d: %w", results[i].Run, err)

@@ -41,6 +41,9 @@ type Config struct {
 	Bins         int     // bins per mode over [DriftLo, DriftHi); 0 means 100
 	DriftLo      float64 // both zero: the range [0, Mu2/SigmaH^2) of proper models
 	DriftHi      float64
+	// DriftWindows splits the measurement into this many time windows of the run (see
+	// DriftAccumulator); 0 or 1: one window. At most Steps when above 1.
+	DriftWindows int `json:",omitempty"`
 }
 
 // Validate reports the first bad value of the configuration, naming the key.
@@ -82,6 +85,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("measure_every = %d must not be negative", c.MeasureEvery)
 	case c.Bins < 0:
 		return fmt.Errorf("bins = %d must not be negative", c.Bins)
+	case c.DriftWindows < 0:
+		return fmt.Errorf("drift_windows = %d must not be negative", c.DriftWindows)
+	case c.DriftWindows > 1 && c.DriftWindows > c.Steps:
+		return fmt.Errorf("drift_windows = %d exceeds steps = %d", c.DriftWindows, c.Steps)
 	}
 	if lo, hi := c.driftRange(); !(lo < hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
 		return fmt.Errorf("drift range [%g, %g) is empty or not finite", lo, hi)
@@ -95,6 +102,8 @@ func (c Config) driftRange() (lo, hi float64) {
 	}
 	return c.DriftLo, c.DriftHi
 }
+
+func (c Config) driftWindows() int { return max(1, c.DriftWindows) }
 
 func (c Config) bins() int {
 	if c.Bins == 0 {

@@ -14,6 +14,7 @@ import (
 	"fpsolve/internal/plots"
 	"fpsolve/internal/runstore"
 	"fpsolve/langevin"
+	"fpsolve/model"
 	"fpsolve/rmt"
 )
 
@@ -46,15 +47,44 @@ func (r *runner) stageLangevin() error {
 		// A shard holds only some rbm runs; the walkers need them all, so they run in the merge.
 		return nil
 	}
-	var step langevin.Stepper
-	var err error
-	if lc.Level == "matrix" {
-		step, err = langevin.NewMatrix(r.sys, lc.Alpha)
-	} else {
-		step, err = langevin.NewEigen(r.sys, lc.Alpha)
+	newStepper := func(sys model.System) (langevin.Stepper, error) {
+		if lc.Level == "matrix" {
+			return langevin.NewMatrix(sys, lc.Alpha)
+		}
+		return langevin.NewEigen(sys, lc.Alpha)
 	}
+	step, err := newStepper(r.sys)
 	if err != nil {
 		return err
+	}
+	// A windowed drift table is piecewise constant in time: window w's stepper for the steps
+	// from round(t0/alpha) to round(t1/alpha), the last window's (r.sys) from its start on.
+	wins, err := r.windowSystems()
+	if err != nil {
+		return err
+	}
+	var winSteppers []langevin.Stepper
+	var winEnd []int // winEnd[w]: first step after window w
+	for w, ws := range wins {
+		st, err := newStepper(ws.sys)
+		if err != nil {
+			return fmt.Errorf("drift window %d: %v", w, err)
+		}
+		winSteppers = append(winSteppers, st)
+		winEnd = append(winEnd, int(math.Round(ws.t1/lc.Alpha)))
+	}
+	// stepperAt returns the stepper for step s and the number of steps it stays in force
+	// (from s on, at most limit).
+	stepperAt := func(s, limit int) (langevin.Stepper, int) {
+		for w := 0; w+1 < len(wins); w++ {
+			if s < winEnd[w] {
+				return winSteppers[w], min(limit, winEnd[w]-s)
+			}
+		}
+		if wins != nil {
+			return winSteppers[len(wins)-1], limit
+		}
+		return step, limit
 	}
 	init, note, err := r.langevinInit()
 	if err != nil {
@@ -67,9 +97,17 @@ func (r *runner) stageLangevin() error {
 		Model, Noise, Initial, Langevin, RBM any
 		RBMRuns, Block                       int
 		Tables                               any
-	}{r.cfg.Model, r.cfg.Noise, r.cfg.Initial, lc, r.cfg.RBM, len(r.rbmInitial), langevinBlock, r.cfg.Tables()}
+		Windows                              []tagWindow `json:",omitempty"`
+	}{r.cfg.Model, r.cfg.Noise, r.cfg.Initial, lc, r.cfg.RBM, len(r.rbmInitial), langevinBlock, r.cfg.Tables(), nil}
 	if r.cfg.RBM != nil && r.cfg.Model.Drift == "table" {
 		tagv.Tables = r.tables
+	}
+	for _, ws := range wins {
+		tw := tagWindow{Range: fmt.Sprint(ws.t0, ws.t1)} // text: JSON has no +Inf
+		for _, m := range ws.sys.Modes {
+			tw.Tables = append(tw.Tables, m.Drift)
+		}
+		tagv.Windows = append(tagv.Windows, tw)
 	}
 	store := runstore.Store{Dir: filepath.Join(r.out, "runs", "langevin"), Tag: hashTag("langevin", tagv)}
 
@@ -108,15 +146,16 @@ func (r *runner) stageLangevin() error {
 				r.prog.end()
 				return err
 			}
-			for s := 0; s < lc.Steps; s += chunk {
-				k := min(chunk, lc.Steps-s)
-				if err := ens.Advance(step, k, runtime.NumCPU()); err != nil {
+			for s := 0; s < lc.Steps; {
+				st, k := stepperAt(s, min(chunk, lc.Steps-s))
+				s += k
+				if err := ens.Advance(st, k, runtime.NumCPU()); err != nil {
 					r.prog.end()
 					return fmt.Errorf("block %d: %w", b, err)
 				}
 				done += float64(k)
 				r.prog.update(done)
-				if s+k < lc.Steps && r.interrupted() {
+				if s < lc.Steps && r.interrupted() {
 					r.prog.end()
 					return errInterrupted
 				}
@@ -249,6 +288,12 @@ func (r *runner) stageLangevin() error {
 		return plots.Write(filepath.Join(r.out, "wigner_langevin.png"), 2, spacingPanels...)
 	}
 	return nil
+}
+
+// tagWindow is one drift window in the Langevin blocks' tag: its time range and tables.
+type tagWindow struct {
+	Range  string
+	Tables []any
 }
 
 func blockLen(b, walkers int) int { return min(langevinBlock, walkers-b*langevinBlock) }

@@ -39,6 +39,7 @@ type rbmOutcome struct {
 	kappa    []float64            // target kappa of each mode (ascending eigenvalue order)
 	acc      *rbmdrift.DriftAccumulator
 	driftCSV []byte
+	windows  []model.TimeWindow // drift.csv read back by time window (adoptRBM)
 	pairs    []rbmPair
 }
 
@@ -56,7 +57,16 @@ func rbmConfig(c *config.RBM) rbmdrift.Config {
 	return rbmdrift.Config{Visible: c.Visible, Hidden: c.Hidden, TargetM2: c.TargetM2, Mu2: c.Mu2,
 		SigmaH: c.SigmaH, InitSigma: c.InitSigma, Alpha: c.Alpha, Batch: c.Batch, GibbsSteps: c.GibbsSteps,
 		Steps: c.Steps, RecordEvery: c.RecordEvery, Data: c.Data, Sampler: c.Sampler, Seed: c.Seed,
-		MeasureEvery: c.MeasureEvery, Bins: c.Bins}
+		MeasureEvery: c.MeasureEvery, Bins: c.Bins, DriftWindows: driftWindows(c.DriftWindows)}
+}
+
+// driftWindows maps drift_windows to the trainer's DriftWindows: 1 becomes 0 (also one window),
+// so that runs stored before the key existed keep their tag.
+func driftWindows(w int) int {
+	if w <= 1 {
+		return 0
+	}
+	return w
 }
 
 // modeKappa returns the target kappa of each eigenvalue of W^T W in ascending order: the Hidden
@@ -81,7 +91,9 @@ func (r *runner) stageRBM() error {
 		return err
 	}
 	r.ensemble().rbm = o
-	r.adoptRBM(o)
+	if err := r.adoptRBM(o); err != nil && o.complete && r.cfg.Model != nil && r.cfg.Model.Drift == "table" {
+		return fmt.Errorf("the measured drift table: %v (more runs, more bins or fewer drift_windows)", err)
+	}
 	if o.complete {
 		r.summary["rbm"] = o.summaryJSON()
 		r.sayRBM("rbm", o)
@@ -89,19 +101,62 @@ func (r *runner) stageRBM() error {
 	return nil
 }
 
-// adoptRBM hands an ensemble's spectra and measured drift tables to the later stages.
-func (r *runner) adoptRBM(o *rbmOutcome) {
+// adoptRBM hands an ensemble's spectra and measured drift tables to the later stages. It
+// returns the error of reading the tables back (the tables are then nil).
+func (r *runner) adoptRBM(o *rbmOutcome) error {
 	r.rbmInitial, r.rbmFinal = nil, nil
 	for _, res := range o.results {
 		r.rbmInitial = append(r.rbmInitial, res.Spectra[0])
 		r.rbmFinal = append(r.rbmFinal, res.Final())
 	}
-	r.tables = nil
+	r.tables, o.windows = nil, nil
 	if len(o.driftCSV) > 0 {
-		if t, err := model.ReadTablesColumn(bytes.NewReader(o.driftCSV), r.tableColumn()); err == nil {
-			r.tables = t
+		ws, err := model.ReadTimeTablesColumn(bytes.NewReader(o.driftCSV), r.tableColumn())
+		if err != nil {
+			return err
 		}
+		// The last window's tables are the model's drift (the long-time one, used after the
+		// windows end); windowSystems gives every window's.
+		o.windows, r.tables = ws, ws[len(ws)-1].Tables
 	}
+	return nil
+}
+
+// windowSystem is the model during one time window [t0, t1) of a windowed drift table.
+type windowSystem struct {
+	t0, t1 float64
+	sys    model.System
+}
+
+// windowSystems returns the model of each time window of the [rbm] stage's drift table, with
+// the modes in r.sys's sorted order and the noise of r.sys, or nil when the model is not a
+// table of more than one window. The last window's system is r.sys.
+func (r *runner) windowSystems() ([]windowSystem, error) {
+	c := r.cfg
+	if c.RBM == nil || c.Model == nil || c.Model.Drift != "table" || r.ens == nil || r.ens.rbm == nil || len(r.ens.rbm.windows) < 2 {
+		return nil, nil
+	}
+	ws := r.ens.rbm.windows
+	lo, hi := c.GridRange()
+	out := make([]windowSystem, len(ws))
+	for w, win := range ws {
+		sys := model.System{Coulomb: r.sys.Coulomb, Modes: make([]model.Mode, len(r.order))}
+		for k, i := range r.order {
+			if i >= len(win.Tables) {
+				return nil, fmt.Errorf("drift window %d has %d modes, the model needs %d", w, len(win.Tables), len(r.order))
+			}
+			tab := win.Tables[i]
+			if err := tab.SetDomain(lo, hi); err != nil {
+				return nil, err
+			}
+			sys.Modes[k] = model.Mode{Drift: tab, G2: r.sys.Modes[k].G2}
+		}
+		if err := sys.Validate(); err != nil {
+			return nil, fmt.Errorf("drift window %d: %v", w, err)
+		}
+		out[w] = windowSystem{t0: win.T0, t1: win.T1, sys: sys}
+	}
+	return out, nil
 }
 
 func (r *runner) sayRBM(label string, o *rbmOutcome) {
@@ -242,10 +297,17 @@ func (r *runner) runRBM(dir string, rc rbmdrift.Config, runs int, label string) 
 	o.acc = acc
 	if acc != nil {
 		var buf bytes.Buffer
-		c := output.NewCSV(&buf, model.TableColumns...)
-		for mode := 0; mode < acc.Modes; mode++ {
-			for _, b := range acc.Table(mode) {
-				c.Row(float64(mode), b.X, b.Drift, b.DriftErr, b.Diffusion, b.DiffusionErr, float64(b.Count), b.Expected)
+		c := output.NewCSV(&buf, append(append([]string(nil), model.TableColumns...), model.WindowColumns...)...)
+		nw := acc.NumWindows()
+		for w := 0; w < nw; w++ {
+			// window w: steps [w*steps/W, (w+1)*steps/W), in t = alpha * step
+			t0 := rc.Alpha * float64(w*rc.Steps/nw)
+			t1 := rc.Alpha * float64((w+1)*rc.Steps/nw)
+			for mode := 0; mode < acc.Modes; mode++ {
+				for _, b := range acc.TableWindow(w, mode) {
+					c.Row(float64(mode), b.X, b.Drift, b.DriftErr, b.Diffusion, b.DiffusionErr, float64(b.Count), b.Expected,
+						float64(w), t0, t1)
+				}
 			}
 		}
 		o.driftCSV = buf.Bytes()

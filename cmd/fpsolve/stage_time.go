@@ -54,7 +54,18 @@ func (r *runner) stageTime() error {
 	lo, hi := c.GridRange()
 	axis := fokkerplanck.Axis{Lo: lo, Hi: hi, N: c.Grid.Points}
 	clusters := r.clusters()
-	cl, err := fokkerplanck.NewClustered(r.sys, clusters, axis, fpMethod(tc.Method))
+	// A windowed drift table is piecewise constant in time: window w's model on [t0, t1), the
+	// last window's from its start on.
+	wins, err := r.windowSystems()
+	if err != nil {
+		return err
+	}
+	win := 0
+	sys := r.sys
+	if wins != nil {
+		sys = wins[0].sys
+	}
+	cl, err := fokkerplanck.NewClustered(sys, clusters, axis, fpMethod(tc.Method))
 	if err != nil {
 		return err
 	}
@@ -78,6 +89,57 @@ func (r *runner) stageTime() error {
 	} else if tc.Adaptive {
 		return fmt.Errorf("time.adaptive: adaptive stepping needs one cluster (at most %d modes, or no Coulomb term); use a fixed dt", config3)
 	}
+	// nextWindow switches the solver to the next window's model at time t, carrying the
+	// densities over.
+	nextWindow := func(t float64) error {
+		win++
+		nc, err := fokkerplanck.NewClustered(wins[win].sys, clusters, axis, fpMethod(tc.Method))
+		if err != nil {
+			return fmt.Errorf("drift window %d: %v", win, err)
+		}
+		for ci := range clusters {
+			nc.SetDensity(ci, cl.Density(ci))
+		}
+		nc.SetTime(t)
+		cl = nc
+		if single {
+			solver = fokkerplanck.NewSolver(cl.Operator(0), fpMethod(tc.Method))
+			solver.SetTime(t)
+		}
+		return nil
+	}
+	// evolve advances the densities from t to t1, crossing window ends on the way.
+	evolve := func(t, t1 float64) error {
+		for {
+			tb, cross := t1, false
+			if wins != nil && win+1 < len(wins) && wins[win].t1 <= t1 {
+				tb, cross = wins[win].t1, true
+			}
+			var err error
+			if single {
+				p := cl.Density(0)
+				if adapt != nil {
+					err = solver.EvolveAdaptive(p, tb, adapt)
+				} else {
+					err = solver.Evolve(p, tb, tc.Dt)
+				}
+			} else {
+				err = cl.Evolve(tb, tc.Dt)
+			}
+			if err != nil {
+				return err
+			}
+			t = tb
+			if cross {
+				if err := nextWindow(t); err != nil {
+					return err
+				}
+			}
+			if t >= t1 {
+				return nil
+			}
+		}
+	}
 
 	n := len(r.sys.Modes)
 	snaps := tc.Snapshots
@@ -87,7 +149,7 @@ func (r *runner) stageTime() error {
 	}
 	var ps []float64
 	if single {
-		ps = cl.Operator(0).Stationary()
+		ps = stationary(wins, cl, axis)
 	}
 	var dist, distT []float64
 	record := func(t float64) {
@@ -115,17 +177,7 @@ func (r *runner) stageTime() error {
 			if k == sub {
 				t1 = tNext
 			}
-			if single {
-				p := cl.Density(0)
-				if adapt != nil {
-					err = solver.EvolveAdaptive(p, t1, adapt)
-				} else {
-					err = solver.Evolve(p, t1, tc.Dt)
-				}
-			} else {
-				err = cl.Evolve(t1, tc.Dt)
-			}
-			if err != nil {
+			if err = evolve(t, t1); err != nil {
 				return fmt.Errorf("at t = %.6g: %v", t, err)
 			}
 			t = t1
@@ -153,10 +205,15 @@ func (r *runner) stageTime() error {
 		return fmt.Errorf("the density is not finite at t = %g", t)
 	}
 	sum := map[string]any{"mass": mass, "clusters": clusterConfigIndices(clusters, r.order), "t_end": tc.TEnd}
+	if wins != nil {
+		sum["drift_windows"] = len(wins)
+	}
 	sum["stationary_l1"], sum["relaxation_rate"] = nil, nil
 	if single {
 		sum["stationary_l1"] = output.Num(dist[len(dist)-1])
-		if rate, err := fokkerplanck.RelaxationRate(distT, dist, tc.TEnd/2); err == nil && dist[len(dist)-1] > 1e-11 {
+		// With drift windows the distances before the last window are to other stationary
+		// states: no relaxation rate.
+		if rate, err := fokkerplanck.RelaxationRate(distT, dist, tc.TEnd/2); err == nil && dist[len(dist)-1] > 1e-11 && wins == nil {
 			sum["relaxation_rate"] = output.Num(rate)
 		}
 	} else {
@@ -358,4 +415,17 @@ func plotWigner(path string, pairs []pairSpacing) error {
 			}})
 	}
 	return plots.Write(path, 2, panels...)
+}
+
+// stationary returns the stationary density of the single cluster's operator: the last drift
+// window's when the table has windows (the distance is then to the long-time state), else cl's.
+func stationary(wins []windowSystem, cl *fokkerplanck.Clustered, axis fokkerplanck.Axis) []float64 {
+	if wins == nil {
+		return cl.Operator(0).Stationary()
+	}
+	last, err := fokkerplanck.NewClustered(wins[len(wins)-1].sys, cl.Clusters(), axis, fokkerplanck.BackwardEuler)
+	if err != nil {
+		return cl.Operator(0).Stationary()
+	}
+	return last.Operator(0).Stationary()
 }

@@ -125,6 +125,7 @@ type RBM struct {
 	Sampler      string  `toml:"sampler"`       // "direct" (exact k-step law) | "gibbs"
 	MeasureEvery int     `toml:"measure_every"` // drift: single-step increments every this many steps
 	Bins         int     `toml:"bins"`          // drift: bins per mode
+	DriftWindows int     `toml:"drift_windows"` // drift: time windows measured separately (default 1)
 	Seed         uint64  `toml:"seed"`
 }
 

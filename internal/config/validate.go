@@ -502,6 +502,15 @@ func (c *Config) checkRBM() error {
 	if !c.IsDefined("rbm", "bins") {
 		r.Bins = DefaultBins
 	}
+	if !c.IsDefined("rbm", "drift_windows") {
+		r.DriftWindows = 1
+	}
+	if err := c.atLeast("rbm.drift_windows", r.DriftWindows, 1); err != nil {
+		return err
+	}
+	if r.DriftWindows > max(1, r.Steps) {
+		return c.errf("rbm.drift_windows", "%d exceeds steps = %d: every window needs at least one step", r.DriftWindows, r.Steps)
+	}
 	return c.atLeast("rbm.bins", r.Bins, 2)
 }
 
