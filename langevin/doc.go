@@ -40,5 +40,7 @@
 // matrix form drives u at 2 sigma_h^2 times the seed's K (a factor 2 for sigma_h = 1, from
 // dx = 2 xi dxi), towards the fixed point u = mu^2 - kappa, x = (mu^2 - kappa)/sigma_h^2. The
 // same factor rescales time and g^2: the eigenvalue process of the RBM matches Eigen with
-// model.RBM after t -> 2 sigma_h^2 t. The weight-level integrator itself is not in this package.
+// model.RBM after t -> 2 sigma_h^2 t. RBMMatrix is that weight-level
+// integrator: an idealised RBM whose state is W, stepped by the exact-gradient update plus
+// Gaussian weight noise (multiplicative eigenvalue noise D(x) = 2 s_W^2 x, see its doc).
 package langevin
