@@ -209,18 +209,50 @@ func TestDefaultStudyReduced(t *testing.T) {
 	}
 }
 
-// TestBadInput: a bad config exits non-zero with one line on stderr and writes nothing.
+// TestBadInput: the ten kinds of bad input of the robustness issue, each refused by the command
+// with one line on stderr naming the file and the key, a non-zero exit, and nothing written.
 func TestBadInput(t *testing.T) {
-	for name, cfg := range map[string]string{
-		"unknown key": "[model]\ndrift = \"rbm\"\nmu2 = 9.0\nkappa = [5.0]\nkapa = 1\n[noise]\ng2 = 0.01\n[grid]\npoints = 10\n[time]\nt_end = 1.0\ndt = 0.1\n",
-		"malformed":   "[model\n",
-	} {
-		dir, _, stderr, code := runConfig(t, cfg)
-		if code == 0 || strings.Count(strings.TrimSpace(stderr), "\n") != 0 || !strings.Contains(stderr, "fp.toml") {
-			t.Errorf("%s: exit %d, stderr %q", name, code, stderr)
+	const good = `
+[model]
+drift = "rbm"
+mu2 = 9.0
+kappa = [5.0, 5.0]
+[noise]
+g2 = 0.01
+[grid]
+points = 50
+[time]
+t_end = 1.0
+dt = 0.1
+`
+	cases := []struct{ name, from, to, want string }{
+		{"unknown key", "points = 50", "points = 50\npointz = 3", "grid.pointz"},
+		{"kappa above mu2", "kappa = [5.0, 5.0]", "kappa = [5.0, 9.5]", "model.kappa[1]"},
+		{"negative g2", "g2 = 0.01", "g2 = -0.01", "noise.g2[0]"},
+		{"one grid point", "points = 50", "points = 1", "grid.points"},
+		{"3-mode grid of 1e6 points per axis", "kappa = [5.0, 5.0]\n[noise]\ng2 = 0.01\n[grid]\npoints = 50",
+			"kappa = [5.0, 5.0, 5.0]\n[noise]\ng2 = 0.01\n[grid]\npoints = 1000000", "grid.points"},
+		{"missing table", "drift = \"rbm\"\nmu2 = 9.0\nkappa = [5.0, 5.0]", "drift = \"table\"\ntable = \"missing.csv\"", "model.table"},
+		{"malformed TOML", "[grid]", "[grid", "malformed TOML"},
+		{"list lengths differ", "g2 = 0.01", "g2 = [0.01, 0.02, 0.03]", "noise.g2"},
+		{"NaN value", "g2 = 0.01", "g2 = nan", "noise.g2[0]"},
+		{"batch = 0", "g2 = 0.01", "alpha = 0.1\nbatch = 0\ngtilde2 = 1.0", "noise.batch"},
+	}
+	for _, tc := range cases {
+		cfg := strings.Replace(good, tc.from, tc.to, 1)
+		if cfg == good {
+			t.Fatalf("%s: edit did not apply", tc.name)
+		}
+		dir, stdout, stderr, code := runConfig(t, cfg)
+		line := strings.TrimSpace(stderr)
+		if code == 0 || strings.Contains(line, "\n") || !strings.Contains(line, "fp.toml") || !strings.Contains(line, tc.want) {
+			t.Errorf("%s: exit %d, stderr %q; want one line naming fp.toml and %q", tc.name, code, stderr, tc.want)
+		}
+		if stdout != "" {
+			t.Errorf("%s: stdout %q", tc.name, stdout)
 		}
 		if _, err := os.Stat(dir); err == nil {
-			t.Errorf("%s: output directory created", name)
+			t.Errorf("%s: output directory created (no summary.json may be written)", tc.name)
 		}
 	}
 }
