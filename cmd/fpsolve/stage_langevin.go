@@ -276,9 +276,9 @@ func (r *runner) stageLangevin() error {
 			ser = append(ser, plots.Series{X: fp.x, Y: fp.p[len(fp.p)-1][k], Dashed: true, Color: col})
 		}
 	}
-	title := fmt.Sprintf("Langevin histograms at step %d (t = %g)", lc.Steps, float64(lc.Steps)*lc.Alpha)
+	title := fmt.Sprintf("Langevin, %d steps, t = %g", lc.Steps, float64(lc.Steps)*lc.Alpha)
 	if fp != nil {
-		title += fmt.Sprintf("; dashed: Fokker-Planck at t = %g", fp.t[len(fp.t)-1])
+		title = fmt.Sprintf("Langevin at t = %g (dashed: Fokker-Planck)", float64(lc.Steps)*lc.Alpha)
 	}
 	if err := plots.Write(filepath.Join(r.out, "langevin.png"), 1,
 		plots.Panel{Title: title, XLabel: "x", YLabel: "density", Series: ser, Legend: n <= 10}); err != nil {
