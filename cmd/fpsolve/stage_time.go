@@ -248,6 +248,30 @@ func (r *runner) stageTime() error {
 			}
 		}
 	}
+	// Degenerate pairs solved in separate clusters (no Coulomb term): independent modes, so
+	// their pair statistics follow from the product of the two marginals.
+	clusterOf := make([]int, n)
+	for ci, g := range clusters {
+		for _, k := range g {
+			clusterOf[k] = ci
+		}
+	}
+	for _, g := range model.Groups(r.keys) {
+		if len(g) != 2 || clusterOf[g[0]] == clusterOf[g[1]] {
+			continue
+		}
+		sp := productPair(final[g[0]], final[g[1]], axis)
+		i, j := r.order[g[0]], r.order[g[1]]
+		sp.modes, sp.kappa = [2]int{min(i, j), max(i, j)}, r.keys[g[0]]
+		pooled := make([]float64, axis.N)
+		for c := range pooled {
+			pooled[c] = (final[g[0]][c] + final[g[1]][c]) / 2
+		}
+		pm := fokkerplanck.GridMoments(pooled, axis)
+		pairs = append(pairs, map[string]any{"modes": []int{sp.modes[0], sp.modes[1]}, "mean_spacing": output.Num(sp.mean),
+			"var": output.Num(pm.Var), "binder": output.Num(pm.Binder), "kappa": sp.kappa, "independent": true})
+		spacing = append(spacing, sp)
+	}
 	if pairs == nil {
 		pairs = []any{}
 	}
@@ -428,4 +452,44 @@ func stationary(wins []windowSystem, cl *fokkerplanck.Clustered, axis fokkerplan
 		return cl.Operator(0).Stationary()
 	}
 	return last.Operator(0).Stationary()
+}
+
+// productPair returns the spacing statistics of two independent modes with piecewise-constant
+// marginals pa, pb on the cells of axis: <|x_a - x_b|> (cells a != b at their centre distance,
+// equal cells at h/3, the mean distance of two uniform points in one cell) and the density of
+// the spacing on bins of width h.
+func productPair(pa, pb []float64, axis fokkerplanck.Axis) pairSpacing {
+	h := axis.Width()
+	n := axis.N
+	dens := make([]float64, n)
+	var mean, mass float64
+	for a, va := range pa {
+		if va == 0 {
+			continue
+		}
+		for b, vb := range pb {
+			w := va * vb * h * h
+			if w == 0 {
+				continue
+			}
+			d := math.Abs(float64(a-b)) * h
+			if a == b {
+				d = h / 3
+			}
+			mean += w * d
+			mass += w
+			dens[min(n-1, int(math.Abs(float64(a-b))))] += w / h
+		}
+	}
+	centres := make([]float64, n)
+	for k := range centres {
+		centres[k] = (float64(k) + 0.5) * h
+		dens[k] /= mass
+	}
+	// Trim the empty tail for the plot.
+	last := n - 1
+	for last > 10 && dens[last] < 1e-6*dens[0]+1e-12 {
+		last--
+	}
+	return pairSpacing{mean: mean / mass, s: centres[:last+1], dens: dens[:last+1], width: h}
 }
