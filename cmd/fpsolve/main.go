@@ -176,9 +176,7 @@ func (r *runner) all() error {
 	}{
 		{"rbm", r.cfg.RBM != nil && r.cfg.Sweep == nil, r.stageRBM},
 		{"sweep", r.cfg.Sweep != nil, r.stageSweep},
-		// A shard computes ensemble members only: the deterministic stages, and walkers that need
-		// the whole rbm ensemble, run when the shards are merged.
-		{"model", r.cfg.Model != nil && (!r.sharded() || r.cfg.Langevin != nil && !r.dependsOnRBM()), r.buildSystem},
+		{"model", r.needsModel(), r.buildSystem},
 		{"fokkerplanck", r.cfg.Time != nil && !r.sharded(), r.stageTime},
 		{"spectrum", r.cfg.Spectrum != nil && !r.sharded(), r.stageSpectrum},
 		{"langevin", r.cfg.Langevin != nil, r.stageLangevin},
@@ -217,6 +215,19 @@ func (r *runner) all() error {
 }
 
 func (r *runner) say(format string, a ...any) { r.lines = append(r.lines, fmt.Sprintf(format, a...)) }
+
+// needsModel reports whether a stage of this invocation uses the [model]. A shard computes
+// ensemble members only: the deterministic stages, and walkers that need the whole rbm ensemble,
+// run when the shards are merged. Walkers at level "weights" do not use the model.
+func (r *runner) needsModel() bool {
+	if r.cfg.Model == nil {
+		return false
+	}
+	if !r.sharded() && (r.cfg.Time != nil || r.cfg.Spectrum != nil) {
+		return true
+	}
+	return r.cfg.Langevin != nil && !r.weightsLevel() && !(r.sharded() && r.dependsOnRBM())
+}
 
 // buildSystem turns [model] and [noise] into the shared model, its modes sorted by their stable
 // point (the ascending eigenvalue order that the solvers need).

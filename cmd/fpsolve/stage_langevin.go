@@ -34,7 +34,13 @@ const langevinBins = 100
 // table or the step-0 spectra).
 func (r *runner) dependsOnRBM() bool {
 	c := r.cfg
-	return c.RBM != nil && ((c.Model != nil && c.Model.Drift == "table") || (c.Initial != nil && c.Initial.Kind == "rbm"))
+	return c.RBM != nil && !r.weightsLevel() && ((c.Model != nil && c.Model.Drift == "table") || (c.Initial != nil && c.Initial.Kind == "rbm"))
+}
+
+// weightsLevel reports whether the Langevin walkers are the idealised RBM (level = "weights"),
+// which takes its parameters from [rbm] and uses neither r.sys nor the rbm stage's results.
+func (r *runner) weightsLevel() bool {
+	return r.cfg.Langevin != nil && r.cfg.Langevin.Level == "weights"
 }
 
 // stageLangevin integrates the discrete-time Coulomb gas for the [langevin] walkers, in
@@ -42,11 +48,14 @@ func (r *runner) dependsOnRBM() bool {
 // wigner_langevin.png and the "langevin" summary.
 func (r *runner) stageLangevin() error {
 	lc := r.cfg.Langevin
-	n := len(r.sys.Modes)
 	if r.sharded() && r.dependsOnRBM() {
 		// A shard holds only some rbm runs; the walkers need them all, so they run in the merge.
 		return nil
 	}
+	if lc.Level == "weights" {
+		return r.stageLangevinWeights()
+	}
+	n := len(r.sys.Modes)
 	newStepper := func(sys model.System) (langevin.Stepper, error) {
 		if lc.Level == "matrix" {
 			return langevin.NewMatrix(sys, lc.Alpha)
@@ -110,7 +119,20 @@ func (r *runner) stageLangevin() error {
 		tagv.Windows = append(tagv.Windows, tw)
 	}
 	store := runstore.Store{Dir: filepath.Join(r.out, "runs", "langevin"), Tag: hashTag("langevin", tagv)}
+	all, err := r.langevinBlocks(store, step, n, init, stepperAt)
+	if all == nil || err != nil {
+		return err
+	}
+	return r.langevinOutputs(all, r.order, r.keys, note, nil)
+}
 
+// langevinBlocks runs (or loads) this invocation's blocks of walkers, each walker's state of
+// length dim, from init with the stepper that stepperAt gives for each step, persisting every
+// block in store. It returns the whole ensemble in walker order, or nil (and no error) in a shard.
+func (r *runner) langevinBlocks(store runstore.Store, step langevin.Stepper, dim int, init langevin.Init,
+	stepperAt func(s, limit int) (langevin.Stepper, int)) (*langevin.Ensemble, error) {
+	lc := r.cfg.Langevin
+	n := dim
 	nblocks := (lc.Walkers + langevinBlock - 1) / langevinBlock
 	members := make([]*langevinMember, nblocks)
 	var todo []int
@@ -120,7 +142,7 @@ func (r *runner) stageLangevin() error {
 		}
 		m, ok, err := runstore.Load[langevinMember](store, b)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if ok && len(m.X) == n*blockLen(b, lc.Walkers) {
 			members[b] = &m
@@ -135,7 +157,7 @@ func (r *runner) stageLangevin() error {
 		for _, b := range todo {
 			if r.interrupted() {
 				r.prog.end()
-				return errInterrupted
+				return nil, errInterrupted
 			}
 			idx := make([]int, blockLen(b, lc.Walkers))
 			for w := range idx {
@@ -144,40 +166,40 @@ func (r *runner) stageLangevin() error {
 			ens, err := langevin.NewEnsemble(step, idx, lc.Seed, init)
 			if err != nil {
 				r.prog.end()
-				return err
+				return nil, err
 			}
 			for s := 0; s < lc.Steps; {
 				st, k := stepperAt(s, min(chunk, lc.Steps-s))
 				s += k
 				if err := ens.Advance(st, k, runtime.NumCPU()); err != nil {
 					r.prog.end()
-					return fmt.Errorf("block %d: %w", b, err)
+					return nil, fmt.Errorf("block %d: %w", b, err)
 				}
 				done += float64(k)
 				r.prog.update(done)
 				if s < lc.Steps && r.interrupted() {
 					r.prog.end()
-					return errInterrupted
+					return nil, errInterrupted
 				}
 			}
 			m := &langevinMember{X: ens.X, Counts: ens.Counts}
 			if err := runstore.Save(store, b, *m); err != nil {
 				r.prog.end()
-				return err
+				return nil, err
 			}
 			members[b] = m
 		}
 		r.prog.end()
 	}
 	if r.sharded() {
-		return nil
+		return nil, nil
 	}
 
 	// The whole ensemble, in walker order.
 	all := &langevin.Ensemble{N: n, Steps: lc.Steps}
 	for b, m := range members {
 		if m == nil {
-			return fmt.Errorf("walker block %d is missing", b)
+			return nil, fmt.Errorf("walker block %d is missing", b)
 		}
 		all.X = append(all.X, m.X...)
 		c := m.Counts
@@ -187,6 +209,15 @@ func (r *runner) stageLangevin() error {
 		all.Counts.Ties += c.Ties
 	}
 	all.Index = langevin.Walkers(lc.Walkers)
+	return all, nil
+}
+
+// langevinOutputs writes langevin.csv, the plots and the "langevin" summary for the final
+// ensemble all (N sorted modes per walker), with order[k] the config index of sorted mode k,
+// keys the pairing keys in sorted order, and extra entries for the summary.
+func (r *runner) langevinOutputs(all *langevin.Ensemble, order []int, keys []float64, note string, extra map[string]any) error {
+	lc := r.cfg.Langevin
+	n := all.N
 	cols := make([][]float64, n)
 	for k := range cols {
 		cols[k] = all.Mode(k, nil)
@@ -195,23 +226,23 @@ func (r *runner) stageLangevin() error {
 
 	modes := make([]any, n)
 	for k := 0; k < n; k++ {
-		modes[r.order[k]] = momentsJSON(rmt.SampleMoments(cols[k]))
+		modes[order[k]] = momentsJSON(rmt.SampleMoments(cols[k]))
 	}
 	pairs := []any{}
 	var spacingPanels []plots.Panel
 	var pairLines []string
-	for _, p := range all.Pairs(r.keys) {
+	for _, p := range all.Pairs(keys) {
 		a, b := p.Modes[0], p.Modes[1]
-		i, j := r.order[a], r.order[b]
+		i, j := order[a], order[b]
 		s := make([]float64, lc.Walkers)
 		for w := range s {
 			s[w] = math.Abs(cols[a][w] - cols[b][w])
 		}
-		pairs = append(pairs, map[string]any{"modes": []int{min(i, j), max(i, j)}, "kappa": r.keys[a],
+		pairs = append(pairs, map[string]any{"modes": []int{min(i, j), max(i, j)}, "kappa": keys[a],
 			"mean_spacing": output.Num(p.MeanSpacing), "mean_spacing_err": output.Num(rmt.StdErr(s)),
 			"var": output.Num(p.Pooled.Var), "binder": output.Num(p.Pooled.Binder)})
-		pairLines = append(pairLines, fmt.Sprintf("  pair %v (kappa %.4g): <S> = %.4g, pooled var %.4g, binder %.3g", []int{min(i, j), max(i, j)}, r.keys[a], p.MeanSpacing, p.Pooled.Var, p.Pooled.Binder))
-		spacingPanels = append(spacingPanels, spacingPanel(fmt.Sprintf("Langevin pair %v, kappa = %.4g", []int{min(i, j), max(i, j)}, r.keys[a]), "Langevin", s))
+		pairLines = append(pairLines, fmt.Sprintf("  pair %v (kappa %.4g): <S> = %.4g, pooled var %.4g, binder %.3g", []int{min(i, j), max(i, j)}, keys[a], p.MeanSpacing, p.Pooled.Var, p.Pooled.Binder))
+		spacingPanels = append(spacingPanels, spacingPanel(fmt.Sprintf("Langevin pair %v, kappa = %.4g", []int{min(i, j), max(i, j)}, keys[a]), "Langevin", s))
 	}
 	kind := "default"
 	if r.cfg.Initial != nil {
@@ -224,6 +255,9 @@ func (r *runner) stageLangevin() error {
 	if note != "" {
 		sum["note"] = note
 	}
+	for k, v := range extra {
+		sum[k] = v
+	}
 	r.summary["langevin"] = sum
 	r.say("langevin: %d walkers x %d steps (alpha %g, %s level), t = %g; reflected %d, rejected %d, crossings %d",
 		lc.Walkers, lc.Steps, lc.Alpha, lc.Level, float64(lc.Steps)*lc.Alpha, all.Counts.Reflected, all.Counts.Rejected, all.Counts.Crossings)
@@ -234,7 +268,7 @@ func (r *runner) stageLangevin() error {
 
 	// Histograms per mode (config order) on the grid range, or the walkers' range.
 	var lo, hi float64
-	if r.cfg.Grid != nil {
+	if r.cfg.Grid != nil && lc.Level != "weights" { // weights: the grid is the model's, not the RBM's
 		lo, hi = r.cfg.GridRange()
 	} else {
 		lo, hi = minMax(all.X)
@@ -247,10 +281,10 @@ func (r *runner) stageLangevin() error {
 		hists[k].Fill(cols[k])
 	}
 	byConfig := make([]int, n)
-	for k, i := range r.order {
+	for k, i := range order {
 		byConfig[i] = k
 	}
-	err = output.WriteFile(filepath.Join(r.out, "langevin.csv"), func(w io.Writer) error {
+	err := output.WriteFile(filepath.Join(r.out, "langevin.csv"), func(w io.Writer) error {
 		c := output.NewCSV(w, "mode", "x", "density")
 		for i := 0; i < n; i++ {
 			h := hists[byConfig[i]]
@@ -270,8 +304,8 @@ func (r *runner) stageLangevin() error {
 	var ser []plots.Series
 	fp := r.fpMarginals
 	for k := 0; k < n; k++ {
-		col := plots.Palette[r.order[k]%len(plots.Palette)]
-		ser = append(ser, plots.Series{Name: fmt.Sprintf("mode %d", r.order[k]), X: hists[k].Centers(), Y: hists[k].Density(), Kind: plots.Steps, Color: col})
+		col := plots.Palette[order[k]%len(plots.Palette)]
+		ser = append(ser, plots.Series{Name: fmt.Sprintf("mode %d", order[k]), X: hists[k].Centers(), Y: hists[k].Density(), Kind: plots.Steps, Color: col})
 		if fp != nil && len(fp.p) > 0 && len(fp.p[len(fp.p)-1]) == n {
 			ser = append(ser, plots.Series{X: fp.x, Y: fp.p[len(fp.p)-1][k], Dashed: true, Color: col})
 		}
@@ -363,4 +397,59 @@ func (r *runner) langevinInit() (langevin.Init, string, error) {
 		}, "", nil
 	}
 	return nil, "", fmt.Errorf("initial.kind %q", in.Kind)
+}
+
+// stageLangevinWeights is the [langevin] stage at level = "weights": the idealised RBM
+// (langevin.RBMMatrix) with the [rbm] parameters and noise variance weight_var per weight and
+// unit t. The walkers' state is W; after the last step each walker's W becomes the ascending
+// eigenvalues of W^T W, the RBM's modes, paired by their target kappa. It needs neither
+// [model] nor [noise].
+func (r *runner) stageLangevinWeights() error {
+	lc, rc := r.cfg.Langevin, r.cfg.RBM
+	rm, err := langevin.NewRBMMatrix(langevin.RBMParams{Visible: rc.Visible, Hidden: rc.Hidden, TargetM2: rc.TargetM2,
+		Mu2: rc.Mu2, SigmaH: rc.SigmaH, NoiseVar: lc.WeightVar, InitSigma: rc.InitSigma}, lc.Alpha)
+	if err != nil {
+		return err
+	}
+	init, note, kind := rm.Init(), "", "default"
+	if in := r.cfg.Initial; in != nil {
+		if in.Kind != "stationary" {
+			return fmt.Errorf("initial.kind %q is not available with level = \"weights\" (use \"stationary\" or omit [initial])", in.Kind)
+		}
+		init, kind = rm.LearnedInit(), in.Kind
+		note = "initial.kind = \"stationary\": every walker starts at the learned W (eigenvalues at the fixed points); the run must be long enough to equilibrate"
+	}
+	if err := r.writeShardConfig(); err != nil {
+		return err
+	}
+	tagv := struct {
+		Level     string
+		WeightVar float64
+		Initial   string
+		Langevin  any
+		RBM       any
+		Block     int
+	}{lc.Level, lc.WeightVar, kind, lc, rc, langevinBlock}
+	store := runstore.Store{Dir: filepath.Join(r.out, "runs", "langevin"), Tag: hashTag("langevin", tagv)}
+	whole := func(_, limit int) (langevin.Stepper, int) { return rm, limit }
+	all, err := r.langevinBlocks(store, rm, rm.Dim(), init, whole)
+	if all == nil || err != nil {
+		return err
+	}
+	spec := rm.Spectra(all)
+	order := make([]int, spec.N)
+	for k := range order {
+		order[k] = k
+	}
+	extra := map[string]any{"weight_var": lc.WeightVar, "fixed": floatsJSON(rm.Fixed())}
+	return r.langevinOutputs(spec, order, rm.Kappas(), note, extra)
+}
+
+// floatsJSON returns x with each value made JSON-safe.
+func floatsJSON(x []float64) []any {
+	out := make([]any, len(x))
+	for i, v := range x {
+		out[i] = output.Num(v)
+	}
+	return out
 }

@@ -103,8 +103,11 @@ type Langevin struct {
 	Alpha   float64 `toml:"alpha"`
 	Batch   int     `toml:"batch"`
 	Steps   int     `toml:"steps"`
-	Level   string  `toml:"level"`
+	Level   string  `toml:"level"` // "eigenvalue" (default) | "matrix" | "weights"
 	Seed    uint64  `toml:"seed"`
+	// WeightVar is s_W^2, the Gaussian noise variance per unit t on each weight of the
+	// idealised RBM (level = "weights" only).
+	WeightVar float64 `toml:"weight_var"`
 }
 
 // RBM is the [rbm] section.

@@ -28,8 +28,8 @@ func (c *Config) errf(key, format string, a ...any) error {
 
 // validate checks every key, fills defaults and loads the drift table.
 func (c *Config) validate() error {
-	if c.Model == nil && (c.Time != nil || c.Spectrum != nil || c.Langevin != nil) {
-		return c.errf("model", "section missing: [time], [spectrum] and [langevin] need it")
+	if c.Model == nil && (c.Time != nil || c.Spectrum != nil || c.langevinNeedsModel()) {
+		return c.errf("model", "section missing: [time], [spectrum] and [langevin] (unless level = \"weights\") need it")
 	}
 	if c.Sweep != nil && c.RBM == nil {
 		return c.errf("sweep", "needs an [rbm] section to sweep")
@@ -172,7 +172,7 @@ func (c *Config) checkModel() error {
 func (c *Config) checkNoise() error {
 	n := c.Noise
 	if n == nil {
-		if c.Model != nil && c.Model.Drift != "table" && (c.Time != nil || c.Spectrum != nil || c.Langevin != nil) {
+		if c.Model != nil && c.Model.Drift != "table" && (c.Time != nil || c.Spectrum != nil || c.langevinNeedsModel()) {
 			return c.errf("noise", "section missing: give g2 (or alpha, batch and gtilde2)")
 		}
 		return nil
@@ -438,7 +438,34 @@ func (c *Config) checkLangevin() error {
 	if l.Level == "" {
 		l.Level = "eigenvalue"
 	}
-	return c.oneOf("langevin.level", l.Level, "eigenvalue", "matrix")
+	if err := c.oneOf("langevin.level", l.Level, "eigenvalue", "matrix", "weights"); err != nil {
+		return err
+	}
+	if l.Level != "weights" {
+		if c.IsDefined("langevin", "weight_var") {
+			return c.errf("langevin.weight_var", "is only used with level = \"weights\" (level is %q)", l.Level)
+		}
+		return nil
+	}
+	if c.RBM == nil {
+		return c.errf("langevin.level", "\"weights\" needs an [rbm] section (visible, hidden, target_m2, mu2, sigma_h, init_sigma)")
+	}
+	if !c.IsDefined("langevin", "weight_var") {
+		return c.errf("langevin.weight_var", "missing: level = \"weights\" needs the weight noise variance s_W^2 > 0")
+	}
+	if err := c.positive("langevin.weight_var", l.WeightVar); err != nil {
+		return err
+	}
+	if c.Initial != nil && c.Initial.Kind != "stationary" {
+		return c.errf("initial.kind", "%q is not available with langevin.level = \"weights\": give \"stationary\" (the learned W) or omit [initial] (W ~ N(0, init_sigma^2))", c.Initial.Kind)
+	}
+	return nil // checkRBM has made mu2 exceed every target kappa: each learned mode has a fixed point
+}
+
+// langevinNeedsModel reports whether a [langevin] section needs [model] (and [noise]): every
+// level but "weights", whose idealised RBM takes its parameters from [rbm].
+func (c *Config) langevinNeedsModel() bool {
+	return c.Langevin != nil && c.Langevin.Level != "weights"
 }
 
 func (c *Config) checkRBM() error {
@@ -588,7 +615,11 @@ func (c *Config) EstimateBytes() (bytes float64, key string) {
 		consider(200*math.Pow(float64(c.Grid.Points), float64(d)), "grid.points")
 	}
 	if c.Langevin != nil {
-		consider(float64(c.Langevin.Walkers)*float64(max(c.Modes(), 1))*24, "langevin.walkers")
+		dim := float64(max(c.Modes(), 1)) * 3
+		if c.Langevin.Level == "weights" && c.RBM != nil { // W per walker, and its spectrum
+			dim = float64(c.RBM.Visible*c.RBM.Hidden + c.RBM.Hidden)
+		}
+		consider(float64(c.Langevin.Walkers)*dim*8, "langevin.walkers")
 	}
 	if c.RBM != nil {
 		recs := float64(c.RBM.Steps/c.RBM.RecordEvery + 2)
