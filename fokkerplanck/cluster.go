@@ -3,6 +3,7 @@ package fokkerplanck
 import (
 	"fmt"
 	"math"
+	"strings"
 	"sync"
 
 	"fpsolve/model"
@@ -108,7 +109,7 @@ func NewClustered(sys model.System, clusters [][]int, axis Axis, method Method) 
 		}
 		op, err := NewOperator(sub, axes)
 		if err != nil {
-			return nil, fmt.Errorf("fokkerplanck: cluster %d: %v", ci, err)
+			return nil, fmt.Errorf("fokkerplanck: cluster %d: %s", ci, strings.TrimPrefix(err.Error(), "fokkerplanck: "))
 		}
 		c.ops = append(c.ops, op)
 		c.solvers = append(c.solvers, NewSolver(op, method))

@@ -187,6 +187,9 @@ func (r *runner) all() error {
 		}
 		t0 := time.Now()
 		if err := s.run(); err != nil {
+			if strings.HasPrefix(err.Error(), s.name+": ") {
+				return err // the library already names the stage
+			}
 			return fmt.Errorf("%s: %w", s.name, err)
 		}
 		if s.name != "model" {
