@@ -128,16 +128,7 @@ func Jackknife(xs []float64, nblocks int, stat func([]float64) float64) (est, st
 		buf = append(append(buf[:0], xs[:lo]...), xs[hi:]...)
 		theta[b] = stat(buf)
 	}
-	var mean float64
-	for _, t := range theta {
-		mean += t
-	}
-	mean /= float64(nblocks)
-	var ss float64
-	for _, t := range theta {
-		ss += (t - mean) * (t - mean)
-	}
-	return est, math.Sqrt(float64(nblocks-1) / float64(nblocks) * ss)
+	return est, math.Sqrt(float64(nblocks-1) / float64(nblocks) * sumSquares(theta))
 }
 
 // Bootstrap returns the estimate stat(xs) and its bootstrap error: the standard deviation of stat
@@ -157,14 +148,19 @@ func Bootstrap(xs []float64, stat func([]float64) float64, nres int, rng *rand.R
 		}
 		theta[r] = stat(buf)
 	}
-	var m float64
-	for _, t := range theta {
-		m += t
+	return est, math.Sqrt(sumSquares(theta) / float64(nres-1))
+}
+
+// sumSquares returns the sum of squared deviations of v from its mean.
+func sumSquares(v []float64) float64 {
+	var mean float64
+	for _, x := range v {
+		mean += x
 	}
-	m /= float64(nres)
+	mean /= float64(len(v))
 	var ss float64
-	for _, t := range theta {
-		ss += (t - m) * (t - m)
+	for _, x := range v {
+		ss += (x - mean) * (x - mean)
 	}
-	return est, math.Sqrt(ss / float64(nres-1))
+	return ss
 }

@@ -130,5 +130,3 @@ func kde(xs []float64, minBW float64) func(float64) float64 {
 		return v / (float64(len(s)) * bw * math.Sqrt(2*math.Pi))
 	}
 }
-
-func sortFloat(v []float64) { sort.Float64s(v) }

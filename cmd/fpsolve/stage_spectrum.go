@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"sort"
 
 	"github.com/james-bowman/sparse"
 
@@ -146,7 +147,7 @@ func scale(h *sparse.CSR) float64 {
 
 func median(v []float64) float64 {
 	s := append([]float64(nil), v...)
-	sortFloat(s)
+	sort.Float64s(s)
 	if len(s) == 0 {
 		return math.NaN()
 	}
