@@ -3,6 +3,8 @@ package rbmdrift
 import (
 	"fmt"
 	"math"
+	"slices"
+	"sort"
 )
 
 // DriftAccumulator bins single-step increments dx of each mode by the mode's value x before the
@@ -16,15 +18,20 @@ import (
 // time-dependent drift can be measured window by window (Gyongy's mimicking theorem needs the
 // conditional drift at each time, not its time average).
 //
+// Bins are equal on [Lo, Hi) unless Edges is set (NewBinnedDriftAccumulator): then bin b is
+// [Edges[b], Edges[b+1]), for instance the graded bins of GradedEdges, which resolve an
+// eigenvalue that spends decades of its life near the wall x = 0.
+//
 // The fields are exported so that a caller can persist and reload an accumulator; index
 // (window*Modes + mode)*Bins + bin. Windows = 0 (an accumulator persisted before windows
 // existed) means one window.
 type DriftAccumulator struct {
 	Modes, Bins int
-	Lo, Hi      float64 // binned range [Lo, Hi); increments from outside are counted in Dropped
-	Dt          float64 // time per step (alpha)
-	Windows     int     // time windows (0 or 1: one window over all steps)
-	Steps       int     // steps that the windows divide (unused with one window)
+	Lo, Hi      float64   // binned range [Lo, Hi); increments from outside are counted in Dropped
+	Edges       []float64 // Bins+1 ascending bin edges from Lo to Hi; nil: equal bins
+	Dt          float64   // time per step (alpha)
+	Windows     int       // time windows (0 or 1: one window over all steps)
+	Steps       int       // steps that the windows divide (unused with one window)
 
 	Count   []int64
 	SumX    []float64 // sum of x (for the bin's mean position)
@@ -62,6 +69,74 @@ func NewWindowedDriftAccumulator(modes, bins, windows, steps int, lo, hi, dt flo
 		SumDx3: make([]float64, n), SumDx4: make([]float64, n),
 		SumExp: make([]float64, n),
 	}
+}
+
+// NewBinnedDriftAccumulator is NewWindowedDriftAccumulator with the bins given by their edges:
+// bin b is [edges[b], edges[b+1]). It panics if there are fewer than two edges or they are not
+// finite and strictly ascending, and on the other conditions of NewWindowedDriftAccumulator.
+// The accumulator keeps its own copy of edges.
+func NewBinnedDriftAccumulator(modes, windows, steps int, edges []float64, dt float64) *DriftAccumulator {
+	if len(edges) < 2 {
+		panic("rbmdrift: fewer than two bin edges")
+	}
+	for i, e := range edges {
+		if math.IsNaN(e) || math.IsInf(e, 0) || (i > 0 && !(e > edges[i-1])) {
+			panic("rbmdrift: bin edges not finite and strictly ascending")
+		}
+	}
+	n := len(edges) - 1
+	a := NewWindowedDriftAccumulator(modes, n, windows, steps, edges[0], edges[n], dt)
+	a.Edges = slices.Clone(edges)
+	return a
+}
+
+// GradedEdges returns the edges of bins bins of equal width w = (hi-lo)/bins on [lo, hi) whose
+// first bin [lo, lo+w) is split into logBins bins with geometric edges from lo+floor to lo+w,
+// plus the bin [lo, lo+floor): bins+logBins edges in all (logBins = 0 gives the equal bins).
+// A quantity that grows exponentially from near lo then has bins of equal width in log(x-lo)
+// over the decades between floor and w. It returns an error naming the cause if the range is
+// empty or not finite, bins < 1, logBins < 0, or floor is not in (0, w).
+func GradedEdges(lo, hi float64, bins, logBins int, floor float64) ([]float64, error) {
+	switch {
+	case !(lo < hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0):
+		return nil, fmt.Errorf("bin range [%g, %g) is empty or not finite", lo, hi)
+	case bins < 1:
+		return nil, fmt.Errorf("%d bins, need at least 1", bins)
+	case logBins < 0:
+		return nil, fmt.Errorf("%d log bins must not be negative", logBins)
+	}
+	w := (hi - lo) / float64(bins)
+	if logBins > 0 && !(floor > 0 && floor < w) {
+		return nil, fmt.Errorf("log floor %g must lie in (0, %g), the width of the first bin", floor, w)
+	}
+	edges := []float64{lo}
+	if logBins > 0 {
+		r := math.Log(w / floor)
+		for k := 0; k < logBins; k++ {
+			edges = append(edges, lo+floor*math.Exp(r*float64(k)/float64(logBins)))
+		}
+	}
+	for b := 1; b < bins; b++ {
+		edges = append(edges, lo+float64(b)*w)
+	}
+	return append(edges, hi), nil
+}
+
+// bin returns the bin of x in [Lo, Hi).
+func (a *DriftAccumulator) bin(x float64) int {
+	if a.Edges != nil {
+		// The first edge above x closes x's bin.
+		return sort.Search(a.Bins, func(b int) bool { return a.Edges[b+1] > x })
+	}
+	return min(int((x-a.Lo)/(a.Hi-a.Lo)*float64(a.Bins)), a.Bins-1)
+}
+
+// centre returns the middle of bin b.
+func (a *DriftAccumulator) centre(b int) float64 {
+	if a.Edges != nil {
+		return 0.5 * (a.Edges[b] + a.Edges[b+1])
+	}
+	return a.Lo + (float64(b)+0.5)*(a.Hi-a.Lo)/float64(a.Bins)
 }
 
 // NumWindows returns the number of time windows (at least 1).
@@ -115,11 +190,7 @@ func (a *DriftAccumulator) AddWindow(w, mode int, x, dx, expected float64) {
 		a.Dropped++
 		return
 	}
-	b := int((x - a.Lo) / (a.Hi - a.Lo) * float64(a.Bins))
-	if b >= a.Bins {
-		b = a.Bins - 1
-	}
-	i := (w*a.Modes+mode)*a.Bins + b
+	i := (w*a.Modes+mode)*a.Bins + a.bin(x)
 	a.Count[i]++
 	a.SumX[i] += x
 	d2 := dx * dx
@@ -136,6 +207,9 @@ func (a *DriftAccumulator) Merge(b *DriftAccumulator) error {
 		a.NumWindows() != b.NumWindows() || (a.NumWindows() > 1 && a.Steps != b.Steps) {
 		return fmt.Errorf("drift accumulators differ in shape: %d x %d on [%g, %g) dt %g, %d windows of %d steps vs %d x %d on [%g, %g) dt %g, %d windows of %d steps",
 			a.Modes, a.Bins, a.Lo, a.Hi, a.Dt, a.NumWindows(), a.Steps, b.Modes, b.Bins, b.Lo, b.Hi, b.Dt, b.NumWindows(), b.Steps)
+	}
+	if !slices.Equal(a.Edges, b.Edges) {
+		return fmt.Errorf("drift accumulators differ in their bin edges")
 	}
 	for i := range a.Count {
 		a.Count[i] += b.Count[i]
@@ -157,6 +231,7 @@ func (a *DriftAccumulator) Clone() *DriftAccumulator {
 		*p = append([]float64(nil), *p...)
 	}
 	c.Count = append([]int64(nil), a.Count...)
+	c.Edges = slices.Clone(a.Edges)
 	return &c
 }
 
@@ -227,12 +302,11 @@ func (s *binSums) add(a *DriftAccumulator, off int) {
 // bins turns the sums from offset off on into a.Bins Kramers-Moyal estimates.
 func (s *binSums) bins(a *DriftAccumulator, off int) []DriftBin {
 	out := make([]DriftBin, a.Bins)
-	w := (a.Hi - a.Lo) / float64(a.Bins)
 	dt := a.Dt
 	for b := range out {
 		i := off + b
 		n := s.count[i]
-		d := DriftBin{X: a.Lo + (float64(b)+0.5)*w, Count: n}
+		d := DriftBin{X: a.centre(b), Count: n}
 		nan := math.NaN()
 		d.Drift, d.DriftErr, d.Diffusion, d.DiffusionErr, d.Expected = nan, nan, nan, nan, nan
 		if n > 0 {

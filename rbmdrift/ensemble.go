@@ -41,8 +41,7 @@ func TrainRun(cfg Config, r int) (RunResult, error) {
 	record(0, x)
 	have := true // x is the spectrum at the current weights, eigenvectors current
 	if cfg.MeasureEvery > 0 {
-		lo, hi := cfg.driftRange()
-		res.Drift = NewWindowedDriftAccumulator(nh, cfg.bins(), cfg.driftWindows(), cfg.Steps, lo, hi, cfg.Alpha)
+		res.Drift = cfg.newDrift()
 	}
 	for s := 0; s < cfg.Steps; s++ {
 		meas := res.Drift != nil && s%cfg.MeasureEvery == 0
@@ -144,7 +143,12 @@ func MergeDrift(results []RunResult) (*DriftAccumulator, error) {
 	}
 	sort.SliceStable(idx, func(a, b int) bool { return results[idx[a]].Run < results[idx[b]].Run })
 	f := results[idx[0]].Drift
-	acc := NewWindowedDriftAccumulator(f.Modes, f.Bins, f.NumWindows(), f.Steps, f.Lo, f.Hi, f.Dt)
+	var acc *DriftAccumulator
+	if f.Edges != nil {
+		acc = NewBinnedDriftAccumulator(f.Modes, f.NumWindows(), f.Steps, f.Edges, f.Dt)
+	} else {
+		acc = NewWindowedDriftAccumulator(f.Modes, f.Bins, f.NumWindows(), f.Steps, f.Lo, f.Hi, f.Dt)
+	}
 	for _, i := range idx {
 		if err := acc.Merge(results[i].Drift); err != nil {
 			return nil, fmt.Errorf("run %d: %w", results[i].Run, err)

@@ -44,6 +44,10 @@ type Config struct {
 	// DriftWindows splits the measurement into this many time windows of the run (see
 	// DriftAccumulator); 0 or 1: one window. At most Steps when above 1.
 	DriftWindows int `json:",omitempty"`
+	// LogBins > 0 splits the first of the Bins equal bins into LogBins geometric bins down to
+	// DriftLo + LogFloor (GradedEdges); LogFloor = 0 means 1e-6 of the equal bins' width.
+	LogBins  int     `json:",omitempty"`
+	LogFloor float64 `json:",omitempty"`
 }
 
 // Validate reports the first bad value of the configuration, naming the key.
@@ -89,11 +93,42 @@ func (c Config) Validate() error {
 		return fmt.Errorf("drift_windows = %d must not be negative", c.DriftWindows)
 	case c.DriftWindows > 1 && c.DriftWindows > c.Steps:
 		return fmt.Errorf("drift_windows = %d exceeds steps = %d", c.DriftWindows, c.Steps)
+	case c.LogBins < 0:
+		return fmt.Errorf("log_bins = %d must not be negative", c.LogBins)
 	}
 	if lo, hi := c.driftRange(); !(lo < hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
 		return fmt.Errorf("drift range [%g, %g) is empty or not finite", lo, hi)
 	}
+	if _, err := c.driftEdges(); err != nil {
+		return fmt.Errorf("log_floor = %g: %v", c.LogFloor, err)
+	}
 	return nil
+}
+
+// driftEdges returns the graded bin edges, or nil for equal bins (LogBins = 0).
+func (c Config) driftEdges() ([]float64, error) {
+	if c.LogBins == 0 {
+		return nil, nil
+	}
+	lo, hi := c.driftRange()
+	floor := c.LogFloor
+	if floor == 0 {
+		floor = 1e-6 * (hi - lo) / float64(c.bins())
+	}
+	return GradedEdges(lo, hi, c.bins(), c.LogBins, floor)
+}
+
+// newDrift returns an empty drift accumulator for a run of c.
+func (c Config) newDrift() *DriftAccumulator {
+	lo, hi := c.driftRange()
+	edges, err := c.driftEdges()
+	switch {
+	case err != nil:
+		panic("rbmdrift: " + err.Error()) // Validate refuses such a config
+	case edges != nil:
+		return NewBinnedDriftAccumulator(c.Hidden, c.driftWindows(), c.Steps, edges, c.Alpha)
+	}
+	return NewWindowedDriftAccumulator(c.Hidden, c.bins(), c.driftWindows(), c.Steps, lo, hi, c.Alpha)
 }
 
 func (c Config) driftRange() (lo, hi float64) {
