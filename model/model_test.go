@@ -99,7 +99,7 @@ func TestTablePhiDerivative(t *testing.T) {
 func TestReadTables(t *testing.T) {
 	in := "mode,x,drift,drift_err,diffusion,diffusion_err,count\n" +
 		"0,1,0.5,0.01,0.1,0.01,10\n0,2,-0.5,0.01,0.1,0.01,10\n0,3,NaN,NaN,NaN,NaN,0\n" +
-		"1,5,1,0.1,0.2,0.1,3\n1,6,-1,0.1,0.2,0.1,3\n"
+		"1,5,1,0.1,0.2,0.1,30\n1,6,-1,0.1,0.2,0.1,30\n0,4,9,0.1,1e-9,0.1,9\n"
 	tabs, err := ReadTables(strings.NewReader(in))
 	if err != nil {
 		t.Fatal(err)
@@ -114,8 +114,8 @@ func TestReadTables(t *testing.T) {
 		"":                                "empty",
 		"mode,x,drift\n":                  "column",
 		TableHeader() + "0,a,1,0,1,0,1\n": "not a number",
-		TableHeader() + "0,1,1,0,-1,0,1\n0,2,1,0,1,0,1\n": "positive",
-		TableHeader() + "1,1,1,0,1,0,1\n1,2,1,0,1,0,1\n":  "mode 0",
+		TableHeader() + "0,1,1,0,-1,0,10\n0,2,1,0,1,0,10\n": "positive",
+		TableHeader() + "1,1,1,0,1,0,10\n1,2,1,0,1,0,10\n":  "mode 0",
 	}
 	for input, want := range bad {
 		if _, err := ReadTables(strings.NewReader(input)); err == nil || !strings.Contains(err.Error(), want) {
@@ -216,5 +216,54 @@ func TestTableBeyondNodes(t *testing.T) {
 		if d := math.Abs(tab.Phi(x+1e-9) - tab.Phi(x-1e-9)); d > 1e-6 {
 			t.Errorf("Phi jumps by %g at %g", d, x)
 		}
+	}
+}
+
+func TestTableFellerWall(t *testing.T) {
+	// Below the first node of a Feller wall D2 = D2[0] (x - lo)/(X[0] - lo), D1 = D1[0], and
+	// Phi' = (D2' - D1)/D2 (Ito stationary density): here D2' = c, so Phi' = (c - D1[0])/(c u).
+	tab, err := NewTable([]float64{0.01, 0.02, 1}, []float64{3e-4, 5e-4, 0.01}, []float64{1e-5, 2e-5, 1e-3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tab.SetDomain(0, 9); err != nil {
+		t.Fatal(err)
+	}
+	held := tab.Diffusion(0.005)
+	if err := tab.SetFellerWall(); err != nil {
+		t.Fatal(err)
+	}
+	c := 1e-5 / 0.01
+	for _, x := range []float64{1e-7, 1e-4, 0.005, 0.0099} {
+		if got := tab.Diffusion(x); math.Abs(got-c*x) > 1e-15 {
+			t.Errorf("D2(%g) = %g, want %g", x, got, c*x)
+		}
+		if tab.K(x) != 3e-4 {
+			t.Errorf("D1(%g) = %g, want the first node's 3e-4", x, tab.K(x))
+		}
+		// Central difference with a step 1e-4 x of a logarithm: relative truncation error
+		// (1e-4)^2/3, rounding ~1e-12/1e-4.
+		want := (c - 3e-4) / (c * x)
+		h := 1e-4 * x
+		if got := (tab.Phi(x+h) - tab.Phi(x-h)) / (2 * h); math.Abs(got/want-1) > 1e-6 {
+			t.Errorf("Phi'(%g) = %g, want %g", x, got, want)
+		}
+	}
+	if held == tab.Diffusion(0.005) {
+		t.Error("SetFellerWall left the held diffusion below the first node")
+	}
+	// beta = D1[0]/c = 0.3 < 1: the density (x)^(beta-1) diverges integrably at the wall.
+	if p := tab.Phi(0); !math.IsInf(p, -1) {
+		t.Errorf("Phi(wall) = %g, want -Inf for beta < 1", p)
+	}
+	// Continuous across the first node; the nodes and beyond are unchanged.
+	if d := math.Abs(tab.Phi(0.01+1e-12) - tab.Phi(0.01-1e-12)); d > 1e-6 {
+		t.Errorf("Phi jumps by %g at the first node", d)
+	}
+	if err := tab.SetDomain(0.01, 9); err != nil {
+		t.Fatal(err)
+	}
+	if err := tab.SetFellerWall(); err == nil {
+		t.Error("a Feller wall at the first node was accepted")
 	}
 }

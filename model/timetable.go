@@ -30,6 +30,12 @@ type TimeWindow struct {
 // window with T0 = 0 and T1 = +Inf. Errors name the line.
 func ReadTimeTables(r io.Reader) ([]TimeWindow, error) { return ReadTimeTablesColumn(r, "drift") }
 
+// MinCount is the fewest increments a table row needs to become a node: the relative error of a
+// diffusion from n increments is about sqrt(2/n), 45% at n = 10, and a near-zero diffusion from
+// two or three increments would make a spurious wall (a drift/diffusion ratio of 1e9). Rows
+// with fewer are skipped like empty bins.
+const MinCount = 10
+
 // ReadTimeTablesColumn is ReadTimeTables with D1 taken from the named column ("drift" or
 // "expected").
 func ReadTimeTablesColumn(r io.Reader, driftColumn string) ([]TimeWindow, error) {
@@ -115,8 +121,8 @@ func ReadTimeTablesColumn(r io.Reader, driftColumn string) ([]TimeWindow, error)
 		} else if w.t0 != t0 || w.t1 != t1 {
 			return nil, fmt.Errorf("drift table line %d: window %d has time range [%g, %g), line %d gave [%g, %g)", line, wi, t0, t1, w.line, w.t0, w.t1)
 		}
-		if vals[4] <= 0 || !finite(vals[2]) || !finite(vals[3]) {
-			continue // empty bin
+		if vals[4] < MinCount || !finite(vals[2]) || !finite(vals[3]) {
+			continue // an empty or nearly empty bin
 		}
 		if vals[3] <= 0 {
 			return nil, fmt.Errorf("drift table line %d: diffusion %g must be positive", line, vals[3])

@@ -108,7 +108,7 @@ func TestRefusals(t *testing.T) {
 
 func TestTableFromFile(t *testing.T) {
 	dir := t.TempDir()
-	tab := "mode,x,drift,drift_err,diffusion,diffusion_err,count\n0,1,0.5,0,0.1,0,5\n0,2,-0.5,0,0.1,0,5\n"
+	tab := "mode,x,drift,drift_err,diffusion,diffusion_err,count\n0,1,0.5,0,0.1,0,50\n0,2,-0.5,0,0.1,0,50\n"
 	if err := os.WriteFile(filepath.Join(dir, "d.csv"), []byte(tab), 0o644); err != nil {
 		t.Fatal(err)
 	}
