@@ -46,7 +46,7 @@ func (op *Operator) Centroid(c int, x []float64) {
 			hi++
 		}
 		if m := hi - lo + 1; m > 1 {
-			h := op.axes[k].Width()
+			h := op.axes[k].CellWidth(int(mi[k]))
 			x[k] = op.axes[k].Edge(int(mi[k])) + h*float64(k-lo+1)/float64(m+1)
 		}
 	}
@@ -67,7 +67,7 @@ func (op *Operator) cellRule(c, q int, x []float64, fn func(x []float64, w float
 			return
 		}
 		a := op.axes[k]
-		lo, width := a.Edge(int(mi[k])), a.Width()
+		lo, width := a.Edge(int(mi[k])), a.CellWidth(int(mi[k]))
 		if op.chamber && k+1 < d && mi[k+1] == mi[k] {
 			width = x[k+1] - lo
 		}
@@ -113,7 +113,8 @@ func (op *Operator) Initial(f func(x []float64) float64) ([]float64, error) {
 }
 
 // Marginal writes the marginal density of one mode on its axis cells into dst (allocated if
-// too short) and returns it: dst[i] = sum over cells with index i on that axis of V_c p_c / h.
+// too short) and returns it: dst[i] = sum over cells with index i on that axis of V_c p_c / h_i,
+// h_i the width of cell i of the axis.
 func (op *Operator) Marginal(p []float64, mode int, dst []float64) []float64 {
 	if mode < 0 || mode >= op.dim {
 		panic(fmt.Sprintf("fokkerplanck: mode %d of %d", mode, op.dim))
@@ -130,9 +131,9 @@ func (op *Operator) Marginal(p []float64, mode int, dst []float64) []float64 {
 	for c, v := range p {
 		dst[op.mi[c*d+mode]] += op.vol[c] * v
 	}
-	h := op.axes[mode].Width()
+	a := op.axes[mode]
 	for i := range dst {
-		dst[i] /= h
+		dst[i] /= a.CellWidth(i)
 	}
 	return dst
 }
@@ -144,7 +145,7 @@ type Moments struct {
 }
 
 // GridMoments returns the moments of the piecewise-constant density rho on the cells of axis a
-// (normalised by its own mass).
+// (normalised by its own mass; exact integrals over each cell's edges, so graded axes too).
 func GridMoments(rho []float64, a Axis) Moments {
 	return pooledMoments([][]float64{rho}, []Axis{a})
 }
@@ -213,8 +214,8 @@ func (op *Operator) Pair(p []float64, i, j int) PairStats {
 			ci := op.axes[i].Centre(int(op.mi[c*d+i]))
 			cj := op.axes[j].Centre(int(op.mi[c*d+j]))
 			dist = math.Abs(cj - ci)
-			if op.axes[i] == op.axes[j] && op.mi[c*d+i] == op.mi[c*d+j] {
-				dist = op.axes[i].Width() / 3
+			if op.axes[i].equal(op.axes[j]) && op.mi[c*d+i] == op.mi[c*d+j] {
+				dist = op.axes[i].CellWidth(int(op.mi[c*d+i])) / 3
 			}
 		}
 		s += w * dist

@@ -35,7 +35,7 @@ func BenchmarkStep(b *testing.B) {
 			b.Run(name, func(b *testing.B) {
 				axes := make([]Axis, c.d)
 				for k := range axes {
-					axes[k] = Axis{0, 9, c.n}
+					axes[k] = Axis{Lo: 0, Hi: 9, N: c.n}
 				}
 				op, err := NewOperator(benchSystem(c.d, c.coulomb), axes)
 				if err != nil {
@@ -64,7 +64,7 @@ func BenchmarkStep(b *testing.B) {
 func BenchmarkSeedPicture(b *testing.B) {
 	sys, cl := seedPicture()
 	for i := 0; i < b.N; i++ {
-		c, err := NewClustered(sys, cl, Axis{0, 9, 400}, BackwardEuler)
+		c, err := NewClustered(sys, cl, Axis{Lo: 0, Hi: 9, N: 400}, BackwardEuler)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -84,4 +84,35 @@ func BenchmarkSeedPicture(b *testing.B) {
 			}
 		}
 	}
+}
+
+// BenchmarkGraded1D times one TR-BDF2 step of the growing CIR mode (the RBM's lowest
+// eigenvalue: D1 = 2e-5 + 0.05 x, D2 = 1e-5 x) on a 600-cell axis of [0, 9] graded from
+// h0 = 1e-7 by 1.05 (ns/cell per cell), from the density at t = 30 of a start at x0 = 1e-4.
+func BenchmarkGraded1D(b *testing.B) {
+	ax, err := NewGradedAxis(0, 9, 600, 1e-7, 1.05)
+	if err != nil {
+		b.Fatal(err)
+	}
+	op, err := NewOperator(model.System{Modes: []model.Mode{cirMode(b, 0.05, 2e-5, 1e-5, 9)}}, []Axis{ax})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := make([]float64, op.Len())
+	i0 := 0
+	for ax.Edge(i0+1) <= 1e-4 {
+		i0++
+	}
+	p[i0] = 1 / ax.CellWidth(i0)
+	s := NewSolver(op, TRBDF2)
+	if err := s.Evolve(p, 30, 0.1); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := s.Step(p, 0.1); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(op.Len()), "ns/cell")
 }

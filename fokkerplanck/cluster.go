@@ -27,7 +27,7 @@ import (
 // which reduces to the mean Coulomb force for separated clusters and confines overlapping
 // clusters in the eigenvalue order. With PrincipalValue (the plain mean-field force,
 // psi = -int E_C by a trapezoid cumulative sum, E_C the principal value on the grid: sum over
-// cells b != a of rho_j(b) h / (x_a - x_b)) ordering between clusters is not enforced and
+// cells b != a of rho_j(b) h_b / (x_a - x_b), h_b the width of cell b) ordering between clusters is not enforced and
 // overlapping clusters exchange places; TestClusteredVsLangevin measures both. Within a cluster
 // the ordering is exact. Without the Coulomb term (sys.Coulomb false) the clusters are
 // independent and no coupling is applied.
@@ -44,7 +44,7 @@ type Clustered struct {
 	phiEff   [][]float64
 	marg     [][]float64 // per mode
 	field    [][]float64 // E per cluster
-	kernel   []float64   // 1/(h k), k = -(n-1)..n-1; index k + n - 1; 0 at k = 0
+	kernel   []float64   // 1/(h k), k = -(n-1)..n-1; index k + n - 1; 0 at k = 0 (nil if graded)
 	psi      [][]float64 // effective potential per mode on the axis cells
 	above    [][]float64 // E_j[(x_j - x)_+] per mode
 	below    [][]float64 // E_j[(x - x_j)_+] per mode
@@ -73,7 +73,9 @@ const (
 // NewClustered builds the clustered solver of the modes of sys (in ascending eigenvalue order),
 // partitioned by clusters (every mode exactly once, clusters of 1 to 3 modes, indices ascending
 // inside a cluster), all on the common axis, stepping with method. The clusters start at their
-// stationary densities; use SetDensity or SetInitial to start elsewhere.
+// stationary densities; use SetDensity or SetInitial to start elsewhere. A graded axis is
+// accepted when every cluster has a single mode (the mean-field integrals then use the cell
+// widths and centre distances); a multi-mode cluster on a graded axis is an error.
 func NewClustered(sys model.System, clusters [][]int, axis Axis, method Method) (*Clustered, error) {
 	if err := sys.Validate(); err != nil {
 		return nil, fmt.Errorf("fokkerplanck: %v", err)
@@ -82,6 +84,9 @@ func NewClustered(sys model.System, clusters [][]int, axis Axis, method Method) 
 	for ci, cl := range clusters {
 		if len(cl) < 1 || len(cl) > 3 {
 			return nil, fmt.Errorf("fokkerplanck: cluster %d has %d modes, need 1 to 3", ci, len(cl))
+		}
+		if len(cl) > 1 && axis.Graded() {
+			return nil, fmt.Errorf("fokkerplanck: cluster %d has %d modes on a graded axis: %s", ci, len(cl), errGradedMulti)
 		}
 		for k, m := range cl {
 			if m < 0 || m >= len(seen) || seen[m] {
@@ -119,6 +124,10 @@ func NewClustered(sys model.System, clusters [][]int, axis Axis, method Method) 
 	}
 	c.marg = make([][]float64, len(sys.Modes))
 	n := axis.N
+	if axis.Graded() {
+		// updateField uses the centres directly.
+		return c, nil
+	}
 	c.kernel = make([]float64, 2*n-1)
 	h := axis.Width()
 	for k := -(n - 1); k < n; k++ {
@@ -184,7 +193,7 @@ func (c *Clustered) Mass(ci int) float64 { return c.ops[ci].Mass(c.p[ci]) }
 // updateField recomputes the mean-field potential of every cluster from the current marginals.
 func (c *Clustered) updateField() {
 	n := c.axis.N
-	h := c.axis.Width()
+	ax := c.axis
 	for m := range c.sys.Modes {
 		c.marg[m] = c.Marginal(m, c.marg[m])
 	}
@@ -223,37 +232,53 @@ func (c *Clustered) updateField() {
 				}
 			}
 			e := c.field[ci]
-			for a := 0; a < n; a++ {
-				var s float64
-				// kernel[a-b+n-1] = 1/(h (a - b)), 0 for b = a (principal value).
-				kr := c.kernel[a : a+n]
-				for b, v := range own {
-					s += v * kr[n-1-b]
+			if ax.Graded() {
+				// e[a] = sum_{b != a} rho(b) h_b / (x_a - x_b).
+				for a := 0; a < n; a++ {
+					xa := ax.Centre(a)
+					var s float64
+					for b, v := range own {
+						if b != a {
+							s += v * ax.CellWidth(b) / (xa - ax.Centre(b))
+						}
+					}
+					e[a] = s
 				}
-				e[a] = s * h
+			} else {
+				h := ax.Width()
+				for a := 0; a < n; a++ {
+					var s float64
+					// kernel[a-b+n-1] = 1/(h (a - b)), 0 for b = a (principal value).
+					kr := c.kernel[a : a+n]
+					for b, v := range own {
+						s += v * kr[n-1-b]
+					}
+					e[a] = s * h
+				}
 			}
 			for _, m := range cl {
 				psi := c.psi[m]
 				psi[0] = 0
 				for a := 1; a < n; a++ {
-					psi[a] = psi[a-1] - h*(e[a-1]+e[a])/2
+					// Trapezoid over the distance between the centres.
+					psi[a] = psi[a-1] - ax.centreGap(a-1)*(e[a-1]+e[a])/2
 				}
 			}
 		}
 	default:
 		// above[j][a] = E_j[(x_j - x_a)_+], below[j][a] = E_j[(x_a - x_j)_+] for the
-		// piecewise-constant marginal; the own cell contributes rho h^2/8 to each.
+		// piecewise-constant marginal; the own cell (width h_a) contributes rho h_a^2/8 to each.
 		for j, rho := range c.marg {
 			var m0, m1 float64 // mass and first moment of the cells above a
 			for a := n - 1; a >= 0; a-- {
-				x := c.axis.Centre(a)
+				x, h := ax.Centre(a), ax.CellWidth(a)
 				c.above[j][a] = m1 - x*m0 + rho[a]*h*h/8
 				m0 += rho[a] * h
 				m1 += rho[a] * h * x
 			}
 			m0, m1 = 0, 0
 			for a := 0; a < n; a++ {
-				x := c.axis.Centre(a)
+				x, h := ax.Centre(a), ax.CellWidth(a)
 				c.below[j][a] = x*m0 - m1 + rho[a]*h*h/8
 				m0 += rho[a] * h
 				m1 += rho[a] * h * x

@@ -131,7 +131,7 @@ func TestClusteredVsLangevin(t *testing.T) {
 		nw = 600
 	}
 	spectra := mpSpectra(nw, 0.01, rng)
-	ax := Axis{0, 9, 400}
+	ax := Axis{Lo: 0, Hi: 9, N: 400}
 	const t1 = 60.0
 	walk := langevin(sys, spectra, t1, 7)
 	c, err := NewClustered(sys, cl, ax, BackwardEuler)

@@ -11,9 +11,10 @@
 //
 //	T_ab [ B(Phi_b - Phi_a) p_a - B(Phi_a - Phi_b) p_b ],   B(z) = z/(e^z - 1),
 //
-// with T_ab = D(face) * face area / h. Every edge is in detailed balance with exp(-Phi_c), so the
-// discrete stationary density is exactly exp(-Phi_c) normalised, the total mass is conserved to
-// rounding and the generator is similar to a symmetric matrix.
+// with T_ab = D(face) * face area / dx, dx the distance between the cell centres. Every edge is
+// in detailed balance with exp(-Phi_c), so the discrete stationary density is exactly
+// exp(-Phi_c) normalised, the total mass is conserved to rounding and the generator is similar
+// to a symmetric matrix.
 //
 // With the Coulomb term and two or three modes only the ordered chamber x_0 < x_1 < x_2 is
 // gridded: the cells with i_0 <= i_1 <= i_2 on a common axis, diagonal cells cut to the part
@@ -25,6 +26,13 @@
 // implicitly line by line with the Thomas algorithm, either by backward Euler (positive and
 // mass-conserving for every dt, first order) or by TR-BDF2 (second order, L-stable). Every axis
 // factor annihilates exp(-Phi_c), so the split step keeps the stationary state exact.
+//
+// An axis may be graded (Axis.Edges, NewGradedAxis): cells of unequal width, for a density that
+// spans decades near a wall (multiplicative noise D2 ~ x). Cell volumes are the widths, the
+// quadratures of exp(-Phi) use each cell's edges and the flux between neighbours the distance
+// between their centres, so the stationary state stays exact and the scheme second order in the
+// cell widths. Graded axes are supported where the operator is one dimensional: an Operator of
+// one mode and a Clustered solver of single-mode clusters.
 //
 // More than three modes are handled by Clustered: clusters of at most three modes, each solved
 // exactly on its own grid, coupled through the mean-field Coulomb force of the other clusters'

@@ -11,20 +11,72 @@ import (
 	"fpsolve/model"
 )
 
-// Axis is one mode's axis: N cells of equal width on [Lo, Hi].
+// Axis is one mode's axis: N cells on [Lo, Hi], of equal width (Hi - Lo)/N unless Edges is set.
+//
+// A graded axis (Edges set, see NewGradedAxis) has cells of unequal width: Edges holds the
+// N+1 strictly ascending cell edges with Edges[0] == Lo and Edges[N] == Hi. Graded axes resolve
+// a density that spans decades near a wall; they are supported wherever the operator is one
+// dimensional (an Operator of one mode, a Clustered solver of single-mode clusters).
 type Axis struct {
 	Lo, Hi float64
 	N      int
+	// Edges, if not nil, are the N+1 cell edges of a graded axis; nil means N equal cells.
+	// The slice is shared, not copied: do not modify it after use.
+	Edges []float64
 }
 
-// Width returns the cell width (Hi - Lo)/N.
+// Width returns the uniform cell width (Hi - Lo)/N. On a graded axis it is only the mean cell
+// width; a cell's own width is CellWidth.
 func (a Axis) Width() float64 { return (a.Hi - a.Lo) / float64(a.N) }
 
-// Centre returns the centre of cell i.
-func (a Axis) Centre(i int) float64 { return a.Lo + (float64(i)+0.5)*a.Width() }
+// Graded reports whether the axis has explicit (in general unequal) cell edges.
+func (a Axis) Graded() bool { return a.Edges != nil }
+
+// CellWidth returns the width of cell i: Edge(i+1) - Edge(i), or Width() on a uniform axis.
+func (a Axis) CellWidth(i int) float64 {
+	if a.Edges != nil {
+		return a.Edges[i+1] - a.Edges[i]
+	}
+	return a.Width()
+}
+
+// Centre returns the centre of cell i, the midpoint of its edges.
+func (a Axis) Centre(i int) float64 {
+	if a.Edges != nil {
+		return 0.5 * (a.Edges[i] + a.Edges[i+1])
+	}
+	return a.Lo + (float64(i)+0.5)*a.Width()
+}
 
 // Edge returns the left edge of cell i (Edge(N) = Hi).
-func (a Axis) Edge(i int) float64 { return a.Lo + float64(i)*a.Width() }
+func (a Axis) Edge(i int) float64 {
+	if a.Edges != nil {
+		return a.Edges[i]
+	}
+	return a.Lo + float64(i)*a.Width()
+}
+
+// centreGap returns the distance between the centres of cells i and i+1 (Width() on a uniform
+// axis, so that uniform axes give today's weights bit for bit).
+func (a Axis) centreGap(i int) float64 {
+	if a.Edges != nil {
+		return 0.5 * (a.Edges[i+2] - a.Edges[i])
+	}
+	return a.Width()
+}
+
+// equal reports whether two axes have the same cells.
+func (a Axis) equal(b Axis) bool {
+	if a.Lo != b.Lo || a.Hi != b.Hi || a.N != b.N || (a.Edges == nil) != (b.Edges == nil) {
+		return false
+	}
+	for i, e := range a.Edges {
+		if b.Edges[i] != e {
+			return false
+		}
+	}
+	return true
+}
 
 func (a Axis) validate() error {
 	switch {
@@ -33,7 +85,85 @@ func (a Axis) validate() error {
 	case !(a.Hi > a.Lo) || math.IsInf(a.Lo, 0) || math.IsInf(a.Hi, 0):
 		return fmt.Errorf("interval [%g, %g] is empty or not finite", a.Lo, a.Hi)
 	}
+	if a.Edges == nil {
+		return nil
+	}
+	switch {
+	case len(a.Edges) != a.N+1:
+		return fmt.Errorf("%d edges for %d cells, need %d", len(a.Edges), a.N, a.N+1)
+	case a.Edges[0] != a.Lo || a.Edges[a.N] != a.Hi:
+		return fmt.Errorf("edges run from %g to %g, not from Lo = %g to Hi = %g", a.Edges[0], a.Edges[a.N], a.Lo, a.Hi)
+	}
+	for i := 1; i <= a.N; i++ {
+		if !(a.Edges[i] > a.Edges[i-1]) || math.IsInf(a.Edges[i], 0) {
+			return fmt.Errorf("edges not strictly ascending and finite at edge %d (%g after %g)", i, a.Edges[i], a.Edges[i-1])
+		}
+	}
 	return nil
+}
+
+// NewGradedAxis returns an axis of n cells on [lo, hi] graded geometrically from the lower
+// wall: the cell widths are h0, h0 ratio, h0 ratio^2, ... while they stay below h, and h after,
+// with h chosen so that the n cells end exactly at hi. The axis resolves a density that starts
+// at the scale h0 near lo and spreads over decades (a multiplicative diffusion D2 ~ x near a
+// wall at x = 0), with about log(h/h0)/log(ratio) cells per ramp.
+//
+// It returns an error if lo and hi are not a finite interval, h0 <= 0, ratio <= 1,
+// h0 >= (hi - lo)/n (no grading needed: use a uniform Axis), or n is too small for the
+// geometric ramp to reach hi (even n cells growing by ratio do not cover [lo, hi]).
+func NewGradedAxis(lo, hi float64, n int, h0, ratio float64) (Axis, error) {
+	l := hi - lo
+	switch {
+	case !(hi > lo) || math.IsInf(lo, 0) || math.IsInf(hi, 0) || math.IsInf(l, 0):
+		return Axis{}, fmt.Errorf("fokkerplanck: graded axis: interval [%g, %g] is empty or not finite", lo, hi)
+	case n < 2:
+		return Axis{}, fmt.Errorf("fokkerplanck: graded axis: %d cells, need at least 2", n)
+	case !(h0 > 0) || math.IsInf(h0, 0):
+		return Axis{}, fmt.Errorf("fokkerplanck: graded axis: first width h0 = %g must be positive and finite", h0)
+	case !(ratio > 1) || math.IsInf(ratio, 0):
+		return Axis{}, fmt.Errorf("fokkerplanck: graded axis: ratio %g must be finite and above 1", ratio)
+	case h0 >= l/float64(n):
+		return Axis{}, fmt.Errorf("fokkerplanck: graded axis: h0 = %g is not below the uniform width %g; use a uniform Axis", h0, l/float64(n))
+	}
+	// With m geometric cells (widths h0 r^k < h, k < m) and n - m cells of width h, the length
+	// S_m + (n - m) h, S_m = h0 (r^m - 1)/(r - 1), is continuous and increasing in h; find the m
+	// whose h = (l - S_m)/(n - m) lies in (h0 r^(m-1), h0 r^m].
+	m, h := -1, 0.0
+	pw := 1.0 // r^k
+	var sum float64
+	for k := 1; k < n; k++ {
+		// k geometric cells: widths h0 r^0 .. h0 r^(k-1).
+		sum += h0 * pw
+		prev := h0 * pw // h0 r^(k-1)
+		pw *= ratio
+		hk := (l - sum) / float64(n-k)
+		if hk > prev && hk <= h0*pw {
+			m, h = k, hk
+			break
+		}
+		if hk <= prev {
+			break
+		}
+	}
+	if m < 0 {
+		return Axis{}, fmt.Errorf("fokkerplanck: graded axis: %d cells growing by %g from h0 = %g do not reach hi = %g; need more cells or a larger ratio", n, ratio, h0, hi)
+	}
+	edges := make([]float64, n+1)
+	edges[0] = lo
+	w := h0
+	for k := 1; k <= m; k++ {
+		edges[k] = edges[k-1] + w
+		w *= ratio
+	}
+	for k := m + 1; k < n; k++ {
+		edges[k] = hi - float64(n-k)*h
+	}
+	edges[n] = hi
+	a := Axis{Lo: lo, Hi: hi, N: n, Edges: edges}
+	if err := a.validate(); err != nil {
+		return Axis{}, fmt.Errorf("fokkerplanck: graded axis: %v (h0 = %g too small at this scale?)", err, h0)
+	}
+	return a, nil
 }
 
 // Operator is the exponentially fitted (Scharfetter-Gummel) generator of one cluster of 1..3
@@ -57,8 +187,9 @@ type Operator struct {
 }
 
 // lineSet holds the grid lines along one axis: positions start[l]..start[l+1]-1 belong to line
-// l, perm maps a position to its cell, and tf[m] is the transmissivity D * area / h of the face
-// between positions m and m+1 of the same line (0 after the last cell of a line).
+// l, perm maps a position to its cell, and tf[m] is the transmissivity D * area / dx of the face
+// between positions m and m+1 of the same line, dx the distance between their centres (0 after
+// the last cell of a line).
 type lineSet struct {
 	start []int32
 	perm  []int32
@@ -69,7 +200,8 @@ type lineSet struct {
 // NewOperator builds the generator of the modes of sys on the tensor grid of axes (one axis
 // per mode). With sys.Coulomb and more than one mode all axes must be equal and only the
 // ordered chamber is gridded. The modes' drifts must have a potential (model.Potential) or be
-// a *model.Table.
+// a *model.Table. A graded axis (Axis.Edges set) is accepted for a single mode only; with more
+// than one mode NewOperator returns an error.
 func NewOperator(sys model.System, axes []Axis) (*Operator, error) {
 	d := len(sys.Modes)
 	if d < 1 || d > 3 {
@@ -92,11 +224,14 @@ func NewOperator(sys model.System, axes []Axis) (*Operator, error) {
 		if err := a.validate(); err != nil {
 			return nil, fmt.Errorf("fokkerplanck: axis %d: %v", k, err)
 		}
+		if a.Graded() && d > 1 {
+			return nil, fmt.Errorf("fokkerplanck: axis %d is graded: %s (%d modes here)", k, errGradedMulti, d)
+		}
 	}
 	op := &Operator{sys: sys, axes: append([]Axis(nil), axes...), dim: d, chamber: sys.Coulomb && d > 1}
 	if op.chamber {
 		for k := 1; k < d; k++ {
-			if axes[k] != axes[0] {
+			if !axes[k].equal(axes[0]) {
 				return nil, fmt.Errorf("fokkerplanck: axis %d differs from axis 0; the Coulomb chamber needs equal axes", k)
 			}
 		}
@@ -210,11 +345,12 @@ func (op *Operator) enumerate() {
 	}
 	op.ncell = len(op.mi) / d
 	op.vol = make([]float64, op.ncell)
-	hv := 1.0
-	for _, a := range op.axes {
-		hv *= a.Width()
-	}
 	for c := range op.vol {
+		// The product of the cell widths (on uniform axes the same for every cell).
+		hv := 1.0
+		for k, a := range op.axes {
+			hv *= a.CellWidth(int(op.mi[c*d+k]))
+		}
 		op.vol[c] = hv / float64(op.symmetry(op.mi[c*d:c*d+d], -1))
 	}
 }
@@ -252,14 +388,15 @@ func (op *Operator) buildLines() {
 		ls.perm = make([]int32, 0, op.ncell)
 		ls.tf = make([]float64, 0, op.ncell)
 		a := op.axes[k]
-		area := 1.0
-		for j, b := range op.axes {
-			if j != k {
-				area *= b.Width()
-			}
-		}
 		for c := 0; c < op.ncell; c++ {
 			op.MultiIndex(c, mi)
+			// Face area: the product of the other axes' cell widths.
+			area := 1.0
+			for j, b := range op.axes {
+				if j != k {
+					area *= b.CellWidth(mi[j])
+				}
+			}
 			lo, hi := 0, a.N-1
 			if op.chamber {
 				if k > 0 {
@@ -288,7 +425,8 @@ func (op *Operator) buildLines() {
 				x[k] = a.Edge(i + 1)
 				dk := op.sys.Modes[k].D(x[k])
 				s := op.symmetry(op.mi[cell*d:cell*d+d], k)
-				ls.tf = append(ls.tf, dk*area/(float64(s)*a.Width()))
+				// The gradient across the face spans the distance between the centres.
+				ls.tf = append(ls.tf, dk*area/(float64(s)*a.centreGap(i)))
 			}
 		}
 		ls.start = append(ls.start, int32(len(ls.perm)))
@@ -373,3 +511,6 @@ func (ls *lineSet) cell(m int) int {
 }
 
 var errNoMass = errors.New("fokkerplanck: density has zero or non-finite mass")
+
+// errGradedMulti is the refusal of a graded axis where the operator is not one dimensional.
+const errGradedMulti = "graded axes are supported for single-mode clusters only"

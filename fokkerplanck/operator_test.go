@@ -40,22 +40,22 @@ type opCase struct {
 }
 
 func opCases(t *testing.T) []opCase {
-	a := Axis{-2, 3, 40}
-	r := Axis{0, 9, 60}
+	a := Axis{Lo: -2, Hi: 3, N: 40}
+	r := Axis{Lo: 0, Hi: 9, N: 60}
 	return []opCase{
 		{"1d-harmonic", model.System{Modes: []model.Mode{harmonic(1, 0.5, 0.1)}}, []Axis{a}},
-		{"1d-rbm-g2=1e-3", model.System{Modes: []model.Mode{rbmMode(5, 1e-3)}}, []Axis{{0, 9, 400}}},
-		{"1d-table", model.System{Modes: []model.Mode{tableMode(t)}}, []Axis{{-1, 3, 50}}},
+		{"1d-rbm-g2=1e-3", model.System{Modes: []model.Mode{rbmMode(5, 1e-3)}}, []Axis{{Lo: 0, Hi: 9, N: 400}}},
+		{"1d-table", model.System{Modes: []model.Mode{tableMode(t)}}, []Axis{{Lo: -1, Hi: 3, N: 50}}},
 		{"2d-free-unequal-axes", model.System{Modes: []model.Mode{harmonic(1, 0, 0.2), harmonic(2, 1, 0.1)}},
-			[]Axis{{-2, 2, 20}, {-1, 3, 30}}},
+			[]Axis{{Lo: -2, Hi: 2, N: 20}, {Lo: -1, Hi: 3, N: 30}}},
 		{"2d-coulomb-harmonic", model.System{Coulomb: true, Modes: []model.Mode{harmonic(1, 0.5, 0.1), harmonic(1, 0.5, 0.1)}},
 			[]Axis{a, a}},
 		{"2d-coulomb-rbm-different", model.System{Coulomb: true, Modes: []model.Mode{rbmMode(6, 0.01), rbmMode(4, 0.02)}},
 			[]Axis{r, r}},
 		{"3d-coulomb-rbm", model.System{Coulomb: true, Modes: []model.Mode{rbmMode(5, 0.01), rbmMode(5, 0.01), rbmMode(5, 0.01)}},
-			[]Axis{{0, 9, 24}, {0, 9, 24}, {0, 9, 24}}},
+			[]Axis{{Lo: 0, Hi: 9, N: 24}, {Lo: 0, Hi: 9, N: 24}, {Lo: 0, Hi: 9, N: 24}}},
 		{"3d-free", model.System{Modes: []model.Mode{harmonic(1, 0, 0.2), harmonic(1, 0, 0.3), harmonic(2, 0, 0.1)}},
-			[]Axis{{-2, 2, 8}, {-2, 2, 9}, {-2, 2, 10}}},
+			[]Axis{{Lo: -2, Hi: 2, N: 8}, {Lo: -2, Hi: 2, N: 9}, {Lo: -2, Hi: 2, N: 10}}},
 	}
 }
 
@@ -158,7 +158,7 @@ func TestVolumes(t *testing.T) {
 }
 
 func TestNewOperatorErrors(t *testing.T) {
-	a := Axis{0, 9, 10}
+	a := Axis{Lo: 0, Hi: 9, N: 10}
 	cases := []struct {
 		name string
 		sys  model.System
@@ -168,10 +168,10 @@ func TestNewOperatorErrors(t *testing.T) {
 		{"no modes", model.System{}, nil, "modes"},
 		{"four modes", model.System{Modes: []model.Mode{rbmMode(5, 1), rbmMode(5, 1), rbmMode(5, 1), rbmMode(5, 1)}}, []Axis{a, a, a, a}, "1 to 3"},
 		{"axis count", model.System{Modes: []model.Mode{rbmMode(5, 1)}}, []Axis{a, a}, "axes"},
-		{"beyond domain", model.System{Modes: []model.Mode{rbmMode(5, 0.1)}}, []Axis{{0, 10, 10}}, "domain"},
-		{"unequal chamber axes", model.System{Coulomb: true, Modes: []model.Mode{rbmMode(5, 1), rbmMode(5, 1)}}, []Axis{a, {0, 8, 10}}, "equal axes"},
+		{"beyond domain", model.System{Modes: []model.Mode{rbmMode(5, 0.1)}}, []Axis{{Lo: 0, Hi: 10, N: 10}}, "domain"},
+		{"unequal chamber axes", model.System{Coulomb: true, Modes: []model.Mode{rbmMode(5, 1), rbmMode(5, 1)}}, []Axis{a, {Lo: 0, Hi: 8, N: 10}}, "equal axes"},
 		{"bad g2", model.System{Modes: []model.Mode{rbmMode(5, -1)}}, []Axis{a}, "g2"},
-		{"empty axis", model.System{Modes: []model.Mode{rbmMode(5, 1)}}, []Axis{{1, 1, 10}}, "empty"},
+		{"empty axis", model.System{Modes: []model.Mode{rbmMode(5, 1)}}, []Axis{{Lo: 1, Hi: 1, N: 10}}, "empty"},
 	}
 	for _, tc := range cases {
 		_, err := NewOperator(tc.sys, tc.axes)
@@ -194,13 +194,13 @@ func TestStationaryConvergence(t *testing.T) {
 		ps   func(x []float64) float64 // continuum P_s, normalised on the grid domain
 		ns   []int
 	}{
-		{"ou", model.System{Modes: []model.Mode{harmonic(1, 0.3, sig2)}}, Axis{-2, 2.5, 0},
+		{"ou", model.System{Modes: []model.Mode{harmonic(1, 0.3, sig2)}}, Axis{Lo: -2, Hi: 2.5, N: 0},
 			func(x []float64) float64 {
 				return math.Exp(-(x[0]-0.3)*(x[0]-0.3)/(2*sig2)) / math.Sqrt(2*math.Pi*sig2)
 			}, []int{20, 40, 80, 160}},
-		{"rbm", model.System{Modes: []model.Mode{rbmMode(5, 0.05)}}, Axis{0, 9, 0},
+		{"rbm", model.System{Modes: []model.Mode{rbmMode(5, 0.05)}}, Axis{Lo: 0, Hi: 9, N: 0},
 			nil, []int{45, 90, 180, 360}},
-		{"two-mode-coulomb", model.System{Coulomb: true, Modes: []model.Mode{harmonic(1, 0, sig2), harmonic(1, 0, sig2)}}, Axis{-2.5, 2.5, 0},
+		{"two-mode-coulomb", model.System{Coulomb: true, Modes: []model.Mode{harmonic(1, 0, sig2), harmonic(1, 0, sig2)}}, Axis{Lo: -2.5, Hi: 2.5, N: 0},
 			func(x []float64) float64 {
 				// P_s = (x_1 - x_0) exp(-(x_0^2 + x_1^2)/(2 sigma^2)) / (2 sqrt(pi) sigma^3) on x_0 < x_1.
 				s := math.Sqrt(sig2)
@@ -276,7 +276,7 @@ func simpson(f func(float64) float64, a, b float64, n int) float64 {
 func TestTwoModeStationary(t *testing.T) {
 	g2, omega, c := 0.02, 0.5, 1.0
 	sigma := math.Sqrt(g2 / omega)
-	ax := Axis{c - 7*sigma, c + 7*sigma, 280}
+	ax := Axis{Lo: c - 7*sigma, Hi: c + 7*sigma, N: 280}
 	op, err := NewOperator(model.System{Coulomb: true, Modes: []model.Mode{harmonic(omega, c, g2), harmonic(omega, c, g2)}}, []Axis{ax, ax})
 	if err != nil {
 		t.Fatal(err)

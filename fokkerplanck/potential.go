@@ -124,6 +124,8 @@ func (op *Operator) chamberIntegral(mi []int, am []axisMoments, pair [2][][maxPo
 	}
 	var p poly
 	p[0] = 1
+	// Chamber axes are uniform (NewOperator refuses graded axes with more than one mode), so
+	// the centres of cells i and j are (j - i) h apart.
 	h := op.axes[0].Width()
 	for i := 0; i < d; i++ {
 		for j := i + 1; j < d; j++ {
@@ -156,12 +158,11 @@ func (op *Operator) chamberIntegral(mi []int, am []axisMoments, pair [2][][maxPo
 func (op *Operator) axisMoments(k, pmax int) (axisMoments, error) {
 	a := op.axes[k]
 	m := op.sys.Modes[k]
-	h := a.Width()
 	out := axisMoments{ref: make([]float64, a.N), mom: make([][maxPow]float64, a.N), del: make([]float64, a.N)}
 	const ns = 9
 	gl := gaussLegendre(8)
 	for i := 0; i < a.N; i++ {
-		lo, c := a.Edge(i), a.Centre(i)
+		lo, c, h := a.Edge(i), a.Centre(i), a.CellWidth(i)
 		mn, mx := math.Inf(1), math.Inf(-1)
 		for s := 0; s < ns; s++ {
 			v := m.Phi(lo + (float64(s)+0.5)/ns*h)
@@ -216,7 +217,7 @@ func simplexOrder(delta float64, lo, hi int) int {
 // u_k^p u_{k+1}^q for p, q <= pmax, scaled like the axis moments.
 func (op *Operator) pairMoments(k, i int, am []axisMoments, pmax int) [maxPow][maxPow]float64 {
 	a := op.axes[k]
-	lo, h, c := a.Edge(i), a.Width(), a.Centre(i)
+	lo, h, c := a.Edge(i), a.CellWidth(i), a.Centre(i)
 	ma, mb := op.sys.Modes[k], op.sys.Modes[k+1]
 	ra, rb := am[k].ref[i], am[k+1].ref[i]
 	gl := gaussLegendre(simplexOrder(am[k].del[i]+am[k+1].del[i], 8, 48))
@@ -248,7 +249,7 @@ func (op *Operator) pairMoments(k, i int, am []axisMoments, pmax int) [maxPow][m
 // Vandermonde product, scaled like the axis moments.
 func (op *Operator) tripleMoment(i int, am []axisMoments) float64 {
 	a := op.axes[0]
-	lo, h := a.Edge(i), a.Width()
+	lo, h := a.Edge(i), a.CellWidth(i)
 	m := op.sys.Modes
 	gl := gaussLegendre(simplexOrder(am[0].del[i]+am[1].del[i]+am[2].del[i], 6, 20))
 	var sum float64

@@ -18,7 +18,7 @@ func gaussian(m, v float64) func(x []float64) float64 {
 // the adaptive stepper.
 func TestOrnsteinUhlenbeck(t *testing.T) {
 	const omega, c, g2, m0, v0 = 1.0, 0.5, 0.1, -0.5, 0.02
-	ax := Axis{-2.5, 3, 550} // h = 0.01
+	ax := Axis{Lo: -2.5, Hi: 3, N: 550} // h = 0.01
 	op, err := NewOperator(model.System{Modes: []model.Mode{harmonic(omega, c, g2)}}, []Axis{ax})
 	if err != nil {
 		t.Fatal(err)
@@ -91,7 +91,7 @@ func TestOUSpatialOrder(t *testing.T) {
 	want := c + (m0-c)*math.Exp(-omega)
 	var prev float64
 	for k, n := range []int{275, 550, 1100} {
-		op, err := NewOperator(model.System{Modes: []model.Mode{harmonic(omega, c, g2)}}, []Axis{{-2.5, 3, n}})
+		op, err := NewOperator(model.System{Modes: []model.Mode{harmonic(omega, c, g2)}}, []Axis{{Lo: -2.5, Hi: 3, N: n}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,7 +136,7 @@ func TestLongTime(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			axes := make([]Axis, len(tc.sys.Modes))
 			for k := range axes {
-				axes[k] = Axis{0, 9, tc.n}
+				axes[k] = Axis{Lo: 0, Hi: 9, N: tc.n}
 			}
 			op, err := NewOperator(tc.sys, axes)
 			if err != nil {
@@ -192,7 +192,7 @@ func TestOneModeRBMStationary(t *testing.T) {
 		z := simpson(w, 0, 9-1e-12, 400000)
 		mean := simpson(func(x float64) float64 { return x * w(x) }, 0, 9-1e-12, 400000) / z
 		v := simpson(func(x float64) float64 { return (x - mean) * (x - mean) * w(x) }, 0, 9-1e-12, 400000) / z
-		op, err := NewOperator(model.System{Modes: []model.Mode{rbmMode(5, g2)}}, []Axis{{0, 9, 900}})
+		op, err := NewOperator(model.System{Modes: []model.Mode{rbmMode(5, g2)}}, []Axis{{Lo: 0, Hi: 9, N: 900}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -209,7 +209,7 @@ func TestOneModeRBMStationary(t *testing.T) {
 // levels are 0, Omega/2, Omega, ..., so ||P - P_s||_1 decays as exp(-2 E_1 t) = exp(-Omega t);
 // a square grid letting probability between orderings would show a rate near 0.1.
 func TestNoSpuriousSlowMode(t *testing.T) {
-	ax := Axis{-2.5, 2.5, 160}
+	ax := Axis{Lo: -2.5, Hi: 2.5, N: 160}
 	sys := model.System{Coulomb: true, Modes: []model.Mode{harmonic(1, 0, 0.1), harmonic(1, 0, 0.1)}}
 	op, err := NewOperator(sys, []Axis{ax, ax})
 	if err != nil {
@@ -243,7 +243,7 @@ func TestNoSpuriousSlowMode(t *testing.T) {
 }
 
 func TestExplicit(t *testing.T) {
-	op, err := NewOperator(model.System{Modes: []model.Mode{harmonic(1, 0, 0.1)}}, []Axis{{-2, 2, 100}})
+	op, err := NewOperator(model.System{Modes: []model.Mode{harmonic(1, 0, 0.1)}}, []Axis{{Lo: -2, Hi: 2, N: 100}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +275,7 @@ func TestExplicit(t *testing.T) {
 }
 
 func TestStepErrors(t *testing.T) {
-	op, err := NewOperator(model.System{Modes: []model.Mode{harmonic(1, 0, 0.1)}}, []Axis{{-2, 2, 50}})
+	op, err := NewOperator(model.System{Modes: []model.Mode{harmonic(1, 0, 0.1)}}, []Axis{{Lo: -2, Hi: 2, N: 50}})
 	if err != nil {
 		t.Fatal(err)
 	}

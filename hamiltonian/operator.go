@@ -28,6 +28,9 @@ import (
 // FD returns an error if the mode is invalid, has no constant diffusion (a *model.Table), or the
 // axis is not a finite interval inside the drift's domain with at least 2 cells.
 func FD(m model.Mode, a fokkerplanck.Axis) (*sparse.CSR, error) {
+	if a.Graded() {
+		return nil, fmt.Errorf("hamiltonian: finite-difference H_FP needs a uniform axis; this axis is graded")
+	}
 	if err := m.Validate(); err != nil {
 		return nil, fmt.Errorf("hamiltonian: %v", err)
 	}
