@@ -10,9 +10,7 @@ import (
 // Table is a drift measured on a grid of x values: the Kramers-Moyal coefficients D1(x) (drift)
 // and D2(x) (diffusion) per unit of t, as written by the rbm stage. Between nodes both are
 // interpolated linearly; beyond the ends both are held at their end values (a linear
-// extrapolation of a noisy end bin can flip the drift's sign and make a spurious trap), except
-// below the first node of a table with a Feller wall (SetFellerWall), where D2 falls linearly to
-// 0 at the domain's lower end.
+// extrapolation of a noisy end bin can flip the drift's sign and make a spurious trap).
 //
 // The Fokker-Planck equation of a table mode is the Ito form dP/dt = -d(D1 P) + d^2(D2 P), whose
 // stationary density is exp(-Phi) with Phi(x) = log D2(x) - int^x D1/D2.
@@ -23,32 +21,6 @@ type Table struct {
 
 	cum    []float64 // int_{X[0]}^{X[k]} D1/D2
 	lo, hi float64   // domain set by SetDomain (lo < hi), else the nodes' range
-	feller bool      // D2 linear from D2[0] at X[0] to 0 at lo (SetFellerWall)
-}
-
-// SetFellerWall makes the diffusion below the first node fall linearly from D2[0] at X[0] to 0
-// at the domain's lower end lo, with the drift held at D1[0]: the Feller (square-root) noise of
-// an eigenvalue of W^T W near 0, D1 -> b, D2 -> c (x - lo), whose stationary density near the
-// wall goes as (x - lo)^(b/c - 1). Held values there would give a walker at 1e-6 the noise of
-// the first node and wipe out a spread over decades of x. It returns an error unless lo < X[0].
-func (t *Table) SetFellerWall() error {
-	lo, _ := t.Domain()
-	if !(lo < t.X[0]) {
-		return fmt.Errorf("table: a Feller wall needs the domain's lower end %g below the first node %g", lo, t.X[0])
-	}
-	t.feller = true
-	return nil
-}
-
-// wall reports whether x lies in the Feller wall's range below the first node, and returns
-// the distance u = x - lo from the wall, u0 = X[0] - lo and the noise slope c = D2[0]/u0.
-func (t *Table) wall(x float64) (in bool, u, u0, c float64) {
-	if !t.feller || x >= t.X[0] {
-		return false, 0, 0, 0
-	}
-	lo, _ := t.Domain()
-	u0 = t.X[0] - lo
-	return true, math.Max(x-lo, 0), u0, t.D2[0] / u0
 }
 
 // SetDomain sets the domain that Domain reports (for a measured RBM drift, [0, mu^2/sigma_h^2):
@@ -150,9 +122,6 @@ func (t *Table) DK(x float64) float64 {
 
 // Diffusion returns D2(x).
 func (t *Table) Diffusion(x float64) float64 {
-	if in, u, _, c := t.wall(x); in {
-		return c * u
-	}
 	if x <= t.X[0] {
 		return t.D2[0]
 	}
@@ -194,23 +163,8 @@ func (t *Table) Stable() float64 {
 	return best
 }
 
-// Phi returns the dimensionless potential log D2(x) - int_{X[0]}^x D1/D2 dx'. Below the first
-// node of a Feller wall it is log(c u) - beta log(u/u0) with beta = D1[0]/c (u = x - lo): at the
-// wall itself +Inf for beta > 1 (the density vanishes there) and -Inf for beta < 1.
+// Phi returns the dimensionless potential log D2(x) - int_{X[0]}^x D1/D2 dx'.
 func (t *Table) Phi(x float64) float64 {
-	if in, u, u0, c := t.wall(x); in {
-		beta := t.D1[0] / c
-		if u == 0 {
-			switch {
-			case beta > 1:
-				return math.Inf(1)
-			case beta < 1:
-				return math.Inf(-1)
-			}
-			return math.Log(c * u0)
-		}
-		return math.Log(c*u) - beta*math.Log(u/u0)
-	}
 	k := t.segment(x)
 	return math.Log(t.Diffusion(x)) - (t.cum[k] + t.ratioIntegral(k, t.X[k], x))
 }
@@ -279,8 +233,8 @@ var TableColumns = []string{"mode", "x", "drift", "drift_err", "diffusion", "dif
 
 // ReadTables parses a drift table in CSV form (the columns of TableColumns, with that header
 // line) and returns one Table per mode, indexed by the mode column. Rows whose count is below
-// MinCount or whose drift or diffusion is not finite are (nearly) empty bins and are skipped. Modes must be numbered
-// 0..n-1 without gaps. Errors name the line. A file with more than one time window (the
+// MinCount or whose drift or diffusion is not finite are (nearly) empty bins and are skipped.
+// Modes must be numbered 0..n-1 without gaps. Errors name the line. A file with more than one time window (the
 // WindowColumns) is refused: read it with ReadTimeTables.
 func ReadTables(r io.Reader) ([]*Table, error) { return ReadTablesColumn(r, "drift") }
 
