@@ -1,9 +1,11 @@
 package main
 
 import (
+	"fmt"
 	"math"
 	"sort"
 
+	"fpsolve/fokkerplanck"
 	"fpsolve/internal/output"
 	"fpsolve/rmt"
 )
@@ -13,6 +15,8 @@ import (
 // its standard error and variance; the Fokker-Planck marginal's and the Langevin walkers' mean and
 // variance; the Kolmogorov-Smirnov distance of each from the RBM sample; and whether the mean lies
 // within 4 standard errors and the variance within 30% (the pipeline's acceptance figures).
+// "times" gives the same figures at every earlier recorded step at which a theory has a snapshot
+// too, so that the path is checked, not only the end.
 func (r *runner) compareTheories() {
 	if r.ens == nil || r.ens.rbm == nil || !r.ens.rbm.complete || len(r.rbmFinal) == 0 || r.sharded() {
 		return
@@ -29,11 +33,62 @@ func (r *runner) compareTheories() {
 	if fp == nil && lx == nil {
 		return
 	}
-	var modes []any
-	worstSE, worstVar := 0.0, 0.0
+	var fpFinal [][]float64
+	if fp != nil {
+		fpFinal = fp.p[len(fp.p)-1]
+	}
+	modes, worstSE, worstVar := compareAt(r.rbmFinal, fp, fpFinal, lx)
+	var times []any
+	var lines []string
+	o := r.ens.rbm
+	same := func(u, t float64) bool { return math.Abs(u-t) <= 1e-9*math.Max(1, math.Abs(t)) }
+	for k, step := range o.results[0].Steps {
+		t := float64(step) * o.cfg.Alpha
+		if k == len(o.results[0].Steps)-1 {
+			continue
+		}
+		var fpAt [][]float64
+		if fp != nil {
+			for s, u := range fp.t {
+				if same(u, t) {
+					fpAt = fp.p[s]
+				}
+			}
+		}
+		var lxAt [][]float64
+		for _, sn := range r.ens.langevinSnaps {
+			if same(sn.t, t) && len(sn.cols) == n {
+				lxAt = sn.cols
+			}
+		}
+		if fpAt == nil && lxAt == nil {
+			continue
+		}
+		rows := make([][]float64, len(o.results))
+		for i, res := range o.results {
+			rows[i] = res.Spectra[k]
+		}
+		ms, ws, wv := compareAt(rows, fp, fpAt, lxAt)
+		times = append(times, map[string]any{"step": step, "t": t, "worst_mean_pull": output.Num(ws), "worst_var_rel_diff": output.Num(wv), "modes": ms})
+		lines = append(lines, fmt.Sprintf("  at t = %.4g: worst mean pull %.2f, worst variance difference %.0f%%", t, ws, 100*wv))
+	}
+	r.summary["comparison"] = map[string]any{"modes": modes, "worst_mean_pull": worstSE, "worst_var_rel_diff": worstVar, "times": times,
+		"note": "RBM ensemble at its last recorded step against the theories at t_end; mean_pull = |mean - rbm mean| / rbm standard error; times: the same at earlier common times"}
+	r.say("comparison with the RBM ensemble: worst mean pull %.2f standard errors, worst variance difference %.0f%%", worstSE, 100*worstVar)
+	for _, l := range lines {
+		r.say("%s", l)
+	}
+}
+
+// compareAt compares the RBM spectra rows (one per run, ascending) with the Fokker-Planck
+// marginals p (per sorted mode, on fp's cells; nil: none) and the Langevin walkers lx (per
+// sorted mode; nil: none), and returns the per-mode entries and the worst pull and variance
+// difference.
+func compareAt(rows [][]float64, fp *marginals, p [][]float64, lx [][]float64) (modes []any, worstSE, worstVar float64) {
+	n := len(rows[0])
 	for k := 0; k < n; k++ {
-		sample := make([]float64, len(r.rbmFinal))
-		for run, row := range r.rbmFinal {
+		sample := make([]float64, len(rows))
+		for run, row := range rows {
 			sample[run] = row[k]
 		}
 		sort.Float64s(sample)
@@ -48,20 +103,9 @@ func (r *runner) compareTheories() {
 				"mean_pull": output.Num(pull), "var_rel_diff": output.Num(rel),
 				"mean_within_4se": pull <= 4, "var_within_30pct": rel <= 0.3}
 		}
-		if fp != nil {
-			p := fp.p[len(fp.p)-1][k] // sorted mode k is RBM eigenvalue k
-			h := fp.x[1] - fp.x[0]
-			var mass, m1, m2 float64
-			for i, v := range p {
-				mass += v * h
-				m1 += v * h * fp.x[i]
-			}
-			mean := m1 / mass
-			for i, v := range p {
-				d := fp.x[i] - mean
-				m2 += v * h * (d*d + h*h/12)
-			}
-			judge("fokkerplanck", mean, m2/mass, ksGrid(sample, fp.x, p, h))
+		if p != nil {
+			mo := fokkerplanck.GridMoments(p[k], fp.axis) // sorted mode k is RBM eigenvalue k
+			judge("fokkerplanck", mo.Mean, mo.Var, ksGrid(sample, p[k], fp.axis))
 		}
 		if lx != nil {
 			lm := rmt.SampleMoments(lx[k])
@@ -69,33 +113,29 @@ func (r *runner) compareTheories() {
 		}
 		modes = append(modes, entry)
 	}
-	r.summary["comparison"] = map[string]any{"modes": modes, "worst_mean_pull": worstSE, "worst_var_rel_diff": worstVar,
-		"note": "RBM ensemble at its last recorded step against the theories at t_end; mean_pull = |mean - rbm mean| / rbm standard error"}
-	r.say("comparison with the RBM ensemble: worst mean pull %.2f standard errors, worst variance difference %.0f%%", worstSE, 100*worstVar)
+	return modes, worstSE, worstVar
 }
 
 // ksGrid is the Kolmogorov-Smirnov distance between a sorted sample and a piecewise-constant
-// density p on cells of width h centred at x.
-func ksGrid(sorted, x, p []float64, h float64) float64 {
-	var mass float64
-	for _, v := range p {
-		mass += v * h
+// density p on the cells of axis.
+func ksGrid(sorted, p []float64, axis fokkerplanck.Axis) float64 {
+	cum := make([]float64, len(p)+1) // mass below each edge
+	for i, v := range p {
+		cum[i+1] = cum[i] + v*axis.CellWidth(i)
 	}
-	cdf := func(v float64) float64 {
-		var c float64
-		for i, xi := range x {
-			lo := xi - h/2
-			switch {
-			case v >= lo+h:
-				c += p[i] * h
-			case v > lo:
-				c += p[i] * (v - lo)
-			}
-		}
-		return c / mass
-	}
+	mass := cum[len(p)]
 	if len(sorted) == 0 || mass <= 0 {
 		return math.NaN()
+	}
+	cdf := func(v float64) float64 {
+		switch {
+		case v <= axis.Lo:
+			return 0
+		case v >= axis.Hi:
+			return 1
+		}
+		i := sort.Search(axis.N, func(i int) bool { return axis.Edge(i+1) > v })
+		return (cum[i] + p[i]*(v-axis.Edge(i))) / mass
 	}
 	return rmt.KSDistance(sorted, cdf)
 }

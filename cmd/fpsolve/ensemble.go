@@ -21,7 +21,9 @@ import (
 type ensState struct {
 	rbm       *rbmOutcome // the plain [rbm] stage's result (nil if it did not run)
 	langevinX [][]float64 // [langevin]: final walker positions per sorted mode
-	shardCfg  bool        // the shard's config copy has been written
+	// langevinSnaps are the walkers at the [time] snapshots between the first and the last.
+	langevinSnaps []langevinSnap
+	shardCfg      bool // the shard's config copy has been written
 }
 
 func (r *runner) ensemble() *ensState {

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"fpsolve"
+	"fpsolve/fokkerplanck"
 	"fpsolve/internal/config"
 	"fpsolve/internal/output"
 	"fpsolve/model"
@@ -147,7 +148,8 @@ type runner struct {
 
 // marginals are per-mode densities on a common axis at several times.
 type marginals struct {
-	x    []float64
+	axis fokkerplanck.Axis // the cells of p
+	x    []float64         // their centres
 	t    []float64
 	p    [][][]float64 // p[snapshot][mode][cell]
 	mode []int         // config index of each mode
@@ -234,6 +236,14 @@ func (r *runner) needsModel() bool {
 
 // buildSystem turns [model] and [noise] into the shared model, its modes sorted by their stable
 // point (the ascending eigenvalue order that the solvers need).
+// setTableDomain prepares a drift table for the grid: the walkers and the grid may go beyond
+// the bins the ensemble visited, so the table's domain is the grid range (for a measured RBM
+// drift [0, mu^2/sigma_h^2]).
+func (r *runner) setTableDomain(t *model.Table) error {
+	lo, hi := r.cfg.GridRange()
+	return t.SetDomain(lo, hi)
+}
+
 func (r *runner) buildSystem() error {
 	c := r.cfg
 	g2 := c.G2()
@@ -257,10 +267,7 @@ func (r *runner) buildSystem() error {
 			if i >= len(tables) {
 				return fmt.Errorf("the drift table has %d modes, the model needs %d", len(tables), n)
 			}
-			// The walkers and the grid may go beyond the bins the ensemble visited: the table's
-			// domain is the grid range (for a measured RBM drift [0, mu^2/sigma_h^2]).
-			lo, hi := c.GridRange()
-			if err := tables[i].SetDomain(lo, hi); err != nil {
+			if err := r.setTableDomain(tables[i]); err != nil {
 				return err
 			}
 			modes[i] = model.Mode{Drift: tables[i], G2: g}

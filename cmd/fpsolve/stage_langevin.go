@@ -25,6 +25,27 @@ const langevinBlock = 1024
 type langevinMember struct {
 	X      []float64 // X[w*N + k]: sorted mode k of the block's walker w
 	Counts langevin.Counts
+	Snaps  []float64 // X at each snapshot step in turn (langevinSnapSteps), when there are any
+}
+
+// langevinSnapSteps returns the steps strictly between 0 and the last at which the walkers are
+// also recorded: those at which the [time] stage takes a snapshot (t = step * alpha), so that
+// rbm.png can lay both theories over the RBM ensemble at intermediate times. None without
+// [time].
+func (r *runner) langevinSnapSteps() []int {
+	tc, lc := r.cfg.Time, r.cfg.Langevin
+	if tc == nil || lc == nil {
+		return nil
+	}
+	var out []int
+	for k := 1; k < tc.Snapshots-1; k++ {
+		u := tc.TEnd * float64(k) / float64(tc.Snapshots-1) / lc.Alpha
+		s := int(math.Round(u))
+		if math.Abs(u-float64(s)) <= 1e-9*u && s > 0 && s < lc.Steps && (len(out) == 0 || s > out[len(out)-1]) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // langevinBins is the number of histogram bins per mode in langevin.csv.
@@ -107,7 +128,8 @@ func (r *runner) stageLangevin() error {
 		RBMRuns, Block                       int
 		Tables                               any
 		Windows                              []tagWindow `json:",omitempty"`
-	}{r.cfg.Model, r.cfg.Noise, r.cfg.Initial, lc, r.cfg.RBM, len(r.rbmInitial), langevinBlock, r.cfg.Tables(), nil}
+		Snaps                                []int       `json:",omitempty"`
+	}{r.cfg.Model, r.cfg.Noise, r.cfg.Initial, lc, r.cfg.RBM, len(r.rbmInitial), langevinBlock, r.cfg.Tables(), nil, r.langevinSnapSteps()}
 	if r.cfg.RBM != nil && r.cfg.Model.Drift == "table" {
 		tagv.Tables = r.tables
 	}
@@ -119,7 +141,7 @@ func (r *runner) stageLangevin() error {
 		tagv.Windows = append(tagv.Windows, tw)
 	}
 	store := runstore.Store{Dir: filepath.Join(r.out, "runs", "langevin"), Tag: hashTag("langevin", tagv)}
-	all, err := r.langevinBlocks(store, step, n, init, stepperAt)
+	all, err := r.langevinBlocks(store, step, n, init, stepperAt, tagv.Snaps)
 	if all == nil || err != nil {
 		return err
 	}
@@ -127,10 +149,12 @@ func (r *runner) stageLangevin() error {
 }
 
 // langevinBlocks runs (or loads) this invocation's blocks of walkers, each walker's state of
-// length dim, from init with the stepper that stepperAt gives for each step, persisting every
-// block in store. It returns the whole ensemble in walker order, or nil (and no error) in a shard.
+// length dim, from init with the stepper that stepperAt gives for each step, recording the
+// walkers at the ascending steps snaps, persisting every block in store. It returns the whole
+// ensemble in walker order, or nil (and no error) in a shard, and puts the snapshots (per
+// sorted mode) in r.ensemble().langevinSnaps.
 func (r *runner) langevinBlocks(store runstore.Store, step langevin.Stepper, dim int, init langevin.Init,
-	stepperAt func(s, limit int) (langevin.Stepper, int)) (*langevin.Ensemble, error) {
+	stepperAt func(s, limit int) (langevin.Stepper, int), snaps []int) (*langevin.Ensemble, error) {
 	lc := r.cfg.Langevin
 	n := dim
 	nblocks := (lc.Walkers + langevinBlock - 1) / langevinBlock
@@ -144,7 +168,7 @@ func (r *runner) langevinBlocks(store runstore.Store, step langevin.Stepper, dim
 		if err != nil {
 			return nil, err
 		}
-		if ok && len(m.X) == n*blockLen(b, lc.Walkers) {
+		if ok && len(m.X) == n*blockLen(b, lc.Walkers) && len(m.Snaps) == len(snaps)*len(m.X) {
 			members[b] = &m
 		} else {
 			todo = append(todo, b)
@@ -168,12 +192,22 @@ func (r *runner) langevinBlocks(store runstore.Store, step langevin.Stepper, dim
 				r.prog.end()
 				return nil, err
 			}
+			var rec []float64
+			next := 0 // the next snapshot
 			for s := 0; s < lc.Steps; {
-				st, k := stepperAt(s, min(chunk, lc.Steps-s))
+				limit := min(chunk, lc.Steps-s)
+				if next < len(snaps) {
+					limit = min(limit, snaps[next]-s)
+				}
+				st, k := stepperAt(s, limit)
 				s += k
 				if err := ens.Advance(st, k, runtime.NumCPU()); err != nil {
 					r.prog.end()
 					return nil, fmt.Errorf("block %d: %w", b, err)
+				}
+				if next < len(snaps) && s == snaps[next] {
+					rec = append(rec, ens.X...)
+					next++
 				}
 				done += float64(k)
 				r.prog.update(done)
@@ -182,7 +216,7 @@ func (r *runner) langevinBlocks(store runstore.Store, step langevin.Stepper, dim
 					return nil, errInterrupted
 				}
 			}
-			m := &langevinMember{X: ens.X, Counts: ens.Counts}
+			m := &langevinMember{X: ens.X, Counts: ens.Counts, Snaps: rec}
 			if err := runstore.Save(store, b, *m); err != nil {
 				r.prog.end()
 				return nil, err
@@ -209,7 +243,27 @@ func (r *runner) langevinBlocks(store runstore.Store, step langevin.Stepper, dim
 		all.Counts.Ties += c.Ties
 	}
 	all.Index = langevin.Walkers(lc.Walkers)
+	var ls []langevinSnap
+	for j, st := range snaps {
+		snap := langevin.Ensemble{N: n, Index: all.Index}
+		for _, m := range members {
+			l := len(m.X)
+			snap.X = append(snap.X, m.Snaps[j*l:(j+1)*l]...)
+		}
+		cols := make([][]float64, n)
+		for k := range cols {
+			cols[k] = snap.Mode(k, nil)
+		}
+		ls = append(ls, langevinSnap{t: float64(st) * lc.Alpha, cols: cols})
+	}
+	r.ensemble().langevinSnaps = ls
 	return all, nil
+}
+
+// langevinSnap is the walkers' positions per sorted mode at time t.
+type langevinSnap struct {
+	t    float64
+	cols [][]float64
 }
 
 // langevinOutputs writes langevin.csv, the plots and the "langevin" summary for the final
@@ -307,7 +361,7 @@ func (r *runner) langevinOutputs(all *langevin.Ensemble, order []int, keys []flo
 		col := plots.Palette[order[k]%len(plots.Palette)]
 		ser = append(ser, plots.Series{Name: fmt.Sprintf("mode %d", order[k]), X: hists[k].Centers(), Y: hists[k].Density(), Kind: plots.Steps, Color: col})
 		if fp != nil && len(fp.p) > 0 && len(fp.p[len(fp.p)-1]) == n {
-			ser = append(ser, plots.Series{X: fp.x, Y: fp.p[len(fp.p)-1][k], Dashed: true, Color: col})
+			ser = append(ser, plots.Series{X: fp.plotX(), Y: fp.plotY(fp.p[len(fp.p)-1][k]), Dashed: true, Color: col})
 		}
 	}
 	title := fmt.Sprintf("Langevin, %d steps, t = %g", lc.Steps, float64(lc.Steps)*lc.Alpha)
@@ -432,7 +486,7 @@ func (r *runner) stageLangevinWeights() error {
 	}{lc.Level, lc.WeightVar, kind, lc, rc, langevinBlock}
 	store := runstore.Store{Dir: filepath.Join(r.out, "runs", "langevin"), Tag: hashTag("langevin", tagv)}
 	whole := func(_, limit int) (langevin.Stepper, int) { return rm, limit }
-	all, err := r.langevinBlocks(store, rm, rm.Dim(), init, whole)
+	all, err := r.langevinBlocks(store, rm, rm.Dim(), init, whole, nil)
 	if all == nil || err != nil {
 		return err
 	}

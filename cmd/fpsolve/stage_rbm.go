@@ -57,7 +57,8 @@ func rbmConfig(c *config.RBM) rbmdrift.Config {
 	return rbmdrift.Config{Visible: c.Visible, Hidden: c.Hidden, TargetM2: c.TargetM2, Mu2: c.Mu2,
 		SigmaH: c.SigmaH, InitSigma: c.InitSigma, Alpha: c.Alpha, Batch: c.Batch, GibbsSteps: c.GibbsSteps,
 		Steps: c.Steps, RecordEvery: c.RecordEvery, Data: c.Data, Sampler: c.Sampler, Seed: c.Seed,
-		MeasureEvery: c.MeasureEvery, Bins: c.Bins, DriftWindows: driftWindows(c.DriftWindows)}
+		MeasureEvery: c.MeasureEvery, Bins: c.Bins, DriftWindows: driftWindows(c.DriftWindows),
+		LogBins: c.LogBins, LogFloor: c.LogFloor}
 }
 
 // driftWindows maps drift_windows to the trainer's DriftWindows: 1 becomes 0 (also one window),
@@ -137,7 +138,6 @@ func (r *runner) windowSystems() ([]windowSystem, error) {
 		return nil, nil
 	}
 	ws := r.ens.rbm.windows
-	lo, hi := c.GridRange()
 	out := make([]windowSystem, len(ws))
 	for w, win := range ws {
 		sys := model.System{Coulomb: r.sys.Coulomb, Modes: make([]model.Mode, len(r.order))}
@@ -146,7 +146,7 @@ func (r *runner) windowSystems() ([]windowSystem, error) {
 				return nil, fmt.Errorf("drift window %d has %d modes, the model needs %d", w, len(win.Tables), len(r.order))
 			}
 			tab := win.Tables[i]
-			if err := tab.SetDomain(lo, hi); err != nil {
+			if err := r.setTableDomain(tab); err != nil {
 				return nil, err
 			}
 			sys.Modes[k] = model.Mode{Drift: tab, G2: r.sys.Modes[k].G2}
@@ -403,16 +403,32 @@ func (o *rbmOutcome) summaryJSON() map[string]any {
 }
 
 // plotRBM draws the ensemble's spectra at several recorded steps (step 0 against the
-// Marchenko-Pastur law, later steps with the targets), the final spectral density with the
-// Fokker-Planck and Langevin results over it when overlay is set and they ran, and the measured
-// drift per mode against 2 sigma_h^2 K(x).
+// Marchenko-Pastur law, later steps with the targets), with the Fokker-Planck and Langevin
+// densities over them when overlay is set and they ran (at the last step, and at the others
+// where they have snapshots at the same time), and the measured drift per mode against
+// 2 sigma_h^2 K(x).
 func (r *runner) plotRBM(o *rbmOutcome, path string, overlay bool) error {
 	rc := o.cfg
 	steps := o.results[0].Steps
 	nrec := len(steps)
+	// Panels at the start, about 1/3 and 2/3 of the way and the end; with the theories laid
+	// over, the intermediate panels move to the nearest recorded steps at which they have
+	// snapshots.
 	pick := []int{0}
 	for _, f := range []float64{1.0 / 3, 2.0 / 3, 1} {
-		if k := int(math.Round(f * float64(nrec-1))); k > pick[len(pick)-1] {
+		k := int(math.Round(f * float64(nrec-1)))
+		if overlay && f < 1 {
+			best := -1
+			for j := pick[len(pick)-1] + 1; j < nrec-1; j++ {
+				if r.theoryTime(float64(steps[j])*rc.Alpha) && (best < 0 || math.Abs(float64(j-k)) < math.Abs(float64(best-k))) {
+					best = j
+				}
+			}
+			if best >= 0 {
+				k = best
+			}
+		}
+		if k > pick[len(pick)-1] {
 			pick = append(pick, k)
 		}
 	}
@@ -433,7 +449,8 @@ func (r *runner) plotRBM(o *rbmOutcome, path string, overlay bool) error {
 		}
 		pad := 0.02*(hi-lo) + 1e-9
 		lo, hi = lo-pad, hi+pad
-		h := rmt.NewHistogram(lo, hi, max(20, min(120, len(xs)/20)))
+		nb := max(20, min(120, len(xs)/20))
+		h := rmt.NewHistogram(lo, hi, nb)
 		h.Fill(xs)
 		dens := h.Density()
 		ser := []plots.Series{{Name: fmt.Sprintf("RBM ensemble (%d runs)", len(o.results)), X: h.Centers(), Y: dens, Kind: plots.Steps}}
@@ -451,11 +468,16 @@ func (r *runner) plotRBM(o *rbmOutcome, path string, overlay bool) error {
 		if k > 0 {
 			ser = append(ser, plots.Series{Name: "targets (mu^2 - kappa)/sigma_h^2", X: target, Y: []float64{maxOf(dens)}, Kind: plots.VLine, Color: plots.Palette[7]})
 		}
-		if overlay && k == nrec-1 {
-			ser = append(ser, r.overlaySeries(lo, hi, rc.Hidden)...)
+		var theory []plots.Series
+		if overlay && k > 0 {
+			theory = r.overlaySeries(lo, hi, nb, rc.Hidden, float64(steps[k])*rc.Alpha, k == nrec-1)
+			ser = append(ser, theory...)
 		}
 		pn := plots.Panel{Title: fmt.Sprintf("eigenvalues of W^T W, step %d (t = %.4g)", steps[k], float64(steps[k])*rc.Alpha),
 			XLabel: "x", YLabel: "density (all modes pooled)", Series: ser, Legend: true}
+		if len(theory) > 0 {
+			pn.XMin, pn.XMax = lo, hi
+		}
 		if k == 0 { // the Marchenko-Pastur law diverges at x = 0 when hidden = visible
 			pn.XMin, pn.XMax, pn.YMax = lo, hi, 1.5*maxOf(dens)
 		}
@@ -491,29 +513,70 @@ func (r *runner) plotRBM(o *rbmOutcome, path string, overlay bool) error {
 }
 
 // overlaySeries returns the Fokker-Planck and Langevin spectral densities (1/N) sum_i P_i at
-// their last time, when those stages ran on as many modes as the RBM has.
-func (r *runner) overlaySeries(lo, hi float64, n int) []plots.Series {
+// time t (snapshots within 1e-9 relative), or at their last time when last is set, when those
+// stages ran on as many modes as the RBM has: both on the RBM histogram's nb bins on [lo, hi),
+// so that the three compare bin by bin.
+func (r *runner) overlaySeries(lo, hi float64, nb, n int, t float64, last bool) []plots.Series {
+	same := func(u float64) bool { return last || math.Abs(u-t) <= 1e-9*math.Max(1, math.Abs(t)) }
 	var out []plots.Series
 	if m := r.fpMarginals; m != nil && len(m.p) > 0 && len(m.p[len(m.p)-1]) == n {
-		last := m.p[len(m.p)-1]
-		y := make([]float64, len(m.x))
-		for k := range last {
-			for i, v := range last[k] {
-				y[i] += v / float64(n)
+		for s := len(m.t) - 1; s >= 0; s-- {
+			if !same(m.t[s]) {
+				continue
+			}
+			y := make([]float64, nb)
+			for k := range m.p[s] {
+				for i, v := range m.average(m.p[s][k], lo, hi, nb) {
+					y[i] += v / float64(n)
+				}
+			}
+			out = append(out, plots.Series{Name: fmt.Sprintf("Fokker-Planck, t = %.4g", m.t[s]), X: rmt.NewHistogram(lo, hi, nb).Centers(), Y: y, Kind: plots.Steps, Color: plots.Palette[3]})
+			break
+		}
+	}
+	e := r.ens
+	if e == nil || len(e.langevinX) != n {
+		return out
+	}
+	cols, name := e.langevinX, "Langevin, last step"
+	if lc := r.cfg.Langevin; !same(float64(lc.Steps) * lc.Alpha) {
+		cols = nil
+		for _, sn := range e.langevinSnaps {
+			if same(sn.t) {
+				cols, name = sn.cols, fmt.Sprintf("Langevin, t = %.4g", sn.t)
 			}
 		}
-		out = append(out, plots.Series{Name: fmt.Sprintf("Fokker-Planck, t = %.4g", m.t[len(m.t)-1]), X: m.x, Y: y, Color: plots.Palette[3]})
 	}
-	if e := r.ens; e != nil && len(e.langevinX) == n {
+	if cols != nil {
 		var xs []float64
-		for _, col := range e.langevinX {
+		for _, col := range cols {
 			xs = append(xs, col...)
 		}
-		h := rmt.NewHistogram(lo, hi, 100)
+		h := rmt.NewHistogram(lo, hi, nb)
 		h.Fill(xs)
-		out = append(out, plots.Series{Name: "Langevin, last step", X: h.Centers(), Y: h.Density(), Kind: plots.Steps, Color: plots.Palette[2]})
+		out = append(out, plots.Series{Name: name, X: h.Centers(), Y: h.Density(), Kind: plots.Steps, Color: plots.Palette[2]})
 	}
 	return out
+}
+
+// theoryTime reports whether the Fokker-Planck or Langevin stage has a snapshot at time t.
+func (r *runner) theoryTime(t float64) bool {
+	same := func(u float64) bool { return math.Abs(u-t) <= 1e-9*math.Max(1, math.Abs(t)) }
+	if m := r.fpMarginals; m != nil {
+		for _, u := range m.t {
+			if same(u) {
+				return true
+			}
+		}
+	}
+	if e := r.ens; e != nil {
+		for _, sn := range e.langevinSnaps {
+			if same(sn.t) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func minMax(xs []float64) (lo, hi float64) {

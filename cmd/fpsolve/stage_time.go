@@ -51,8 +51,10 @@ func fpMethod(name string) fokkerplanck.Method {
 func (r *runner) stageTime() error {
 	c := r.cfg
 	tc := c.Time
-	lo, hi := c.GridRange()
-	axis := fokkerplanck.Axis{Lo: lo, Hi: hi, N: c.Grid.Points}
+	axis, err := r.timeAxis()
+	if err != nil {
+		return err
+	}
 	clusters := r.clusters()
 	// A windowed drift table is piecewise constant in time: window w's model on [t0, t1), the
 	// last window's from its start on.
@@ -69,7 +71,7 @@ func (r *runner) stageTime() error {
 	if err != nil {
 		return err
 	}
-	f, err := r.initialDensity(axis.Width())
+	f, err := r.initialDensity(axis)
 	if err != nil {
 		return err
 	}
@@ -143,7 +145,7 @@ func (r *runner) stageTime() error {
 
 	n := len(r.sys.Modes)
 	snaps := tc.Snapshots
-	m := &marginals{x: make([]float64, axis.N), mode: r.order}
+	m := &marginals{x: make([]float64, axis.N), mode: r.order, axis: axis}
 	for i := range m.x {
 		m.x[i] = axis.Centre(i)
 	}
@@ -376,19 +378,79 @@ func (r *runner) writeDensityCSV(m *marginals) error {
 	})
 }
 
+// plotCells returns the number and width of the cells on which plots show the densities: the
+// axis' own cells, or on a graded axis equal cells as wide as its widest one (the graded cells
+// near the wall are too fine for the eye and for comparison with histograms).
+func (m *marginals) plotCells() (n int, w float64) {
+	a := m.axis
+	if !a.Graded() {
+		return a.N, a.Width()
+	}
+	for i := 0; i < a.N; i++ {
+		w = math.Max(w, a.CellWidth(i))
+	}
+	n = max(1, int(math.Round((a.Hi-a.Lo)/w)))
+	return n, (a.Hi - a.Lo) / float64(n)
+}
+
+// plotX returns the centres of the plot cells.
+func (m *marginals) plotX() []float64 {
+	if !m.axis.Graded() {
+		return m.x
+	}
+	n, w := m.plotCells()
+	x := make([]float64, n)
+	for j := range x {
+		x[j] = m.axis.Lo + (float64(j)+0.5)*w
+	}
+	return x
+}
+
+// plotY returns the density p (on the axis' cells) averaged over the plot cells: p itself on an
+// equal axis.
+func (m *marginals) plotY(p []float64) []float64 {
+	if !m.axis.Graded() {
+		return p
+	}
+	n, _ := m.plotCells()
+	return m.average(p, m.axis.Lo, m.axis.Hi, n)
+}
+
+// average returns the density p (on the axis' cells) averaged over n equal bins on [lo, hi),
+// each cell's mass shared among the bins by overlap.
+func (m *marginals) average(p []float64, lo, hi float64, n int) []float64 {
+	a := m.axis
+	w := (hi - lo) / float64(n)
+	y := make([]float64, n)
+	for i, v := range p {
+		cl, ch := a.Edge(i), a.Edge(i+1)
+		for j := max(0, int((cl-lo)/w)); j < n; j++ {
+			bl, bh := lo+float64(j)*w, lo+float64(j+1)*w
+			if bl >= ch {
+				break
+			}
+			if ov := math.Min(ch, bh) - math.Max(cl, bl); ov > 0 {
+				y[j] += v * ov / w
+			}
+		}
+	}
+	return y
+}
+
 // plotDensity draws the spectral density (1/N) sum_i P_i(x) at every snapshot, and each mode's
 // marginal at t_end with the drift's stable points marked.
 func (r *runner) plotDensity(m *marginals) error {
 	n := len(m.mode)
 	var total, final []plots.Series
+	px := m.plotX()
 	for s, t := range m.t {
-		y := make([]float64, len(m.x))
+		y := make([]float64, len(px))
 		for k := 0; k < n; k++ {
-			for i, v := range m.p[s][k] {
+			for i, v := range m.plotY(m.p[s][k]) {
 				y[i] += v / float64(n)
 			}
 		}
-		total = append(total, plots.Series{Name: fmt.Sprintf("t = %.3g", t), X: m.x, Y: y,
+		total = append(total, plots.Series{Name: fmt.Sprintf("t = %.3g", t), X: px, Y: y,
 			Color: plots.Gradient(float64(s) / float64(max(1, len(m.t)-1)))})
 	}
 	// The start (a Marchenko-Pastur spike, say) would flatten the rest: scale to the later times.
@@ -402,9 +464,10 @@ func (r *runner) plotDensity(m *marginals) error {
 	var stable []float64
 	ymax := 0.0
 	for k := 0; k < n; k++ {
-		final = append(final, plots.Series{Name: fmt.Sprintf("mode %d", m.mode[k]), X: m.x, Y: last[k]})
+		y := m.plotY(last[k])
+		final = append(final, plots.Series{Name: fmt.Sprintf("mode %d", m.mode[k]), X: px, Y: y})
 		stable = append(stable, r.sys.Modes[k].Drift.Stable())
-		for _, v := range last[k] {
+		for _, v := range y {
 			ymax = math.Max(ymax, v)
 		}
 	}
@@ -441,6 +504,17 @@ func plotWigner(path string, pairs []pairSpacing) error {
 	return plots.Write(path, 2, panels...)
 }
 
+// timeAxis returns the [time] grid: equal cells, or cells graded from the lower end with
+// grid.wall_cell.
+func (r *runner) timeAxis() (fokkerplanck.Axis, error) {
+	g := r.cfg.Grid
+	lo, hi := r.cfg.GridRange()
+	if g.WallCell > 0 {
+		return fokkerplanck.NewGradedAxis(lo, hi, g.Points, g.WallCell, g.WallRatio)
+	}
+	return fokkerplanck.Axis{Lo: lo, Hi: hi, N: g.Points}, nil
+}
+
 // stationary returns the stationary density of the single cluster's operator: the last drift
 // window's when the table has windows (the distance is then to the long-time state), else cl's.
 func stationary(wins []windowSystem, cl *fokkerplanck.Clustered, axis fokkerplanck.Axis) []float64 {
@@ -456,8 +530,8 @@ func stationary(wins []windowSystem, cl *fokkerplanck.Clustered, axis fokkerplan
 
 // productPair returns the spacing statistics of two independent modes with piecewise-constant
 // marginals pa, pb on the cells of axis: <|x_a - x_b|> (cells a != b at their centre distance,
-// equal cells at h/3, the mean distance of two uniform points in one cell) and the density of
-// the spacing on bins of width h.
+// equal cells at w/3, the mean distance of two uniform points in one cell of width w) and the
+// density of the spacing on bins of the axis' mean width h.
 func productPair(pa, pb []float64, axis fokkerplanck.Axis) pairSpacing {
 	h := axis.Width()
 	n := axis.N
@@ -467,18 +541,20 @@ func productPair(pa, pb []float64, axis fokkerplanck.Axis) pairSpacing {
 		if va == 0 {
 			continue
 		}
+		wa, ca := axis.CellWidth(a), axis.Centre(a)
 		for b, vb := range pb {
-			w := va * vb * h * h
+			wb := axis.CellWidth(b)
+			w := va * vb * wa * wb
 			if w == 0 {
 				continue
 			}
-			d := math.Abs(float64(a-b)) * h
+			d := math.Abs(axis.Centre(b) - ca)
 			if a == b {
-				d = h / 3
+				d = wa / 3
 			}
 			mean += w * d
 			mass += w
-			dens[min(n-1, int(math.Abs(float64(a-b))))] += w / h
+			dens[min(n-1, int(d/h))] += w / h
 		}
 	}
 	centres := make([]float64, n)

@@ -68,6 +68,12 @@ type Grid struct {
 	Points int      `toml:"points"`
 	Lo     *float64 `toml:"lo"`
 	Hi     *float64 `toml:"hi"`
+	// WallCell > 0 grades the [time] grid from its lower end: the first cell has this width and
+	// each next one is WallRatio times wider (default 1.1) until the cells reach the equal
+	// width of the rest. For modes that live decades close to the wall (the lowest eigenvalue
+	// of W^T W early in training); one mode per cluster only (coulomb = false).
+	WallCell  float64 `toml:"wall_cell"`
+	WallRatio float64 `toml:"wall_ratio"`
 }
 
 // Initial is the [initial] section.
@@ -129,6 +135,8 @@ type RBM struct {
 	MeasureEvery int     `toml:"measure_every"` // drift: single-step increments every this many steps
 	Bins         int     `toml:"bins"`          // drift: bins per mode
 	DriftWindows int     `toml:"drift_windows"` // drift: time windows measured separately (default 1)
+	LogBins      int     `toml:"log_bins"`      // drift: the first bin split into this many log bins
+	LogFloor     float64 `toml:"log_floor"`     // drift: lower end of the log bins (default 1e-6 bin)
 	Seed         uint64  `toml:"seed"`
 }
 

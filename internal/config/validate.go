@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"fpsolve/fokkerplanck"
 	"fpsolve/model"
 )
 
@@ -19,6 +20,7 @@ const (
 	DefaultStates    = 6
 	DefaultTolerance = 1e-4
 	DefaultBins      = 60
+	DefaultWallRatio = 1.02
 	MaxCluster       = 3 // modes on one tensor grid
 )
 
@@ -248,6 +250,23 @@ func (c *Config) checkGrid() error {
 	lo, hi := c.GridRange()
 	if !(lo < hi) {
 		return c.errf("grid.hi", "%g must be above lo = %g", hi, lo)
+	}
+	if g.WallCell != 0 || g.WallRatio != 0 {
+		if !c.IsDefined("grid", "wall_ratio") {
+			g.WallRatio = DefaultWallRatio
+		}
+		if !finite(g.WallRatio) || g.WallRatio <= 1 || g.WallRatio > 2 {
+			return c.errf("grid.wall_ratio", "%g must lie in (1, 2]", g.WallRatio)
+		}
+		if !finite(g.WallCell) || g.WallCell <= 0 {
+			return c.errf("grid.wall_cell", "%g must be positive and finite", g.WallCell)
+		}
+		if c.CoulombEnabled() {
+			return c.errf("grid.wall_cell", "a graded grid solves the modes one by one: set [model] coulomb = false")
+		}
+		if _, err := fokkerplanck.NewGradedAxis(lo, hi, g.Points, g.WallCell, g.WallRatio); err != nil {
+			return c.errf("grid.wall_cell", "%v", err)
+		}
 	}
 	if c.Model != nil && c.Model.Drift == "rbm" {
 		if lo < 0 {
@@ -538,7 +557,23 @@ func (c *Config) checkRBM() error {
 	if r.DriftWindows > max(1, r.Steps) {
 		return c.errf("rbm.drift_windows", "%d exceeds steps = %d: every window needs at least one step", r.DriftWindows, r.Steps)
 	}
-	return c.atLeast("rbm.bins", r.Bins, 2)
+	if err := c.atLeast("rbm.bins", r.Bins, 2); err != nil {
+		return err
+	}
+	if err := c.atLeast("rbm.log_bins", r.LogBins, 0); err != nil {
+		return err
+	}
+	if !finite(r.LogFloor) || r.LogFloor < 0 {
+		return c.errf("rbm.log_floor", "%g must be non-negative and finite", r.LogFloor)
+	}
+	if w := r.Mu2 / (r.SigmaH * r.SigmaH) / float64(r.Bins); r.LogBins > 0 && r.LogFloor >= w {
+		return c.errf("rbm.log_floor", "%g must lie below the first bin's width %g (mu2/sigma_h^2/bins)", r.LogFloor, w)
+	}
+	// Every run keeps its drift accumulator (7 sums per bin, mode and window) until the merge.
+	if b := 56 * float64(r.Runs) * float64(r.DriftWindows) * float64(r.Hidden) * float64(r.Bins+r.LogBins); r.MeasureEvery > 0 && b > MaxBytes {
+		return c.errf("rbm.bins", "the drift tables of %d runs need about %.3g GiB of memory, more than the %d GiB allowed", r.Runs, b/(1<<30), MaxBytes>>30)
+	}
+	return nil
 }
 
 func (c *Config) checkSweep() error {
