@@ -181,7 +181,7 @@ func (r *runner) all() error {
 		{"model", r.needsModel(), r.buildSystem},
 		{"fokkerplanck", r.cfg.Time != nil && !r.sharded(), r.stageTime},
 		{"spectrum", r.cfg.Spectrum != nil && !r.sharded(), r.stageSpectrum},
-		{"langevin", r.cfg.Langevin != nil, r.stageLangevin},
+		{"langevin", r.cfg.Langevin != nil && !r.sweepsLangevin(), r.stageLangevin},
 	}
 	for _, s := range stages {
 		if !s.on {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"slices"
 
 	"fpsolve/internal/output"
 	"fpsolve/internal/plots"
@@ -23,6 +24,9 @@ type sweepPoint struct {
 	binder, binderErr float64
 	x                 float64 // sqrt((alpha/|B|)(mu^2 - kappa))
 	unit              []float64
+	// The Coulomb-gas prediction at this setting (sweepLangevin): the Langevin walkers' <S>
+	// and its standard error; NaN without.
+	langS, langErr float64
 }
 
 // sweepDir is the subdirectory of one sweep setting.
@@ -69,8 +73,19 @@ func (r *runner) stageSweep() error {
 			set := o.summaryJSON()
 			set["dir"] = sweepDir(a, b)
 			settings = append(settings, set)
+			lang, err := r.sweepLangevin(a, b, dir)
+			if err != nil {
+				return fmt.Errorf("%s: langevin: %w", sweepDir(a, b), err)
+			}
 			for pi, p := range o.pairs {
-				pts = append(pts, sweepPair(o, pi, p))
+				sp := sweepPair(o, pi, p)
+				sp.langS, sp.langErr = math.NaN(), math.NaN()
+				for _, l := range lang {
+					if math.Abs(l.kappa-p.kappa) <= 1e-6*p.kappa { // the same kappa (to a config's rounding): the same pair
+						sp.langS, sp.langErr = l.meanS, l.err
+					}
+				}
+				pts = append(pts, sp)
 			}
 		}
 	}
@@ -85,7 +100,8 @@ func (r *runner) stageSweep() error {
 		plist = append(plist, map[string]any{"alpha": p.alpha, "batch": p.batch, "pair": p.pair, "modes": []int{p.modes[0], p.modes[1]},
 			"kappa": p.kappa, "x": p.x, "mean_spacing": output.Num(p.meanS), "mean_spacing_err": output.Num(p.meanErr),
 			"sigma_fit": output.Num(p.sigma), "sigma_fit_err": output.Num(p.sigmaErr),
-			"binder": output.Num(p.binder), "binder_err": output.Num(p.binderErr)})
+			"binder": output.Num(p.binder), "binder_err": output.Num(p.binderErr),
+			"langevin_mean_spacing": output.Num(p.langS), "langevin_mean_spacing_err": output.Num(p.langErr)})
 	}
 	sum := map[string]any{"settings": settings, "points": plist}
 	r.summary["sweep"] = sum
@@ -95,6 +111,15 @@ func (r *runner) stageSweep() error {
 		r.say("sweep: <S> = a sqrt((alpha/|B|)(mu^2 - kappa)) over %d points: a = %.4g +- %.2g, chi2/dof %.3g", len(pts), fit.Slope, fit.SlopeErr, fit.Chi2/float64(max(1, fit.Dof)))
 	} else if len(pts) > 0 {
 		r.say("sweep: no fit of <S> (%v)", err)
+	}
+	// The next order of the small-noise expansion: <S>/x = a (1 - b alpha/|B|).
+	sum["nlo"] = nil
+	var nlo *nloFit
+	if f, err := fitSpacingNLO(pts); err == nil {
+		nlo = &f
+		sum["nlo"] = map[string]any{"a": output.Num(f.a), "a_err": output.Num(f.aErr), "b": output.Num(f.b), "b_err": output.Num(f.bErr),
+			"chi2_dof": output.Num(f.chi2dof), "form": "<S> = a sqrt((alpha/|B|)(mu^2 - kappa)) (1 - b alpha/|B|)"}
+		r.say("  with the next order, <S> = a x (1 - b alpha/|B|): a = %.4g +- %.2g, b = %.3g +- %.2g, chi2/dof %.3g", f.a, f.aErr, f.b, f.bErr, f.chi2dof)
 	}
 	// The linear scaling rule pair by pair: <S_i> proportional to sqrt(alpha/|B|), each pair with
 	// its own non-universal factor.
@@ -118,9 +143,10 @@ func (r *runner) stageSweep() error {
 	}
 	sum["pair_fits"] = pairFits
 	err := output.WriteFile(filepath.Join(r.out, "scaling.csv"), func(w io.Writer) error {
-		c := output.NewCSV(w, "alpha", "batch", "pair", "kappa", "mean_spacing", "mean_spacing_err", "sigma_fit", "sigma_fit_err", "binder", "binder_err", "x")
+		c := output.NewCSV(w, "alpha", "batch", "pair", "kappa", "mean_spacing", "mean_spacing_err", "sigma_fit", "sigma_fit_err", "binder", "binder_err", "x",
+			"langevin_mean_spacing", "langevin_mean_spacing_err")
 		for _, p := range pts {
-			c.Row(p.alpha, float64(p.batch), float64(p.pair), p.kappa, p.meanS, p.meanErr, p.sigma, p.sigmaErr, p.binder, p.binderErr, p.x)
+			c.Row(p.alpha, float64(p.batch), float64(p.pair), p.kappa, p.meanS, p.meanErr, p.sigma, p.sigmaErr, p.binder, p.binderErr, p.x, p.langS, p.langErr)
 		}
 		return c.Err()
 	})
@@ -130,7 +156,58 @@ func (r *runner) stageSweep() error {
 	if !r.cfg.PlotsEnabled() || len(pts) == 0 {
 		return nil
 	}
-	return plotSweep(r.out, pts, sum["a_fit"])
+	return plotSweep(r.out, pts, sum["a_fit"], nlo)
+}
+
+// langPair is one degenerate pair's mean spacing among the Langevin walkers of a sweep setting,
+// with the pair's kappa (for an rbm drift the RBM's target; the key that matches the RBM pair).
+type langPair struct {
+	kappa      float64
+	meanS, err float64
+}
+
+// sweepsLangevin reports whether the sweep reruns the [langevin] walkers at every setting: with
+// a model of its own (not a measured table) whose noise is given as alpha, batch and gtilde2,
+// so that the setting's alpha and |B| set g^2 = (alpha/|B|) gtilde2 and the step.
+func (r *runner) sweepsLangevin() bool {
+	c := r.cfg
+	return c.Sweep != nil && c.Langevin != nil && !r.weightsLevel() && c.Model != nil && c.Model.Drift != "table" &&
+		c.Noise != nil && len(c.Noise.G2) == 0
+}
+
+// sweepLangevin runs the [langevin] walkers for the sweep setting (alpha, batch) into dir:
+// [noise] and [langevin] take the setting's alpha and |B|, and the step count scales as
+// 1/alpha so that every setting reaches the same time t = steps * alpha as the [langevin]
+// section. It returns the degenerate pairs' <S> (nil when the sweep does not rerun the
+// walkers, or in a shard).
+func (r *runner) sweepLangevin(alpha float64, batch int, dir string) ([]langPair, error) {
+	if !r.sweepsLangevin() {
+		return nil, nil
+	}
+	c := *r.cfg
+	noise, lc := *c.Noise, *c.Langevin
+	noise.Alpha, noise.Batch = alpha, batch
+	lc.Steps = max(1, int(math.Round(float64(lc.Steps)*lc.Alpha/alpha)))
+	lc.Alpha, lc.Batch = alpha, batch
+	c.Noise, c.Langevin = &noise, &lc
+	c.RBM, c.Sweep, c.Time, c.Spectrum = nil, nil, nil, nil
+	sub := &runner{cfg: &c, out: dir, shard: r.shard, stdout: r.stdout, prog: r.prog, interrupt: r.interrupt,
+		summary: map[string]any{}, seconds: map[string]float64{}}
+	if err := sub.buildSystem(); err != nil {
+		return nil, err
+	}
+	if err := sub.stageLangevin(); err != nil || sub.ens == nil || sub.ens.langevinX == nil {
+		return nil, err
+	}
+	var out []langPair
+	for _, p := range sub.summary["langevin"].(map[string]any)["pairs"].([]any) {
+		p := p.(map[string]any)
+		k, _ := p["kappa"].(float64)
+		s, _ := p["mean_spacing"].(float64)
+		e, _ := p["mean_spacing_err"].(float64)
+		out = append(out, langPair{kappa: k, meanS: s, err: e})
+	}
+	return out, nil
 }
 
 // sweepPair measures one pair of one setting: <S> with its jackknife error over runs, the
@@ -177,9 +254,9 @@ func sweepPair(o *rbmOutcome, pi int, p rbmPair) sweepPoint {
 }
 
 // plotSweep draws scaling.png (<S> against sqrt((alpha/|B|)(mu^2 - kappa)) with error bars and
-// the fitted line) and wigner_sweep.png (s = S/<S> of every setting and pair against the unit
-// Wigner surmise).
-func plotSweep(dir string, pts []sweepPoint, aFit any) error {
+// the fitted line; and, with a next-order fit, <S>/x against alpha/|B| with both fits) and
+// wigner_sweep.png (s = S/<S> of every setting and pair against the unit Wigner surmise).
+func plotSweep(dir string, pts []sweepPoint, aFit any, nlo *nloFit) error {
 	var ser []plots.Series
 	xs, ys := make([]float64, len(pts)), make([]float64, len(pts))
 	xmax := 0.0
@@ -191,11 +268,47 @@ func plotSweep(dir string, pts []sweepPoint, aFit any) error {
 		}
 	}
 	ser = append(ser, plots.Series{Name: "<S> per (alpha, |B|, pair)", X: xs, Y: ys, Kind: plots.Marks, Color: plots.Palette[0]})
+	var lx, ly, lq, lg []float64 // the Langevin walkers' <S> where they ran
+	for _, p := range pts {
+		if !math.IsNaN(p.langS) {
+			lx, ly = append(lx, p.x), append(ly, p.langS)
+			lg, lq = append(lg, p.alpha/float64(p.batch)), append(lq, p.langS/p.x)
+		}
+	}
+	if len(lx) > 0 {
+		ser = append(ser, plots.Series{Name: "Langevin (Coulomb gas, [noise] gtilde2)", X: lx, Y: ly, Kind: plots.Marks, Color: plots.Palette[1]})
+	}
 	if a, ok := aFit.(float64); ok {
 		ser = append(ser, plots.Series{Name: fmt.Sprintf("fit <S> = %.4g x", a), X: []float64{0, 1.05 * xmax}, Y: []float64{0, 1.05 * xmax * a}, Dashed: true, Color: plots.Palette[3]})
 	}
-	if err := plots.Write(filepath.Join(dir, "scaling.png"), 1, plots.Panel{Title: "mean spacing of degenerate pairs",
-		XLabel: "sqrt((alpha/|B|)(mu^2 - kappa))", YLabel: "<S>", Series: ser, Legend: true}); err != nil {
+	panels := []plots.Panel{{Title: "mean spacing of degenerate pairs",
+		XLabel: "sqrt((alpha/|B|)(mu^2 - kappa))", YLabel: "<S>", Series: ser, Legend: true}}
+	if nlo != nil {
+		var rs []plots.Series
+		gs, qs := make([]float64, len(pts)), make([]float64, len(pts))
+		gmax := 0.0
+		for k, p := range pts {
+			g := p.alpha / float64(p.batch)
+			gs[k], qs[k] = g, p.meanS/p.x
+			gmax = math.Max(gmax, g)
+			if !math.IsNaN(p.meanErr) {
+				rs = append(rs, plots.Series{X: []float64{g, g}, Y: []float64{(p.meanS - p.meanErr) / p.x, (p.meanS + p.meanErr) / p.x}, Color: plots.Palette[0], Width: 1})
+			}
+		}
+		rs = append(rs, plots.Series{Name: "<S>/x per (alpha, |B|, pair)", X: gs, Y: qs, Kind: plots.Marks, Color: plots.Palette[0]})
+		if len(lg) > 0 {
+			rs = append(rs, plots.Series{Name: "Langevin", X: lg, Y: lq, Kind: plots.Marks, Color: plots.Palette[1]})
+		}
+		top := 1.05 * gmax
+		if a, ok := aFit.(float64); ok {
+			rs = append(rs, plots.Series{Name: fmt.Sprintf("linear law: %.4g", a), X: []float64{0, top}, Y: []float64{a, a}, Dashed: true, Color: plots.Palette[3]})
+		}
+		rs = append(rs, plots.Series{Name: fmt.Sprintf("next order: %.4g (1 - %.3g alpha/|B|)", nlo.a, nlo.b), X: []float64{0, top},
+			Y: []float64{nlo.a, nlo.a * (1 - nlo.b*top)}, Color: plots.Palette[2]})
+		panels = append(panels, plots.Panel{Title: "departure from the linear law", XLabel: "alpha/|B|",
+			YLabel: "<S> / sqrt((alpha/|B|)(mu^2 - kappa))", Series: rs, Legend: true})
+	}
+	if err := plots.Write(filepath.Join(dir, "scaling.png"), len(panels), panels...); err != nil {
 		return err
 	}
 	var unit []float64
@@ -234,6 +347,46 @@ func fitSpacing(pts []sweepPoint) (rmt.ProportionalFit, error) {
 		e = nil
 	}
 	return rmt.FitProportional(x, y, e)
+}
+
+// nloFit is the fit of <S> = a x (1 - b alpha/|B|): the linear law with the next order of the
+// small-noise expansion, whose corrections to the Gaussian fluctuations about the fixed point
+// (the potential's cubic and quartic terms, the noise's variation with x) are of relative order
+// alpha/|B|.
+type nloFit struct {
+	a, aErr, b, bErr, chi2dof float64
+}
+
+// fitSpacingNLO fits <S>/x = a - a b alpha/|B| as a straight line in alpha/|B| weighted by the
+// errors of <S>/x; b and its error follow from the line's intercept, slope and their
+// covariance. It needs two distinct alpha/|B| and three points.
+func fitSpacingNLO(pts []sweepPoint) (nloFit, error) {
+	if len(pts) < 3 {
+		return nloFit{}, fmt.Errorf("%d points, need 3", len(pts))
+	}
+	g, q, e := make([]float64, len(pts)), make([]float64, len(pts)), make([]float64, len(pts))
+	weighted := true
+	for k, p := range pts {
+		g[k], q[k], e[k] = p.alpha/float64(p.batch), p.meanS/p.x, p.meanErr/p.x
+		weighted = weighted && p.meanErr > 0 && !math.IsInf(p.meanErr, 0)
+	}
+	if !weighted {
+		e = nil
+	}
+	if slices.Min(g) == slices.Max(g) {
+		return nloFit{}, fmt.Errorf("one alpha/|B| only")
+	}
+	f, err := rmt.FitLine(g, q, e)
+	if err != nil {
+		return nloFit{}, err
+	}
+	if f.Dof < 1 || f.A == 0 {
+		return nloFit{}, fmt.Errorf("no degrees of freedom or a zero intercept")
+	}
+	// b = -B/A: db/dA = B/A^2, db/dB = -1/A.
+	da, db := f.B/(f.A*f.A), -1/f.A
+	v := da*da*f.AErr*f.AErr + db*db*f.BErr*f.BErr + 2*da*db*f.Cov
+	return nloFit{a: f.A, aErr: f.AErr, b: -f.B / f.A, bErr: math.Sqrt(math.Max(v, 0)), chi2dof: f.Chi2 / float64(f.Dof)}, nil
 }
 
 // chi2dof is chi^2 per degree of freedom of a fit (null without degrees of freedom).

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+)
+
+func TestFitSpacingNLO(t *testing.T) {
+	// Points on <S> = a x (1 - b g), g = alpha/|B|, at the batch sweep's settings: exact data
+	// give a and b back to rounding (1e-12) with chi^2 = 0; with Gaussian errors of 4% (the
+	// sweeps' jackknife errors) the spread of b over 2000 replicas matches the propagated
+	// error b_err within 10% (the spread's own relative error is 1/sqrt(2*2000) = 1.6%), and
+	// chi^2/dof averages 1 within 0.05 (its standard error over 2000 replicas with 18 dof is
+	// sqrt(2/18/2000) = 0.007).
+	const a, b = 2.5, 9.0
+	var pts []sweepPoint
+	for _, batch := range []int{4, 8, 16, 32, 64} {
+		for _, muk := range []float64{1.4, 2.4, 3.6, 4.6} {
+			g := 0.1 / float64(batch)
+			x := math.Sqrt(g * muk)
+			s := a * x * (1 - b*g)
+			pts = append(pts, sweepPoint{alpha: 0.1, batch: batch, x: x, meanS: s, meanErr: 0.04 * s})
+		}
+	}
+	f, err := fitSpacingNLO(pts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(f.a-a) > 1e-12 || math.Abs(f.b-b) > 1e-10 || f.chi2dof > 1e-20 {
+		t.Fatalf("exact data: a = %.15g, b = %.15g, chi2/dof %g", f.a, f.b, f.chi2dof)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	const reps = 2000
+	var sb, sbb, chi float64
+	noisy := make([]sweepPoint, len(pts))
+	for rep := 0; rep < reps; rep++ {
+		for k, p := range pts {
+			p.meanS += p.meanErr * rng.NormFloat64()
+			noisy[k] = p
+		}
+		g, err := fitSpacingNLO(noisy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sb += g.b
+		sbb += g.b * g.b
+		chi += g.chi2dof
+	}
+	mean := sb / reps
+	sd := math.Sqrt(sbb/reps - mean*mean)
+	if math.Abs(sd/f.bErr-1) > 0.1 {
+		t.Errorf("spread of b %.4g, propagated error %.4g", sd, f.bErr)
+	}
+	if math.Abs(chi/reps-1) > 0.05 {
+		t.Errorf("mean chi2/dof %.3f, want 1", chi/reps)
+	}
+	// One alpha/|B| only: no slope to fit.
+	if _, err := fitSpacingNLO(pts[:4]); err == nil {
+		t.Error("a single alpha/|B| was fitted")
+	}
+}
+
+func TestSweepLangevin(t *testing.T) {
+	// With [model], [noise] (alpha, batch, gtilde2) and [langevin], the sweep reruns the walkers
+	// at every setting with its alpha and |B|: g^2 = (alpha/|B|) gtilde2, steps scaled so that
+	// t = steps * alpha stays 200. At this small noise a degenerate pair is a two-mode Coulomb
+	// gas in the harmonic well Omega = (mu^2 - kappa)/kappa^2, so <S> = sqrt(pi g^2/Omega); the
+	// other modes (1 or more away; sigma = 0.09 here) and the anharmonicity shift it by well
+	// under 1%, and 2000 walkers give a 1.2% standard error: 4% is three of them.
+	dir := t.TempDir()
+	cfg := ensWriteConfig(t, dir, ensRBMConfig(6, 300, 1)+`
+[sweep]
+alpha = [0.05, 0.1]
+batch = []
+
+[model]
+drift = "rbm"
+mu2 = 9.0
+kappa = [8.0, 7.0, 7.0, 5.0, 5.0, 4.0]
+
+[noise]
+alpha = 0.1
+batch = 16
+gtilde2 = 0.05
+
+[langevin]
+walkers = 2000
+alpha = 0.1
+batch = 16
+steps = 2000
+seed = 5
+`)
+	out := filepath.Join(dir, "out")
+	ensMustRun(t, "-config", cfg, "-out", out)
+	recs, err := csv.NewReader(bytes.NewReader(ensRead(t, filepath.Join(out, "scaling.csv")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	if len(recs) != 1+2*2 {
+		t.Fatalf("scaling.csv has %d rows, want 2 settings x 2 pairs", len(recs)-1)
+	}
+	for _, rec := range recs[1:] {
+		num := func(k string) float64 {
+			v, err := strconv.ParseFloat(rec[col[k]], 64)
+			if err != nil {
+				t.Fatalf("%s: %v", k, err)
+			}
+			return v
+		}
+		alpha, kappa, s := num("alpha"), num("kappa"), num("langevin_mean_spacing")
+		g := alpha / 16 * 0.05
+		want := math.Sqrt(math.Pi * g * kappa * kappa / (9 - kappa))
+		if math.Abs(s/want-1) > 0.04 {
+			t.Errorf("alpha %g, kappa %g: Langevin <S> = %.4g, two-mode Coulomb gas %.4g", alpha, kappa, s, want)
+		}
+	}
+	for _, sub := range []string{"alpha=0.05_batch=16", "alpha=0.1_batch=16"} {
+		if _, err := os.Stat(filepath.Join(out, sub, "langevin.csv")); err != nil {
+			t.Errorf("sweep point %s: %v", sub, err)
+		}
+	}
+	// The walkers ran per setting, not once more at the top level.
+	if _, err := os.Stat(filepath.Join(out, "langevin.csv")); err == nil {
+		t.Error("langevin.csv at the top level of a sweep")
+	}
+}
