@@ -167,6 +167,7 @@ func groups() []group {
 		}})
 	}
 	gs = append(gs,
+		group{names: []string{"fokkerplanck/step TR-BDF2 1-D graded from the wall/1300 cells, h0=1e-9, ratio 1.02"}, quick: true, run: fpGraded},
 		group{names: []string{"fokkerplanck/seed picture, 10 modes, TR-BDF2/400 cells, t=0..300"}, quick: true, run: seedPicture},
 		group{names: []string{"hamiltonian/FD one rbm mode, g^2=0.001, 6 lowest/200,000 cells"}, quick: true, run: hamFD},
 		group{names: []string{"hamiltonian/SG chamber two rbm modes, g^2=0.01, 8 lowest/256^2"}, quick: true, run: hamChamber},
@@ -376,6 +377,35 @@ func langevinEigen(e *env, _ func(string) bool) ([]Row, error) {
 	return []Row{{Component: "langevin", Workload: "eigenvalue level N=10, 45 Coulomb pairs, all cores", Size: "256 walkers",
 		Value: rate, Unit: "mode-updates/s", Higher: true, Refs: []Ref{{Name: "target", Value: targetEigenRate, Source: SourceTarget}},
 		Note: fmt.Sprintf("on %d goroutines: %s mode-updates/s per core", procs, FormatNumber(rate/float64(procs)))}}, nil
+}
+
+// fpGraded times one TR-BDF2 step of one rbm mode (mu^2 = 9, kappa = 8, g^2 = 0.001) on the
+// graded axis of testdata/pipeline.toml (1300 cells on [0, 9] from 1e-9 by 1.02), dt = 0.1.
+func fpGraded(e *env, _ func(string) bool) ([]Row, error) {
+	ax, err := fokkerplanck.NewGradedAxis(0, 9, 1300, 1e-9, 1.02)
+	if err != nil {
+		return nil, err
+	}
+	m := model.Mode{Drift: model.RBM{Mu2: 9, Kappa: 8}, G2: fpG2}
+	op, err := fokkerplanck.NewOperator(model.System{Modes: []model.Mode{m}}, []fokkerplanck.Axis{ax})
+	if err != nil {
+		return nil, err
+	}
+	e.progress("graded 1-D step")
+	s := fokkerplanck.NewSolver(op, fokkerplanck.TRBDF2)
+	p := append([]float64(nil), op.Stationary()...)
+	sec, _, err := measure(e.benchtime, e.count, func(b *testing.B) {
+		for b.Loop() {
+			if err := s.Step(p, 0.1); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("graded step: %v", err)
+	}
+	return []Row{{Component: "fokkerplanck", Workload: "step TR-BDF2 1-D graded from the wall", Size: "1300 cells, h0=1e-9, ratio 1.02",
+		Value: sec * 1e9 / float64(op.Len()), Unit: "ns/cell", Note: "the pipeline's axis; compare the equal 1-D rows above"}}, nil
 }
 
 // langevinMatrix is langevin's BenchmarkMatrixN10: one 10 x 10 walker on one goroutine.
