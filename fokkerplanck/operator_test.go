@@ -334,3 +334,24 @@ func TestBern(t *testing.T) {
 		}
 	}
 }
+
+func TestSteepTableCell(t *testing.T) {
+	// A drift/diffusion ratio of 1e12 (a table node from a handful of increments) makes Phi fall
+	// by 1e10 across a cell of width 0.01, below what the sub-cell quadrature resolves: the cell's
+	// integral comes from the boundary layer at its low-Phi edge instead of underflowing to 0.
+	// D1 changes sign at x = 1.5, so the stationary density sits in the two cells around it:
+	// mean 1.5 within a cell width.
+	tab, err := model.NewTable([]float64{0, 1, 2, 3}, []float64{1e3, 1e3, -1e3, -1e3}, []float64{1e-9, 1e-9, 1e-9, 1e-9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ax := Axis{Lo: 0, Hi: 3, N: 300}
+	op, err := NewOperator(model.System{Modes: []model.Mode{{Drift: tab}}}, []Axis{ax})
+	if err != nil {
+		t.Fatalf("steep table: %v", err)
+	}
+	mo := GridMoments(op.Stationary(), ax)
+	if math.Abs(mo.Mean-1.5) > ax.Width() {
+		t.Errorf("stationary mean %g, want 1.5", mo.Mean)
+	}
+}

@@ -203,6 +203,26 @@ func (op *Operator) axisMoments(k, pmax int) (axisMoments, error) {
 				}
 			}
 		}
+		if mom[0] == 0 {
+			// Phi varies across the cell by more than the sub-cells resolve (a drift/diffusion
+			// ratio of 1e9, say), so exp(-Phi) lives in a boundary layer at the edge where Phi is
+			// least (an interior least value would have a node with weight 1). Integrate its
+			// linearisation there, exp(-s |x - xe|), exactly.
+			xe, in := lo, lo+1e-9*h
+			if v := m.Phi(lo + h); v == mn {
+				xe, in = lo+h, lo+h-1e-9*h
+			}
+			sl := (m.Phi(in) - mn) / (1e-9 * h)
+			if !(sl > 0) || math.IsInf(sl, 0) {
+				return out, fmt.Errorf("fokkerplanck: axis %d: potential of mode %d varies too steeply on cell [%g, %g] to integrate", k, k, lo, lo+h)
+			}
+			w := -math.Expm1(-sl*h) / sl
+			pw := 1.0
+			for p := 0; p <= pmax; p++ {
+				mom[p] = w * pw
+				pw *= xe - c
+			}
+		}
 		out.mom[i] = mom
 	}
 	return out, nil
