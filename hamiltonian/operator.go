@@ -25,8 +25,9 @@ import (
 // sqrt(P_s(x_{i+1})/P_s(x_i)) = exp(2 z_f) up to O(h^2) in K. Where |z_f| > 1 (drift-dominated
 // cells, far out in the tail of P_s) the null vector alternates in sign but keeps decaying.
 //
-// FD returns an error if the mode is invalid, has no constant diffusion (a *model.Table), or the
-// axis is not a finite interval inside the drift's domain with at least 2 cells.
+// FD returns an error if the mode is invalid, has no constant diffusion (a *model.Table), the
+// axis is graded (Axis.Edges set: the matrix assumes equal cells), or the axis is not a finite
+// interval inside the drift's domain with at least 2 cells.
 func FD(m model.Mode, a fokkerplanck.Axis) (*sparse.CSR, error) {
 	if a.Graded() {
 		return nil, fmt.Errorf("hamiltonian: finite-difference H_FP needs a uniform axis; this axis is graded")
