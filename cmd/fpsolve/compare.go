@@ -41,25 +41,17 @@ func (r *runner) compareTheories() {
 	var times []any
 	var lines []string
 	o := r.ens.rbm
-	same := func(u, t float64) bool { return math.Abs(u-t) <= 1e-9*math.Max(1, math.Abs(t)) }
 	for k, step := range o.results[0].Steps {
 		t := float64(step) * o.cfg.Alpha
 		if k == len(o.results[0].Steps)-1 {
 			continue
 		}
-		var fpAt [][]float64
-		if fp != nil {
-			for s, u := range fp.t {
-				if same(u, t) {
-					fpAt = fp.p[s]
-				}
-			}
+		fpAt, lxAt := r.theoriesAt(t)
+		if fp == nil {
+			fpAt = nil
 		}
-		var lxAt [][]float64
-		for _, sn := range r.ens.langevinSnaps {
-			if same(sn.t, t) && len(sn.cols) == n {
-				lxAt = sn.cols
-			}
+		if len(lxAt) != n {
+			lxAt = nil
 		}
 		if fpAt == nil && lxAt == nil {
 			continue

@@ -420,7 +420,8 @@ func (r *runner) plotRBM(o *rbmOutcome, path string, overlay bool) error {
 		if overlay && f < 1 {
 			best := -1
 			for j := pick[len(pick)-1] + 1; j < nrec-1; j++ {
-				if r.theoryTime(float64(steps[j])*rc.Alpha) && (best < 0 || math.Abs(float64(j-k)) < math.Abs(float64(best-k))) {
+				fp, lx := r.theoriesAt(float64(steps[j]) * rc.Alpha)
+				if (fp != nil || lx != nil) && (best < 0 || math.Abs(float64(j-k)) < math.Abs(float64(best-k))) {
 					best = j
 				}
 			}
@@ -513,70 +514,66 @@ func (r *runner) plotRBM(o *rbmOutcome, path string, overlay bool) error {
 }
 
 // overlaySeries returns the Fokker-Planck and Langevin spectral densities (1/N) sum_i P_i at
-// time t (snapshots within 1e-9 relative), or at their last time when last is set, when those
-// stages ran on as many modes as the RBM has: both on the RBM histogram's nb bins on [lo, hi),
-// so that the three compare bin by bin.
+// time t, or at their last time when last is set, when those stages ran on as many modes as the
+// RBM has: both on the RBM histogram's nb bins on [lo, hi), so that the three compare bin by bin.
 func (r *runner) overlaySeries(lo, hi float64, nb, n int, t float64, last bool) []plots.Series {
-	same := func(u float64) bool { return last || math.Abs(u-t) <= 1e-9*math.Max(1, math.Abs(t)) }
+	fp, lx := r.theoriesAt(t)
+	fpName, lxName := fmt.Sprintf("Fokker-Planck, t = %.4g", t), fmt.Sprintf("Langevin, t = %.4g", t)
+	if last {
+		fp, lx = nil, nil
+		if m := r.fpMarginals; m != nil && len(m.p) > 0 {
+			fp, fpName = m.p[len(m.p)-1], fmt.Sprintf("Fokker-Planck, t = %.4g", m.t[len(m.t)-1])
+		}
+		if r.ens != nil {
+			lx, lxName = r.ens.langevinX, "Langevin, last step"
+		}
+	}
 	var out []plots.Series
-	if m := r.fpMarginals; m != nil && len(m.p) > 0 && len(m.p[len(m.p)-1]) == n {
-		for s := len(m.t) - 1; s >= 0; s-- {
-			if !same(m.t[s]) {
-				continue
-			}
-			y := make([]float64, nb)
-			for k := range m.p[s] {
-				for i, v := range m.average(m.p[s][k], lo, hi, nb) {
-					y[i] += v / float64(n)
-				}
-			}
-			out = append(out, plots.Series{Name: fmt.Sprintf("Fokker-Planck, t = %.4g", m.t[s]), X: rmt.NewHistogram(lo, hi, nb).Centers(), Y: y, Kind: plots.Steps, Color: plots.Palette[3]})
-			break
-		}
-	}
-	e := r.ens
-	if e == nil || len(e.langevinX) != n {
-		return out
-	}
-	cols, name := e.langevinX, "Langevin, last step"
-	if lc := r.cfg.Langevin; !same(float64(lc.Steps) * lc.Alpha) {
-		cols = nil
-		for _, sn := range e.langevinSnaps {
-			if same(sn.t) {
-				cols, name = sn.cols, fmt.Sprintf("Langevin, t = %.4g", sn.t)
+	if len(fp) == n {
+		y := make([]float64, nb)
+		for k := range fp {
+			for i, v := range r.fpMarginals.average(fp[k], lo, hi, nb) {
+				y[i] += v / float64(n)
 			}
 		}
+		out = append(out, plots.Series{Name: fpName, X: rmt.NewHistogram(lo, hi, nb).Centers(), Y: y, Kind: plots.Steps, Color: plots.Palette[3]})
 	}
-	if cols != nil {
+	if len(lx) == n {
 		var xs []float64
-		for _, col := range cols {
+		for _, col := range lx {
 			xs = append(xs, col...)
 		}
 		h := rmt.NewHistogram(lo, hi, nb)
 		h.Fill(xs)
-		out = append(out, plots.Series{Name: name, X: h.Centers(), Y: h.Density(), Kind: plots.Steps, Color: plots.Palette[2]})
+		out = append(out, plots.Series{Name: lxName, X: h.Centers(), Y: h.Density(), Kind: plots.Steps, Color: plots.Palette[2]})
 	}
 	return out
 }
 
-// theoryTime reports whether the Fokker-Planck or Langevin stage has a snapshot at time t.
-func (r *runner) theoryTime(t float64) bool {
-	same := func(u float64) bool { return math.Abs(u-t) <= 1e-9*math.Max(1, math.Abs(t)) }
+// sameTime reports whether two snapshot times agree (within 1e-9 relative).
+func sameTime(u, t float64) bool { return math.Abs(u-t) <= 1e-9*math.Max(1, math.Abs(t)) }
+
+// theoriesAt returns the Fokker-Planck marginals and the Langevin walkers (each per sorted mode)
+// at time t, nil where that stage has no snapshot at t (the walkers' last step counts as one).
+func (r *runner) theoriesAt(t float64) (fp, lx [][]float64) {
 	if m := r.fpMarginals; m != nil {
-		for _, u := range m.t {
-			if same(u) {
-				return true
+		for s, u := range m.t {
+			if sameTime(u, t) {
+				fp = m.p[s]
 			}
 		}
 	}
 	if e := r.ens; e != nil {
 		for _, sn := range e.langevinSnaps {
-			if same(sn.t) {
-				return true
+			if sameTime(sn.t, t) {
+				lx = sn.cols
 			}
 		}
+		if lc := r.cfg.Langevin; lc != nil && e.langevinX != nil && sameTime(float64(lc.Steps)*lc.Alpha, t) {
+			lx = e.langevinX
+		}
 	}
-	return false
+	return fp, lx
 }
 
 func minMax(xs []float64) (lo, hi float64) {
