@@ -139,6 +139,14 @@ func (a *DriftAccumulator) centre(b int) float64 {
 	return a.Lo + (float64(b)+0.5)*(a.Hi-a.Lo)/float64(a.Bins)
 }
 
+// empty returns an accumulator of a's shape with nothing in it.
+func (a *DriftAccumulator) empty() *DriftAccumulator {
+	if a.Edges != nil {
+		return NewBinnedDriftAccumulator(a.Modes, a.NumWindows(), a.Steps, a.Edges, a.Dt)
+	}
+	return NewWindowedDriftAccumulator(a.Modes, a.Bins, a.NumWindows(), a.Steps, a.Lo, a.Hi, a.Dt)
+}
+
 // NumWindows returns the number of time windows (at least 1).
 func (a *DriftAccumulator) NumWindows() int { return max(1, a.Windows) }
 

@@ -143,12 +143,7 @@ func MergeDrift(results []RunResult) (*DriftAccumulator, error) {
 	}
 	sort.SliceStable(idx, func(a, b int) bool { return results[idx[a]].Run < results[idx[b]].Run })
 	f := results[idx[0]].Drift
-	var acc *DriftAccumulator
-	if f.Edges != nil {
-		acc = NewBinnedDriftAccumulator(f.Modes, f.NumWindows(), f.Steps, f.Edges, f.Dt)
-	} else {
-		acc = NewWindowedDriftAccumulator(f.Modes, f.Bins, f.NumWindows(), f.Steps, f.Lo, f.Hi, f.Dt)
-	}
+	acc := f.empty()
 	for _, i := range idx {
 		if err := acc.Merge(results[i].Drift); err != nil {
 			return nil, fmt.Errorf("run %d: %w", results[i].Run, err)
