@@ -133,4 +133,19 @@ seed = 5
 	if _, err := os.Stat(filepath.Join(out, "langevin.csv")); err == nil {
 		t.Error("langevin.csv at the top level of a sweep")
 	}
+	// Two shards (each with its own walker blocks) merged give the same scaling.csv bytes.
+	var shards []string
+	for i := 0; i < 2; i++ {
+		sh := filepath.Join(dir, "shard"+strconv.Itoa(i))
+		ensMustRun(t, "-config", cfg, "-shard", strconv.Itoa(i)+"/2", "-out", sh)
+		shards = append(shards, sh)
+	}
+	if _, err := os.Stat(filepath.Join(shards[1], "alpha=0.1_batch=16", "runs", "langevin")); err != nil {
+		t.Errorf("shard 1 ran no walkers: %v", err)
+	}
+	merged := filepath.Join(dir, "merged")
+	ensMustRun(t, append([]string{"merge", "-out", merged}, shards...)...)
+	if !bytes.Equal(ensRead(t, filepath.Join(out, "scaling.csv")), ensRead(t, filepath.Join(merged, "scaling.csv"))) {
+		t.Error("scaling.csv of the merged shards differs from the unsharded sweep")
+	}
 }

@@ -61,6 +61,11 @@ func (r *runner) stageSweep() error {
 			if adopted == nil || (a == base.Alpha && b == base.Batch) {
 				adopted = o
 			}
+			// The walkers do not depend on the RBM runs: in a shard they run their own blocks.
+			lang, err := r.sweepLangevin(a, b, dir)
+			if err != nil {
+				return fmt.Errorf("%s: langevin: %w", sweepDir(a, b), err)
+			}
 			if !o.complete {
 				continue
 			}
@@ -73,10 +78,6 @@ func (r *runner) stageSweep() error {
 			set := o.summaryJSON()
 			set["dir"] = sweepDir(a, b)
 			settings = append(settings, set)
-			lang, err := r.sweepLangevin(a, b, dir)
-			if err != nil {
-				return fmt.Errorf("%s: langevin: %w", sweepDir(a, b), err)
-			}
 			for pi, p := range o.pairs {
 				sp := sweepPair(o, pi, p)
 				sp.langS, sp.langErr = math.NaN(), math.NaN()
@@ -168,11 +169,12 @@ type langPair struct {
 
 // sweepsLangevin reports whether the sweep reruns the [langevin] walkers at every setting: with
 // a model of its own (not a measured table) whose noise is given as alpha, batch and gtilde2,
-// so that the setting's alpha and |B| set g^2 = (alpha/|B|) gtilde2 and the step.
+// so that the setting's alpha and |B| set g^2 = (alpha/|B|) gtilde2 and the step, and a start
+// that does not need the RBM's spectra.
 func (r *runner) sweepsLangevin() bool {
 	c := r.cfg
 	return c.Sweep != nil && c.Langevin != nil && !r.weightsLevel() && c.Model != nil && c.Model.Drift != "table" &&
-		c.Noise != nil && len(c.Noise.G2) == 0
+		c.Noise != nil && len(c.Noise.G2) == 0 && (c.Initial == nil || c.Initial.Kind != "rbm")
 }
 
 // sweepLangevin runs the [langevin] walkers for the sweep setting (alpha, batch) into dir:
@@ -193,6 +195,7 @@ func (r *runner) sweepLangevin(alpha float64, batch int, dir string) ([]langPair
 	c.RBM, c.Sweep, c.Time, c.Spectrum = nil, nil, nil, nil
 	sub := &runner{cfg: &c, out: dir, shard: r.shard, stdout: r.stdout, prog: r.prog, interrupt: r.interrupt,
 		summary: map[string]any{}, seconds: map[string]float64{}}
+	sub.ensemble().shardCfg = true // the shard's config copy belongs at the top, not per setting
 	if err := sub.buildSystem(); err != nil {
 		return nil, err
 	}
