@@ -70,6 +70,9 @@ func (r *runner) stageSweep() error {
 				continue
 			}
 			r.sayRBM("sweep "+sweepDir(a, b), o)
+			for _, l := range lang {
+				r.say("  Langevin (kappa %.4g): <S> = %.4g +- %.2g", l.kappa, l.meanS, l.err)
+			}
 			if r.cfg.PlotsEnabled() {
 				if err := r.plotRBM(o, filepath.Join(dir, "rbm.png"), false); err != nil {
 					return err
