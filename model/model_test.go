@@ -2,6 +2,8 @@ package model
 
 import (
 	"math"
+	"math/rand/v2"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -216,5 +218,79 @@ func TestTableBeyondNodes(t *testing.T) {
 		if d := math.Abs(tab.Phi(x+1e-9) - tab.Phi(x-1e-9)); d > 1e-6 {
 			t.Errorf("Phi jumps by %g at %g", d, x)
 		}
+	}
+}
+
+func TestVaryingNoise(t *testing.T) {
+	// The rbm drift with D2 = g2 exp(s (x - x*)): at the nodes D1 = K and D2 as given (exact);
+	// between nodes K to the linear-interpolation error h^2 max|K''|/8 (h = 9/2000,
+	// |K''| = 2 mu^2/(mu^2 - x)^3 <= 0.61 on [0.5, 5.9]: 1.6e-6); with slope 0 a table with constant diffusion whose stationary density
+	// matches the rbm potential's: Phi_table - V/g2 constant to 3e-4 (the trapezoidal error of
+	// integrating the interpolated K from x* to x, (h^2/12)|K'(x) - K'(x*)| <= 1.7e-6 * 0.9,
+	// divided by g2 = 0.01).
+	d := RBM{Mu2: 9, Kappa: 7.618034}
+	tab, err := VaryingNoise(d, 0.01, 1.5, 0, 9, 2000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	xs := d.Stable()
+	if got := tab.Stable(); math.Abs(got-xs) > 1e-5 {
+		t.Errorf("stable point %g, want %g", got, xs)
+	}
+	for _, x := range []float64{0.5, xs, 2.0, 5.9} {
+		if got, want := tab.K(x), d.K(x); math.Abs(got-want) > 2e-6 {
+			t.Errorf("K(%g) = %g, want %g", x, got, want)
+		}
+		want := 0.01 * math.Exp(1.5*(x-xs))
+		if got := tab.Diffusion(x); math.Abs(got/want-1) > 2e-5 { // linear interpolation of exp over h: (1.5 h)^2/8
+			t.Errorf("D2(%g) = %g, want %g", x, got, want)
+		}
+	}
+	flat, err := VaryingNoise(d, 0.01, 0, 0, 9, 2000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := flat.Phi(xs) - d.V(xs)/0.01
+	for _, x := range []float64{0.5, 2.0, 4.0, 6.0} {
+		if got := flat.Phi(x) - d.V(x)/0.01; math.Abs(got-ref) > 3e-4 {
+			t.Errorf("Phi(%g) - V/g2 = %g, want %g", x, got, ref)
+		}
+	}
+	for _, c := range []struct{ g2, s, lo, hi float64 }{{0, 1, 0, 9}, {0.01, math.NaN(), 0, 9}, {0.01, 1, 9, 0}} {
+		if _, err := VaryingNoise(d, c.g2, c.s, c.lo, c.hi, 100); err == nil {
+			t.Errorf("VaryingNoise(%+v) accepted", c)
+		}
+	}
+}
+
+func TestTableSegmentEqualSpacing(t *testing.T) {
+	// On equally spaced nodes the arithmetic guess gives the same segment as the binary search
+	// for every x: random points, the nodes themselves, their neighbouring floats and the ends.
+	tab, err := VaryingNoise(RBM{Mu2: 9, Kappa: 5}, 0.01, 1, 0, 9, 777)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tab.step == 0 {
+		t.Fatal("equally spaced nodes not detected")
+	}
+	want := func(x float64) int {
+		return min(max(sort.SearchFloat64s(tab.X, x)-1, 0), len(tab.X)-2)
+	}
+	xs := []float64{-1, 0, 9, 10, math.Inf(1), math.Inf(-1)}
+	for _, v := range tab.X {
+		xs = append(xs, v, math.Nextafter(v, -1), math.Nextafter(v, 10))
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 10000; i++ {
+		xs = append(xs, -0.5+10*r.Float64())
+	}
+	for _, x := range xs {
+		if got, w := tab.segment(x), want(x); got != w {
+			t.Fatalf("segment(%v) = %d, binary search %d", x, got, w)
+		}
+	}
+	// Unequal nodes keep the binary search.
+	if u, _ := NewTable([]float64{0, 1, 3}, []float64{1, 0, -1}, []float64{1, 1, 1}); u.step != 0 {
+		t.Error("unequal nodes taken as equally spaced")
 	}
 }

@@ -21,6 +21,7 @@ type Table struct {
 
 	cum    []float64 // int_{X[0]}^{X[k]} D1/D2
 	lo, hi float64   // domain set by SetDomain (lo < hi), else the nodes' range
+	step   float64   // the node spacing if the nodes are equally spaced (to 1e-9 of it), else 0
 }
 
 // SetDomain sets the domain that Domain reports (for a measured RBM drift, [0, mu^2/sigma_h^2):
@@ -55,6 +56,15 @@ func NewTable(x, d1, d2 []float64) (*Table, error) {
 		}
 	}
 	t := &Table{X: x, D1: d1, D2: d2, cum: make([]float64, len(x))}
+	if h := (x[len(x)-1] - x[0]) / float64(len(x)-1); h > 0 {
+		t.step = h
+		for k := range x {
+			if math.Abs(x[k]-(x[0]+float64(k)*h)) > 1e-9*h {
+				t.step = 0
+				break
+			}
+		}
+	}
 	for k := 1; k < len(x); k++ {
 		t.cum[k] = t.cum[k-1] + t.ratioIntegral(k-1, x[k-1], x[k])
 	}
@@ -78,9 +88,22 @@ func NewTable(x, d1, d2 []float64) (*Table, error) {
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
-// segment returns the index k of the segment [X[k], X[k+1]] used for x (clamped to the ends).
+// segment returns the index k of the segment [X[k], X[k+1]] used for x (clamped to the ends):
+// the last node strictly below x. On equally spaced nodes it starts from the arithmetic guess
+// and corrects it by the same comparisons, so both paths give the same k.
 func (t *Table) segment(x float64) int {
-	k := sort.SearchFloat64s(t.X, x) - 1
+	var k int
+	if n := len(t.X); t.step > 0 && x > t.X[0] && x <= t.X[n-1] {
+		k = min(int((x-t.X[0])/t.step), n-1)
+		for k+1 < n && t.X[k+1] < x {
+			k++
+		}
+		for k > 0 && t.X[k] >= x {
+			k--
+		}
+	} else {
+		k = sort.SearchFloat64s(t.X, x) - 1
+	}
 	if k < 0 {
 		k = 0
 	}
@@ -248,4 +271,40 @@ func ReadTablesColumn(r io.Reader, driftColumn string) ([]*Table, error) {
 		return nil, fmt.Errorf("drift table has %d time windows; it needs a time-dependent reader (ReadTimeTables)", len(ws))
 	}
 	return ws[0].Tables, nil
+}
+
+// VaryingNoise returns the drift d with a diffusion that varies about its stable point x*,
+// D2(x) = g2 exp(slope (x - x*)), as a Table on n nodes at the midpoints of n equal cells of
+// [lo, hi] (so a domain end where d diverges is never a node) with domain [lo, hi]. The
+// measured diffusion of an RBM eigenvalue grows with x (about 1.5 per unit x at x* for the
+// lowest modes); the exponential keeps that first-order slope and stays positive. Between nodes
+// D1 = d.K is interpolated linearly (error h^2/8 times the second derivative of K). It returns
+// an error if g2 is not positive and finite, slope not finite, n < 2, [lo, hi] not a finite
+// interval, or the table is refused.
+func VaryingNoise(d Drift, g2, slope, lo, hi float64, n int) (*Table, error) {
+	switch {
+	case !(g2 > 0) || math.IsInf(g2, 0):
+		return nil, fmt.Errorf("varying noise: g2 = %g must be positive and finite", g2)
+	case !finite(slope):
+		return nil, fmt.Errorf("varying noise: slope %g must be finite", slope)
+	case n < 2:
+		return nil, fmt.Errorf("varying noise: %d nodes, need at least 2", n)
+	case !(lo < hi) || !finite(lo) || !finite(hi):
+		return nil, fmt.Errorf("varying noise: [%g, %g] is not a finite interval", lo, hi)
+	}
+	xs := d.Stable()
+	x, d1, d2 := make([]float64, n), make([]float64, n), make([]float64, n)
+	for k := range x {
+		x[k] = lo + (float64(k)+0.5)*(hi-lo)/float64(n)
+		d1[k] = d.K(x[k])
+		d2[k] = g2 * math.Exp(slope*(x[k]-xs))
+	}
+	t, err := NewTable(x, d1, d2)
+	if err != nil {
+		return nil, fmt.Errorf("varying noise: %v", err)
+	}
+	if err := t.SetDomain(lo, hi); err != nil {
+		return nil, err
+	}
+	return t, nil
 }
