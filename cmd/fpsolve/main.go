@@ -244,9 +244,13 @@ func (r *runner) setTableDomain(t *model.Table) error {
 	return t.SetDomain(lo, hi)
 }
 
+// varyingNoiseNodes is the number of table nodes of a mode with noise.slope: 2000 on [0, 9]
+// interpolate the rbm drift to 2e-6 between nodes.
+const varyingNoiseNodes = 2000
+
 func (r *runner) buildSystem() error {
 	c := r.cfg
-	g2 := c.G2()
+	g2, slope := c.G2(), c.Slope()
 	tables := c.Tables()
 	if c.Model.Drift == "table" && c.RBM != nil {
 		tables = r.tables
@@ -271,6 +275,16 @@ func (r *runner) buildSystem() error {
 				return err
 			}
 			modes[i] = model.Mode{Drift: tables[i], G2: g}
+		}
+		if slope != nil {
+			// The noise varies about the stable point: the drift becomes a table on the grid
+			// range with D2 = g^2 exp(slope (x - x*)).
+			lo, hi := c.GridRange()
+			tab, err := model.VaryingNoise(modes[i].Drift, g, slope[i], lo, hi, varyingNoiseNodes)
+			if err != nil {
+				return fmt.Errorf("noise.slope: mode %d: %v", i, err)
+			}
+			modes[i] = model.Mode{Drift: tab, G2: g}
 		}
 	}
 	order := make([]int, n)

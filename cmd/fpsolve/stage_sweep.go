@@ -125,6 +125,21 @@ func (r *runner) stageSweep() error {
 			"chi2_dof": output.Num(f.chi2dof), "form": "<S> = a sqrt((alpha/|B|)(mu^2 - kappa)) (1 - b alpha/|B|)"}
 		r.say("  with the next order, <S> = a x (1 - b alpha/|B|): a = %.4g +- %.2g, b = %.3g +- %.2g, chi2/dof %.3g", f.a, f.aErr, f.b, f.bErr, f.chi2dof)
 	}
+	// The walkers' <S> against the RBM's, point by point.
+	sum["langevin_agreement"] = nil
+	var chi2, rel float64
+	var nl int
+	for _, p := range pts {
+		if math.IsNaN(p.langS) || !(p.meanErr > 0) {
+			continue
+		}
+		d := (p.meanS - p.langS) / math.Hypot(p.meanErr, p.langErr)
+		chi2, rel, nl = chi2+d*d, rel+math.Abs(p.langS/p.meanS-1), nl+1
+	}
+	if nl > 0 {
+		sum["langevin_agreement"] = map[string]any{"points": nl, "chi2_per_point": output.Num(chi2 / float64(nl)), "mean_abs_rel_diff": output.Num(rel / float64(nl))}
+		r.say("  Langevin against the RBM over %d points: chi2 per point %.3g, mean |relative difference| %.1f%%", nl, chi2/float64(nl), 100*rel/float64(nl))
+	}
 	// The linear scaling rule pair by pair: <S_i> proportional to sqrt(alpha/|B|), each pair with
 	// its own non-universal factor.
 	var pairFits []any
@@ -282,7 +297,7 @@ func plotSweep(dir string, pts []sweepPoint, aFit any, nlo *nloFit) error {
 		}
 	}
 	if len(lx) > 0 {
-		ser = append(ser, plots.Series{Name: "Langevin (Coulomb gas, [noise] gtilde2)", X: lx, Y: ly, Kind: plots.Marks, Color: plots.Palette[1]})
+		ser = append(ser, plots.Series{Name: "Langevin (Coulomb gas of [model] and [noise])", X: lx, Y: ly, Kind: plots.Marks, Color: plots.Palette[1]})
 	}
 	if a, ok := aFit.(float64); ok {
 		ser = append(ser, plots.Series{Name: fmt.Sprintf("fit <S> = %.4g x", a), X: []float64{0, 1.05 * xmax}, Y: []float64{0, 1.05 * xmax * a}, Dashed: true, Color: plots.Palette[3]})

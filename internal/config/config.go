@@ -61,6 +61,10 @@ type Noise struct {
 	Alpha   float64   `toml:"alpha"`
 	Batch   int       `toml:"batch"`
 	Gtilde2 FloatList `toml:"gtilde2"`
+	// Slope makes the noise vary about each mode's stable point x*:
+	// g_i^2(x) = g_i^2 exp(slope_i (x - x*_i)) (one number or one per mode; rbm and harmonic
+	// drifts).
+	Slope FloatList `toml:"slope"`
 }
 
 // Grid is the [grid] section.

@@ -74,3 +74,29 @@ func TestDriftTableMemory(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestNoiseSlopeKey(t *testing.T) {
+	// noise.slope: one number or one per mode, finite; only for drifts with a potential, and
+	// not with [spectrum] (H_FP needs a constant g^2). Each refusal is one line naming the key.
+	base := func(model, noise, extra string) string {
+		return "[model]\n" + model + "\n[noise]\n" + noise + "\n[langevin]\nwalkers = 10\nalpha = 0.01\nbatch = 4\nsteps = 10\n" + extra
+	}
+	rbm := "drift = \"rbm\"\nmu2 = 9.0\nkappa = [5.0, 6.0]"
+	c, err := Parse([]byte(base(rbm, "g2 = 0.01\nslope = [1.0, 2.0]", "")), "t.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Slope(); len(got) != 2 || got[1] != 2 {
+		t.Errorf("Slope() = %v", got)
+	}
+	for _, tc := range []struct{ model, noise, extra, want string }{
+		{rbm, "g2 = 0.01\nslope = [1.0, 2.0, 3.0]", "", "noise.slope: has 3 entries"},
+		{rbm, "g2 = 0.01\nslope = nan", "", "noise.slope[0]: NaN must be finite"},
+		{rbm, "g2 = 0.01\nslope = 1.0", "[grid]\npoints = 10\n[spectrum]\nstates = 2\n", "noise.slope: [spectrum] needs a constant noise"},
+	} {
+		_, err := Parse([]byte(base(tc.model, tc.noise, tc.extra)), "t.toml")
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%q: err = %v, want one line with %q", tc.noise, err, tc.want)
+		}
+	}
+}

@@ -191,6 +191,22 @@ func (c *Config) checkNoise() error {
 		}
 		return nil
 	}
+	if len(n.Slope) > 0 {
+		if len(n.Slope) != 1 && len(n.Slope) != modes {
+			return c.errf("noise.slope", "has %d entries: give one number or one per mode (%d)", len(n.Slope), modes)
+		}
+		for i, x := range n.Slope {
+			if !finite(x) {
+				return c.errf(fmt.Sprintf("noise.slope[%d]", i), "%g must be finite", x)
+			}
+		}
+		if c.Model == nil || c.Model.Drift == "table" {
+			return c.errf("noise.slope", "only with drift = \"rbm\" or \"harmonic\" (a table carries its own D2)")
+		}
+		if c.Spectrum != nil {
+			return c.errf("noise.slope", "[spectrum] needs a constant noise g^2 (H_FP = -(g^2/2) d^2 + U)")
+		}
+	}
 	switch {
 	case len(n.G2) > 0 && (c.IsDefined("noise", "alpha") || c.IsDefined("noise", "batch") || len(n.Gtilde2) > 0):
 		return c.errf("noise.alpha", "g2 and alpha/batch/gtilde2 are exclusive: give one form")
@@ -209,6 +225,18 @@ func (c *Config) checkNoise() error {
 		return list("noise.gtilde2", n.Gtilde2)
 	}
 	return c.errf("noise.g2", "missing: give g2 (or alpha, batch and gtilde2)")
+}
+
+// Slope returns noise.slope for every mode (nil without it).
+func (c *Config) Slope() []float64 {
+	if c.Noise == nil || len(c.Noise.Slope) == 0 {
+		return nil
+	}
+	out := make([]float64, c.Modes())
+	for i := range out {
+		out[i] = c.Noise.Slope[min(i, len(c.Noise.Slope)-1)]
+	}
+	return out
 }
 
 // G2 returns g_i^2 for every mode (nil for a table drift without [noise]).
