@@ -27,3 +27,15 @@ func ExampleGroups() {
 	fmt.Println(model.Groups(model.FreeFieldKappa(4, 10)))
 	// Output: [[0] [1 2] [3 4] [5 6] [7 8] [9]]
 }
+
+func ExampleVaryingNoise() {
+	// The rbm drift with a noise that grows with x about the stable point x* = 2: 0.01 at x*,
+	// e times more one unit above it.
+	tab, err := model.VaryingNoise(model.RBM{Mu2: 9, Kappa: 7}, 0.01, 1, 0, 9, 900)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("x* = %.3f, D2(2) = %.4f, D2(3) = %.4f, K(3) = %.4f\n", tab.Stable(), tab.Diffusion(2), tab.Diffusion(3), tab.K(3))
+	// Output: x* = 2.000, D2(2) = 0.0100, D2(3) = 0.0272, K(3) = -0.0714
+}

@@ -30,3 +30,26 @@ func ExampleNewWindowedDriftAccumulator() {
 	// steps [2, 4): D1 = -1
 	// pooled: D1 = 0
 }
+
+func ExampleGradedEdges() {
+	// Five equal bins on [0, 10) whose first, [0, 2), is split into 4 bins equal in log x from
+	// 2e-4 up: increments at x = 3e-4 and 0.05 land in bins of their own scale.
+	edges, err := rbmdrift.GradedEdges(0, 10, 5, 4, 2e-4)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%.3g\n", edges)
+	acc := rbmdrift.NewBinnedDriftAccumulator(1, 1, 0, edges, 0.1)
+	acc.Add(0, 3e-4, 0, 0)
+	acc.Add(0, 0.05, 0, 0)
+	for b, bin := range acc.Table(0) {
+		if bin.Count > 0 {
+			fmt.Printf("bin %d [%.3g, %.3g) holds x = %g\n", b, edges[b], edges[b+1], bin.X)
+		}
+	}
+	// Output:
+	// [0 0.0002 0.002 0.02 0.2 2 4 6 8 10]
+	// bin 1 [0.0002, 0.002) holds x = 0.0003
+	// bin 3 [0.02, 0.2) holds x = 0.05
+}
