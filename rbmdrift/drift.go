@@ -260,12 +260,22 @@ type DriftBin struct {
 // Table returns the bins of one mode in ascending x, pooled over all time windows (with one
 // window, that window's bins).
 func (a *DriftAccumulator) Table(mode int) []DriftBin {
-	if a.NumWindows() == 1 {
-		return a.TableWindow(0, mode)
+	return a.TableWindows(0, a.NumWindows(), mode)
+}
+
+// TableWindows returns the bins of one mode pooled over the time windows [w0, w1), for instance
+// the last ones, where an ensemble is near its stationary state. It panics if the range is
+// empty or out of range.
+func (a *DriftAccumulator) TableWindows(w0, w1, mode int) []DriftBin {
+	if w0 < 0 || w1 > a.NumWindows() || w0 >= w1 || mode < 0 || mode >= a.Modes {
+		panic("rbmdrift: window range or mode out of range")
+	}
+	if w1-w0 == 1 {
+		return a.TableWindow(w0, mode)
 	}
 	var s binSums
 	s.init(a.Bins)
-	for w := 0; w < a.NumWindows(); w++ {
+	for w := w0; w < w1; w++ {
 		s.add(a, (w*a.Modes+mode)*a.Bins)
 	}
 	return s.bins(a, 0)

@@ -209,3 +209,29 @@ func BenchmarkDriftAdd(b *testing.B) {
 		})
 	}
 }
+
+func TestTableWindowsPools(t *testing.T) {
+	// Pooling windows [1, 3) adds their counts exactly, and its drift is the count-weighted
+	// mean of the two windows' drifts (1e-12 relative: the same sums in another order).
+	cfg := reference()
+	cfg.Steps, cfg.RecordEvery, cfg.MeasureEvery, cfg.Bins, cfg.DriftWindows = 90, 0, 1, 30, 3
+	res, err := TrainRun(cfg, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc := res.Drift
+	for m := 0; m < cfg.Hidden; m++ {
+		p, a, b := acc.TableWindows(1, 3, m), acc.TableWindow(1, m), acc.TableWindow(2, m)
+		for k := range p {
+			if p[k].Count != a[k].Count+b[k].Count {
+				t.Fatalf("mode %d bin %d: pooled count %d, want %d", m, k, p[k].Count, a[k].Count+b[k].Count)
+			}
+			if a[k].Count > 1 && b[k].Count > 1 {
+				want := (float64(a[k].Count)*a[k].Drift + float64(b[k].Count)*b[k].Drift) / float64(p[k].Count)
+				if math.Abs(p[k].Drift-want) > 1e-12*math.Abs(want)+1e-15 {
+					t.Errorf("mode %d bin %d: pooled drift %g, want %g", m, k, p[k].Drift, want)
+				}
+			}
+		}
+	}
+}

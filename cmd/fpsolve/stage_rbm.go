@@ -168,6 +168,14 @@ func (r *runner) sayRBM(label string, o *rbmOutcome) {
 	for _, p := range o.pairs {
 		r.say("  pair %v (kappa %.4g): <S> = %.4g +- %.2g", p.modes, p.kappa, p.meanS, p.meanErr)
 	}
+	if o.acc != nil {
+		if lines := o.noiseLines(noiseAtFixedPoints(o)); lines != nil {
+			r.say("  measured noise at the fixed points, as [noise] for the Coulomb gas (alpha = %g, batch = %d):", o.cfg.Alpha, o.cfg.Batch)
+			for _, l := range lines {
+				r.say("    %s", l)
+			}
+		}
+	}
 }
 
 // runRBM trains (or loads) runs 0..runs-1 of rc that belong to this shard, persisting each
@@ -398,6 +406,7 @@ func (o *rbmOutcome) summaryJSON() map[string]any {
 		"updates_per_second": output.Num(o.rate)}
 	if o.acc != nil {
 		sum["drift_dropped"] = o.acc.Dropped
+		sum["noise"] = o.noiseJSON(noiseAtFixedPoints(o))
 	}
 	return sum
 }

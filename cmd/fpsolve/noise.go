@@ -1,0 +1,84 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"fpsolve/internal/output"
+	"fpsolve/rmt"
+)
+
+// noiseFit is an eigenvalue's measured diffusion near its fixed point x* = mu^2 - kappa (in
+// units of sigma_h^-2): D2(x) = d2 (1 + slope (x - x*)) to first order, from a line through
+// the bins within noiseHalfWidth of x*, pooled over the last third of the drift windows.
+type noiseFit struct {
+	xStar, d2, d2Err, slope, slopeErr float64
+	bins                              int
+}
+
+const (
+	noiseHalfWidth = 0.25 // the bins used: |x - x*| <= 0.25
+	noiseMinCount  = 100  // and at least 100 increments each
+)
+
+// noiseAtFixedPoints fits each mode's diffusion at its fixed point (NaN where fewer than 3
+// bins qualify). These are the [noise] gtilde2 and slope of the seed's Coulomb gas for the
+// ensemble: gtilde2 = d2 |B| / (2 alpha) for sigma_h = 1, the 2 because the RBM's drift per
+// unit t is 2 K(x).
+func noiseAtFixedPoints(o *rbmOutcome) []noiseFit {
+	acc := o.acc
+	nw := acc.NumWindows()
+	w0 := nw - max(1, nw/3)
+	s2 := o.cfg.SigmaH * o.cfg.SigmaH
+	out := make([]noiseFit, acc.Modes)
+	for m := range out {
+		f := noiseFit{xStar: (o.cfg.Mu2 - o.kappa[m]) / s2, d2: math.NaN(), d2Err: math.NaN(), slope: math.NaN(), slopeErr: math.NaN()}
+		var x, y, e []float64
+		for _, b := range acc.TableWindows(w0, nw, m) {
+			if b.Count >= noiseMinCount && math.Abs(b.X-f.xStar) <= noiseHalfWidth && b.DiffusionErr > 0 {
+				x, y, e = append(x, b.X-f.xStar), append(y, b.Diffusion), append(e, b.DiffusionErr)
+			}
+		}
+		f.bins = len(x)
+		if len(x) >= 3 {
+			if l, err := rmt.FitLine(x, y, e); err == nil && l.A > 0 {
+				// slope = B/A: d/dA = -B/A^2, d/dB = 1/A.
+				da, db := -l.B/(l.A*l.A), 1/l.A
+				f.d2, f.d2Err = l.A, l.AErr
+				f.slope = l.B / l.A
+				f.slopeErr = math.Sqrt(math.Max(da*da*l.AErr*l.AErr+db*db*l.BErr*l.BErr+2*da*db*l.Cov, 0))
+			}
+		}
+		out[m] = f
+	}
+	return out
+}
+
+// noiseJSON is the "noise" entry of the rbm summary; gtilde2 only for sigma_h = 1.
+func (o *rbmOutcome) noiseJSON(fits []noiseFit) []any {
+	var out []any
+	for m, f := range fits {
+		e := map[string]any{"mode": m, "x_star": f.xStar, "d2": output.Num(f.d2), "d2_err": output.Num(f.d2Err),
+			"slope": output.Num(f.slope), "slope_err": output.Num(f.slopeErr), "bins": f.bins, "gtilde2": nil}
+		if o.cfg.SigmaH == 1 {
+			e["gtilde2"] = output.Num(f.d2 * float64(o.cfg.Batch) / (2 * o.cfg.Alpha))
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// noiseLines are the [noise] lines that put the measured noise into the seed's Coulomb gas
+// (sigma_h = 1), in ascending eigenvalue order.
+func (o *rbmOutcome) noiseLines(fits []noiseFit) []string {
+	if o.cfg.SigmaH != 1 {
+		return nil
+	}
+	var g, s []string
+	for _, f := range fits {
+		g = append(g, fmt.Sprintf("%.3g", f.d2*float64(o.cfg.Batch)/(2*o.cfg.Alpha)))
+		s = append(s, fmt.Sprintf("%.3g", f.slope))
+	}
+	return []string{"gtilde2 = [" + strings.Join(g, ", ") + "]", "slope = [" + strings.Join(s, ", ") + "]"}
+}
