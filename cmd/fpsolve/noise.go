@@ -55,6 +55,14 @@ func noiseAtFixedPoints(o *rbmOutcome) []noiseFit {
 	return out
 }
 
+// noiseFits returns noiseAtFixedPoints(o), computed once.
+func (o *rbmOutcome) noiseFits() []noiseFit {
+	if o.noise == nil {
+		o.noise = noiseAtFixedPoints(o)
+	}
+	return o.noise
+}
+
 // noiseJSON is the "noise" entry of the rbm summary; gtilde2 only for sigma_h = 1.
 func (o *rbmOutcome) noiseJSON(fits []noiseFit) []any {
 	var out []any

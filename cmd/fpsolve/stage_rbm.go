@@ -38,6 +38,7 @@ type rbmOutcome struct {
 	measured bool                 // rate measured now (false: from the stored runs)
 	kappa    []float64            // target kappa of each mode (ascending eigenvalue order)
 	acc      *rbmdrift.DriftAccumulator
+	noise    []noiseFit // noiseFits' result, once computed
 	driftCSV []byte
 	windows  []model.TimeWindow // drift.csv read back by time window (adoptRBM)
 	pairs    []rbmPair
@@ -169,7 +170,7 @@ func (r *runner) sayRBM(label string, o *rbmOutcome) {
 		r.say("  pair %v (kappa %.4g): <S> = %.4g +- %.2g", p.modes, p.kappa, p.meanS, p.meanErr)
 	}
 	if o.acc != nil {
-		if lines := o.noiseLines(noiseAtFixedPoints(o)); lines != nil {
+		if lines := o.noiseLines(o.noiseFits()); lines != nil {
 			r.say("  measured noise at the fixed points, as [noise] for the Coulomb gas (alpha = %g, batch = %d):", o.cfg.Alpha, o.cfg.Batch)
 			for _, l := range lines {
 				r.say("    %s", l)
@@ -406,7 +407,7 @@ func (o *rbmOutcome) summaryJSON() map[string]any {
 		"updates_per_second": output.Num(o.rate)}
 	if o.acc != nil {
 		sum["drift_dropped"] = o.acc.Dropped
-		sum["noise"] = o.noiseJSON(noiseAtFixedPoints(o))
+		sum["noise"] = o.noiseJSON(o.noiseFits())
 	}
 	return sum
 }
