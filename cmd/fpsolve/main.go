@@ -144,6 +144,7 @@ type runner struct {
 	rbmFinal    [][]float64 // [rbm] stage: the spectra at the last step, one row per run
 	rbmInitial  [][]float64 // [rbm] stage: the spectra at step 0
 	ens         *ensState   // ensemble stages' results for the finishing hook (ensemble.go)
+	setting     string      // the sweep setting a sub-runner works on ("" at the top level)
 }
 
 // marginals are per-mode densities on a common axis at several times.

@@ -176,7 +176,11 @@ func (r *runner) langevinBlocks(store runstore.Store, step langevin.Stepper, dim
 	}
 	chunk := max(1, (lc.Steps+19)/20)
 	if len(todo) > 0 {
-		r.prog.begin("langevin", float64(len(todo))*float64(lc.Steps))
+		label := "langevin"
+		if r.setting != "" {
+			label += " " + r.setting
+		}
+		r.prog.begin(label, float64(len(todo))*float64(lc.Steps))
 		var done float64
 		for _, b := range todo {
 			if r.interrupted() {
