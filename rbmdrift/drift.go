@@ -221,15 +221,20 @@ func (a *DriftAccumulator) Merge(b *DriftAccumulator) error {
 	}
 	for i := range a.Count {
 		a.Count[i] += b.Count[i]
-		a.SumX[i] += b.SumX[i]
-		a.SumDx[i] += b.SumDx[i]
-		a.SumDx2[i] += b.SumDx2[i]
-		a.SumDx3[i] += b.SumDx3[i]
-		a.SumDx4[i] += b.SumDx4[i]
-		a.SumExp[i] += b.SumExp[i]
+	}
+	bf := b.floats()
+	for k, f := range a.floats() {
+		for i := range f {
+			f[i] += bf[k][i]
+		}
 	}
 	a.Dropped += b.Dropped
 	return nil
+}
+
+// floats returns the per-bin float sums in binSums' order: x, dx, dx^2, dx^3, dx^4, expected.
+func (a *DriftAccumulator) floats() [6][]float64 {
+	return [6][]float64{a.SumX, a.SumDx, a.SumDx2, a.SumDx3, a.SumDx4, a.SumExp}
 }
 
 // Clone returns a deep copy of a.
@@ -306,14 +311,13 @@ func (s *binSums) init(n int) {
 // add adds the accumulator's bins from offset off on.
 func (s *binSums) add(a *DriftAccumulator, off int) {
 	for b := range s.count {
-		i := off + b
-		s.count[b] += a.Count[i]
-		s.sumX[b] += a.SumX[i]
-		s.s1[b] += a.SumDx[i]
-		s.s2[b] += a.SumDx2[i]
-		s.s3[b] += a.SumDx3[i]
-		s.s4[b] += a.SumDx4[i]
-		s.sumExp[b] += a.SumExp[i]
+		s.count[b] += a.Count[off+b]
+	}
+	af := a.floats()
+	for k, f := range [6][]float64{s.sumX, s.s1, s.s2, s.s3, s.s4, s.sumExp} {
+		for b := range f {
+			f[b] += af[k][off+b]
+		}
 	}
 }
 
