@@ -1,7 +1,6 @@
 package fokkerplanck
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -509,8 +508,6 @@ func (ls *lineSet) cell(m int) int {
 	}
 	return int(ls.perm[m])
 }
-
-var errNoMass = errors.New("fokkerplanck: density has zero or non-finite mass")
 
 // errGradedMulti is the refusal of a graded axis where the operator is not one dimensional.
 const errGradedMulti = "graded axes are supported for single-mode clusters only"

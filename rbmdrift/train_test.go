@@ -130,7 +130,6 @@ func TestDriftRecoversAR1(t *testing.T) {
 	// Gaussian increments; the bin mean position absorbs the drift's variation across a bin).
 	const omega, c, diff, dt = 0.8, 2.0, 0.05, 0.01
 	const bins = 10
-	var accs []*DriftAccumulator
 	var results []RunResult
 	for r := 0; r < 4; r++ { // four "runs", merged
 		acc := NewDriftAccumulator(1, bins, 1.5, 2.5, dt)
@@ -141,7 +140,6 @@ func TestDriftRecoversAR1(t *testing.T) {
 			acc.Add(0, x, dx, -omega*(x-c))
 			x += dx
 		}
-		accs = append(accs, acc)
 		results = append(results, RunResult{Run: 3 - r, Drift: acc})
 	}
 	merged, err := MergeDrift(results)

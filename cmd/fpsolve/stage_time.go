@@ -110,8 +110,8 @@ func (r *runner) stageTime() error {
 		}
 		return nil
 	}
-	// evolve advances the densities from t to t1, crossing window ends on the way.
-	evolve := func(t, t1 float64) error {
+	// evolve advances the densities to t1, crossing window ends on the way.
+	evolve := func(t1 float64) error {
 		for {
 			tb, cross := t1, false
 			if wins != nil && win+1 < len(wins) && wins[win].t1 <= t1 {
@@ -131,7 +131,7 @@ func (r *runner) stageTime() error {
 			if err != nil {
 				return err
 			}
-			t = tb
+			t := tb
 			if cross {
 				if err := nextWindow(t); err != nil {
 					return err
@@ -179,7 +179,7 @@ func (r *runner) stageTime() error {
 			if k == sub {
 				t1 = tNext
 			}
-			if err = evolve(t, t1); err != nil {
+			if err = evolve(t1); err != nil {
 				return fmt.Errorf("at t = %.6g: %v", t, err)
 			}
 			t = t1
