@@ -2,9 +2,11 @@ package main
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -13,6 +15,8 @@ import (
 	"fpsolve"
 	"fpsolve/internal/output"
 	"fpsolve/internal/plots"
+	"fpsolve/internal/runstore"
+	"fpsolve/model"
 	"fpsolve/rmt"
 )
 
@@ -39,15 +43,171 @@ func (r *runner) mine(i int) bool { return i%r.shard.N == r.shard.I }
 // sharded reports whether this invocation is one shard of a larger job (no final outputs).
 func (r *runner) sharded() bool { return r.shard.N > 1 }
 
-// hashTag returns a short hash of v's JSON form: the tag of a runstore ensemble, so that members
-// saved under other settings are never reused.
-func hashTag(prefix string, v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(fmt.Sprintf("hashTag: %v", err)) // only plain config values are hashed
+// session is what every runner of one invocation shares: the top-level runner and the sweep's
+// runners of each setting.
+type session struct {
+	out    string    // the top output directory
+	stderr io.Writer // warnings, one line each
+	// stores lists the run stores this invocation filled (a shard's manifest, shard.json).
+	stores []storeRecord
+	// merged holds, in `fpsolve merge`, the stores that the shards provided, by directory
+	// relative to out: their members are never computed here.
+	merged map[string]storeRecord
+	// configKey is the config's fingerprint (configKey in main.go).
+	configKey string
+}
+
+// shardManifest is shard.json: written by a shard run that completed, read by `fpsolve merge`
+// to check that the shard set is complete and consistent before anything is written.
+type shardManifest struct {
+	Format int           `json:"format"`
+	Shard  int           `json:"shard"`
+	Of     int           `json:"of"`
+	Config string        `json:"config"` // the config's fingerprint
+	Stores []storeRecord `json:"stores"`
+}
+
+// shardManifestName is the manifest's file name in a shard directory.
+const shardManifestName = "shard.json"
+
+func (r *runner) writeShardManifest() error {
+	if err := r.writeShardConfig(); err != nil {
+		return err
 	}
-	s := sha256.Sum256(b)
-	return prefix + ":" + hex.EncodeToString(s[:12])
+	m := shardManifest{Format: runstore.FormatVersion, Shard: r.shard.I, Of: r.shard.N, Config: r.sess.configKey, Stores: r.sess.stores}
+	if m.Stores == nil {
+		m.Stores = []storeRecord{}
+	}
+	return output.WriteJSON(filepath.Join(r.out, shardManifestName), m)
+}
+
+// storeRecord describes one run store of a shard: where it is, the key of its members and how
+// many members the whole ensemble has (the shard holds those with index = I mod N).
+type storeRecord struct {
+	Dir     string `json:"dir"` // relative to the output directory, slash-separated
+	Tag     string `json:"tag"`
+	Members int    `json:"members"`
+}
+
+func (r *runner) warn(format string, a ...any) {
+	if r.sess != nil && r.sess.stderr != nil {
+		fmt.Fprintf(r.sess.stderr, "fpsolve: warning: "+format+"\n", a...)
+	}
+}
+
+// openStore returns the run store OUT/runs/<name> of this runner whose members are determined by
+// inputs (see runstore.Key: everything resolved that a member depends on).
+func (r *runner) openStore(name string, inputs any) (runstore.Store, error) {
+	tag, err := runstore.Key(name, inputs)
+	if err != nil {
+		return runstore.Store{}, err
+	}
+	return runstore.Store{Dir: filepath.Join(r.out, "runs", name), Tag: tag}, nil
+}
+
+// storeRel returns the store's directory relative to the top output directory.
+func (r *runner) storeRel(s runstore.Store) string {
+	if r.sess == nil {
+		return filepath.ToSlash(s.Dir)
+	}
+	rel, err := filepath.Rel(r.sess.out, s.Dir)
+	if err != nil {
+		return filepath.ToSlash(s.Dir)
+	}
+	return filepath.ToSlash(rel)
+}
+
+// loadMember returns member i of s, or ok = false when it has to be computed: absent, stored
+// under other settings, or damaged. A damaged member is reported on one line and never read as
+// data.
+func loadMember[T any](r *runner, s runstore.Store, i int) (T, bool, error) {
+	v, ok, err := runstore.Load[T](s, i)
+	var ce *runstore.CorruptError
+	if errors.As(err, &ce) {
+		r.warn("%v; computing that member again", ce)
+		return v, false, nil
+	}
+	return v, ok, err
+}
+
+// mayCompute checks, before any member of s is computed, that this invocation may compute
+// them: in a merge, the members of a store that the shards provided come from the shards only.
+func (r *runner) mayCompute(s runstore.Store, todo []int) error {
+	if len(todo) == 0 || r.sess == nil || r.sess.merged == nil {
+		return nil
+	}
+	rel := r.storeRel(s)
+	rec, ok := r.sess.merged[rel]
+	if !ok {
+		return nil
+	}
+	if rec.Tag != s.Tag {
+		return fmt.Errorf("the shards computed %s under other settings than this merge resolves (a drift table or another input file changed since?); rerun the shards", rel)
+	}
+	return fmt.Errorf("%s: members %s are missing after the copy from the shards; merge computes nothing", rel, indexList(todo))
+}
+
+// storeDone records that this invocation filled store s of an ensemble of members members (the
+// shard's manifest).
+func (r *runner) storeDone(s runstore.Store, members int) {
+	if r.sess == nil {
+		return
+	}
+	r.sess.stores = append(r.sess.stores, storeRecord{Dir: r.storeRel(s), Tag: s.Tag, Members: members})
+}
+
+// modeKey is one resolved mode in a run-store key. The drift's type is named: two drift kinds
+// with the same field values are different models.
+type modeKey struct {
+	Drift  string
+	Params model.Drift
+	Stable float64
+	G2     float64
+}
+
+func modeKeys(ms []model.Mode) []modeKey {
+	out := make([]modeKey, len(ms))
+	for k, m := range ms {
+		out[k] = modeKey{Drift: fmt.Sprintf("%T", m.Drift), Params: m.Drift, Stable: m.Drift.Stable(), G2: m.G2}
+	}
+	return out
+}
+
+// floatsDigest is the SHA-256 of the bits of rows, for run-store keys that depend on data.
+func floatsDigest(rows [][]float64) string {
+	h := sha256.New()
+	var b [8]byte
+	for _, row := range rows {
+		binary.LittleEndian.PutUint64(b[:], uint64(len(row)))
+		h.Write(b[:])
+		for _, v := range row {
+			binary.LittleEndian.PutUint64(b[:], math.Float64bits(v))
+			h.Write(b[:])
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// indexList formats ascending indices compactly: "0, 3-5, 9" (at most 20 items).
+func indexList(idx []int) string {
+	var parts []string
+	for k := 0; k < len(idx); {
+		j := k
+		for j+1 < len(idx) && idx[j+1] == idx[j]+1 {
+			j++
+		}
+		if len(parts) == 20 {
+			parts = append(parts, fmt.Sprintf("... (%d in all)", len(idx)))
+			break
+		}
+		if j > k {
+			parts = append(parts, fmt.Sprintf("%d-%d", idx[k], idx[j]))
+		} else {
+			parts = append(parts, fmt.Sprint(idx[k]))
+		}
+		k = j + 1
+	}
+	return strings.Join(parts, ", ")
 }
 
 // embeddedName is the name main.go gives the embedded default config.

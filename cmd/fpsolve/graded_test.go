@@ -79,7 +79,9 @@ func TestGradedPipeline(t *testing.T) {
 	s := gradedPipeline(t)
 	s = strings.Replace(s, "wall_cell = 1e-9", "", 1)
 	s = s[:strings.Index(s, "[langevin]")]
-	ensMustRun(t, "-config", ensWriteConfig(t, dir, s), "-out", out)
+	// Another config into the same directory: -force moves the first one's outputs aside and
+	// keeps its run store, whose members are keyed by their inputs.
+	ensMustRun(t, "-config", ensWriteConfig(t, dir, s), "-out", out, "-force")
 	m0 := ensSummary(t, out)["comparison"].(map[string]any)["modes"].([]any)[0].(map[string]any)
 	if pull := m0["fokkerplanck"].(map[string]any)["mean_pull"].(float64); pull < 4 {
 		t.Errorf("equal grid: lowest eigenvalue's mean pull %.2f, want the graded grid's gain (> 4)", pull)

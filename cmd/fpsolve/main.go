@@ -3,7 +3,7 @@
 // diagonalises the Fokker-Planck Hamiltonian and runs the discrete-time Langevin integrator, as
 // the stages of a TOML config name them. See README.md for the config and the outputs.
 //
-//	fpsolve -config fp.toml [-out DIR] [-shard I/N]
+//	fpsolve -config fp.toml [-out DIR] [-shard I/N] [-force]
 //	fpsolve                      # the embedded default study
 //	fpsolve merge -out DIR SHARD_DIR...
 package main
@@ -24,7 +24,9 @@ import (
 	"fpsolve"
 	"fpsolve/fokkerplanck"
 	"fpsolve/internal/config"
+	"fpsolve/internal/outdir"
 	"fpsolve/internal/output"
+	"fpsolve/internal/runstore"
 	"fpsolve/model"
 )
 
@@ -52,6 +54,7 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	cfgPath := fs.String("config", "", "config file (TOML); without it the embedded default study runs")
 	outDir := fs.String("out", "", "output directory (overrides [output] dir)")
 	shard := fs.String("shard", "", "I/N: run only the rbm runs and langevin walkers with index = I mod N")
+	force := fs.Bool("force", false, "if the output directory holds another config's results, move them aside into a dated folder instead of refusing")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -82,8 +85,19 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	if dir == "" {
 		dir = "out"
 	}
-	r := &runner{cfg: cfg, out: dir, shard: sh, stdout: stdout, prog: newProgress(stderrFile(stderr)),
-		summary: map[string]any{}, seconds: map[string]float64{}}
+	runKey, err := configKey(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "fpsolve: %v\n", oneLine(err))
+		return 1
+	}
+	claim, err := claimOut(dir, runKey, cfg, *shard, *force, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "fpsolve: %v\n", oneLine(err))
+		return 1
+	}
+	defer claim.Release()
+	r := newRunner(cfg, dir, sh, stdout, stderr)
+	r.sess.configKey = runKey
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(stop)
@@ -93,6 +107,45 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		return 1
 	}
 	return 0
+}
+
+// newRunner returns the top-level runner of one invocation.
+func newRunner(cfg *config.Config, out string, sh shardSpec, stdout, stderr io.Writer) *runner {
+	return &runner{cfg: cfg, out: out, shard: sh, stdout: stdout, prog: newProgress(stderrFile(stderr)),
+		summary: map[string]any{}, seconds: map[string]float64{}, sess: &session{out: out, stderr: stderr}}
+}
+
+// configKey is the fingerprint of a config: a hash of every resolved section (the output
+// directory and the file's own path excepted, since -out and moving the file change no result).
+func configKey(cfg *config.Config) (string, error) {
+	c := *cfg
+	c.Output.Dir, c.Path = "", ""
+	return runstore.Key("config", c)
+}
+
+// claimOut locks the output directory for this invocation and checks that it holds nothing of
+// another run (another config, or another shard of it); see package outdir. shard is "" for a
+// whole run, "I/N" for a shard and "merge" for `fpsolve merge`.
+func claimOut(dir, key string, cfg *config.Config, shard string, force bool, stderr io.Writer) (*outdir.Dir, error) {
+	src := cfg.Path
+	if src == "" {
+		src = embeddedName
+	}
+	fp, err := runstore.Key("run", struct{ Config, Shard string }{key, shard})
+	if err != nil {
+		return nil, err
+	}
+	d, err := outdir.Claim(dir, outdir.Record{Fingerprint: fp, Config: src, Shard: shard}, force, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	if d.MovedTo != "" {
+		fmt.Fprintf(stderr, "fpsolve: -force: moved the previous outputs of %s into %s (its run stores stay: a stored member is reused only where all its inputs match)\n", dir, d.MovedTo)
+	}
+	if d.Removed > 0 {
+		fmt.Fprintf(stderr, "fpsolve: removed %d temporary files that an interrupted run left in %s\n", d.Removed, dir)
+	}
+	return d, nil
 }
 
 func stderrFile(w io.Writer) *os.File {
@@ -144,6 +197,7 @@ type runner struct {
 	rbmFinal    [][]float64 // [rbm] stage: the spectra at the last step, one row per run
 	rbmInitial  [][]float64 // [rbm] stage: the spectra at step 0
 	ens         *ensState   // ensemble stages' results for the finishing hook (ensemble.go)
+	sess        *session    // shared by every runner of this invocation (ensemble.go)
 	setting     string      // the sweep setting a sub-runner works on ("" at the top level)
 }
 
@@ -208,7 +262,9 @@ func (r *runner) all() error {
 	r.compareTheories()
 	r.summary["seconds"] = r.seconds
 	if r.shard.N > 1 {
-		return nil // shard directories hold partial ensembles; `fpsolve merge` writes the summary
+		// Shard directories hold partial ensembles; `fpsolve merge` writes the summary from
+		// their members, which the manifest lists.
+		return r.writeShardManifest()
 	}
 	if err := output.WriteJSON(filepath.Join(r.out, "summary.json"), r.summary); err != nil {
 		return err

@@ -123,25 +123,31 @@ func (r *runner) stageLangevin() error {
 	if err := r.writeShardConfig(); err != nil {
 		return err
 	}
-	tagv := struct {
-		Model, Noise, Initial, Langevin, RBM any
-		RBMRuns, Block                       int
-		Tables                               any
-		Windows                              []tagWindow `json:",omitempty"`
-		Snaps                                []int       `json:",omitempty"`
-	}{r.cfg.Model, r.cfg.Noise, r.cfg.Initial, lc, r.cfg.RBM, len(r.rbmInitial), langevinBlock, r.cfg.Tables(), nil, r.langevinSnapSteps()}
-	if r.cfg.RBM != nil && r.cfg.Model.Drift == "table" {
-		tagv.Tables = r.tables
+	// Everything that determines a block of walkers: the resolved model mode by mode (drift
+	// type and values, noise), the drift windows, the grid (walls, table domains, uniform
+	// starts), the initial law and its data, the stage settings with the seed, and the snapshots.
+	snaps := r.langevinSnapSteps()
+	inputs := struct {
+		Modes                                      []modeKey
+		Coulomb                                    bool
+		Windows                                    []tagWindow `json:",omitempty"`
+		Model, Noise, Grid, Initial, Langevin, RBM any
+		RBMRuns, Block                             int
+		InitialSpectra                             string `json:",omitempty"`
+		Snaps                                      []int  `json:",omitempty"`
+	}{modeKeys(r.sys.Modes), r.sys.Coulomb, nil, r.cfg.Model, r.cfg.Noise, r.cfg.Grid, r.cfg.Initial, lc, r.cfg.RBM,
+		len(r.rbmInitial), langevinBlock, "", snaps}
+	if r.cfg.Initial != nil && r.cfg.Initial.Kind == "rbm" {
+		inputs.InitialSpectra = floatsDigest(r.rbmInitial)
 	}
 	for _, ws := range wins {
-		tw := tagWindow{Range: fmt.Sprint(ws.t0, ws.t1)} // text: JSON has no +Inf
-		for _, m := range ws.sys.Modes {
-			tw.Tables = append(tw.Tables, m.Drift)
-		}
-		tagv.Windows = append(tagv.Windows, tw)
+		inputs.Windows = append(inputs.Windows, tagWindow{Range: fmt.Sprint(ws.t0, ws.t1), Modes: modeKeys(ws.sys.Modes)}) // text: JSON has no +Inf
 	}
-	store := runstore.Store{Dir: filepath.Join(r.out, "runs", "langevin"), Tag: hashTag("langevin", tagv)}
-	all, err := r.langevinBlocks(store, step, n, init, stepperAt, tagv.Snaps)
+	store, err := r.openStore("langevin", inputs)
+	if err != nil {
+		return err
+	}
+	all, err := r.langevinBlocks(store, step, n, init, stepperAt, snaps)
 	if all == nil || err != nil {
 		return err
 	}
@@ -164,7 +170,7 @@ func (r *runner) langevinBlocks(store runstore.Store, step langevin.Stepper, dim
 		if !r.mine(b) {
 			continue
 		}
-		m, ok, err := runstore.Load[langevinMember](store, b)
+		m, ok, err := loadMember[langevinMember](r, store, b)
 		if err != nil {
 			return nil, err
 		}
@@ -173,6 +179,9 @@ func (r *runner) langevinBlocks(store runstore.Store, step langevin.Stepper, dim
 		} else {
 			todo = append(todo, b)
 		}
+	}
+	if err := r.mayCompute(store, todo); err != nil {
+		return nil, err
 	}
 	chunk := max(1, (lc.Steps+19)/20)
 	if len(todo) > 0 {
@@ -229,6 +238,7 @@ func (r *runner) langevinBlocks(store runstore.Store, step langevin.Stepper, dim
 		}
 		r.prog.end()
 	}
+	r.storeDone(store, nblocks)
 	if r.sharded() {
 		return nil, nil
 	}
@@ -382,10 +392,10 @@ func (r *runner) langevinOutputs(all *langevin.Ensemble, order []int, keys []flo
 	return nil
 }
 
-// tagWindow is one drift window in the Langevin blocks' tag: its time range and tables.
+// tagWindow is one drift window in the Langevin blocks' key: its time range and model.
 type tagWindow struct {
-	Range  string
-	Tables []any
+	Range string
+	Modes []modeKey
 }
 
 func blockLen(b, walkers int) int { return min(langevinBlock, walkers-b*langevinBlock) }
@@ -480,7 +490,7 @@ func (r *runner) stageLangevinWeights() error {
 	if err := r.writeShardConfig(); err != nil {
 		return err
 	}
-	tagv := struct {
+	inputs := struct {
 		Level     string
 		WeightVar float64
 		Initial   string
@@ -488,7 +498,10 @@ func (r *runner) stageLangevinWeights() error {
 		RBM       any
 		Block     int
 	}{lc.Level, lc.WeightVar, kind, lc, rc, langevinBlock}
-	store := runstore.Store{Dir: filepath.Join(r.out, "runs", "langevin"), Tag: hashTag("langevin", tagv)}
+	store, err := r.openStore("langevin", inputs)
+	if err != nil {
+		return err
+	}
 	whole := func(_, limit int) (langevin.Stepper, int) { return rm, limit }
 	all, err := r.langevinBlocks(store, rm, rm.Dim(), init, whole, nil)
 	if all == nil || err != nil {

@@ -189,14 +189,19 @@ func (r *runner) runRBM(dir string, rc rbmdrift.Config, runs int, label string) 
 	if err := r.writeShardConfig(); err != nil {
 		return nil, err
 	}
-	store := runstore.Store{Dir: filepath.Join(dir, "runs", "rbm"), Tag: hashTag("rbm", rc)}
+	// A run is determined by the trainer's whole configuration and its index (in the member).
+	tag, err := runstore.Key("rbm", rc)
+	if err != nil {
+		return nil, err
+	}
+	store := runstore.Store{Dir: filepath.Join(dir, "runs", "rbm"), Tag: tag}
 	members := make([]*rbmMember, runs)
 	var todo []int
 	for i := 0; i < runs; i++ {
 		if !r.mine(i) {
 			continue
 		}
-		m, ok, err := runstore.Load[rbmMember](store, i)
+		m, ok, err := loadMember[rbmMember](r, store, i)
 		if err != nil {
 			return nil, err
 		}
@@ -205,6 +210,9 @@ func (r *runner) runRBM(dir string, rc rbmdrift.Config, runs int, label string) 
 		} else {
 			todo = append(todo, i)
 		}
+	}
+	if err := r.mayCompute(store, todo); err != nil {
+		return nil, err
 	}
 
 	// Train the missing runs on a worker pool; each run is saved as soon as it finishes.
@@ -274,6 +282,7 @@ func (r *runner) runRBM(dir string, rc rbmdrift.Config, runs int, label string) 
 		}
 	}
 	wall := time.Since(t0).Seconds()
+	r.storeDone(store, runs)
 
 	o.trained = done
 	o.complete = !r.sharded()

@@ -37,6 +37,9 @@ func ensMustRun(t *testing.T, args ...string) string {
 func ensWriteConfig(t *testing.T, dir, body string) string {
 	t.Helper()
 	p := filepath.Join(dir, "fp.toml")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -236,9 +239,13 @@ func TestRBMResume(t *testing.T) {
 	if !bytes.Equal(ensRead(t, filepath.Join(a, "rbm_spectra.csv")), ensRead(t, filepath.Join(b, "rbm_spectra.csv"))) {
 		t.Errorf("rbm_spectra.csv differs after a full reload")
 	}
-	// A changed config never reuses the runs of another (the tag differs).
+	// A changed config is refused in a used directory; with -force the old outputs move aside,
+	// and the runs of the other seed are not reused (the key differs).
 	cfg2 := ensWriteConfig(t, dir, ensRBMConfig(12, 400, 2))
-	out = ensMustRun(t, "-config", cfg2, "-out", b)
+	if code, _, errs := ensRun(t, "-config", cfg2, "-out", b); code == 0 || !strings.Contains(errs, "another config") {
+		t.Errorf("another config into a used directory: exit %d, stderr %q", code, errs)
+	}
+	out = ensMustRun(t, "-config", cfg2, "-out", b, "-force")
 	if !strings.Contains(out, "(12 trained now)") {
 		t.Errorf("a new seed must retrain every run:\n%s", out)
 	}
