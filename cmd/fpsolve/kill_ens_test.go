@@ -30,9 +30,16 @@ func TestRBMKillResume(t *testing.T) {
 	ref := filepath.Join(dir, "ref")
 	ensMustRun(t, "-config", cfg, "-out", ref)
 
-	for _, sig := range []syscall.Signal{syscall.SIGKILL, syscall.SIGINT} {
-		t.Run(sig.String(), func(t *testing.T) {
-			out := filepath.Join(dir, "out-"+strings.ReplaceAll(sig.String(), " ", ""))
+	for _, c := range []struct {
+		sig   syscall.Signal
+		twice bool // a second signal 50 ms after the first exits at once
+	}{{syscall.SIGKILL, false}, {syscall.SIGINT, false}, {syscall.SIGINT, true}} {
+		sig, twice, name := c.sig, c.twice, c.sig.String()
+		if twice {
+			name += " twice"
+		}
+		t.Run(name, func(t *testing.T) {
+			out := filepath.Join(dir, "out-"+strings.ReplaceAll(name, " ", ""))
 			cmd := exec.Command(bin, "-config", cfg, "-out", out)
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
@@ -49,11 +56,20 @@ func TestRBMKillResume(t *testing.T) {
 			if err := cmd.Process.Signal(sig); err != nil {
 				t.Fatal(err)
 			}
+			if twice {
+				time.Sleep(50 * time.Millisecond) // the first signal is being handled
+				cmd.Process.Signal(sig)
+			}
 			err := cmd.Wait()
 			if err == nil {
 				t.Skipf("the run finished before the %v (machine too fast for this config)", sig)
 			}
-			if sig == syscall.SIGINT && !strings.Contains(stderr.String(), "interrupted") {
+			switch {
+			case twice:
+				if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 || !strings.Contains(stderr.String(), "second signal") {
+					t.Errorf("two SIGINTs: %v, stderr %q; want exit 130 and the second-signal message", err, stderr.String())
+				}
+			case sig == syscall.SIGINT && !strings.Contains(stderr.String(), "interrupted"):
 				t.Errorf("SIGINT: stderr %q does not report the interruption", stderr.String())
 			}
 			if _, err := os.Stat(filepath.Join(out, "rbm_spectra.csv")); err == nil {

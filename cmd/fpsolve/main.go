@@ -9,6 +9,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -78,6 +79,10 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		fmt.Fprintf(stderr, "fpsolve: -shard: %v\n", err)
 		return 2
 	}
+	if sh.N > 1 && cfg.RBM == nil && cfg.Sweep == nil && cfg.Langevin == nil {
+		fmt.Fprintf(stderr, "fpsolve: -shard: %s has no ensemble to split ([rbm], [sweep] or [langevin]); run it without -shard\n", cfg.Path)
+		return 2
+	}
 	dir := cfg.Output.Dir
 	if *outDir != "" {
 		dir = *outDir
@@ -98,15 +103,39 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	defer claim.Release()
 	r := newRunner(cfg, dir, sh, stdout, stderr)
 	r.sess.configKey = runKey
-	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(stop)
-	r.interrupt = stop
+	ctx, stop := signalContext(stderr)
+	defer stop()
+	r.ctx = ctx
 	if err := r.all(); err != nil {
 		fmt.Fprintf(stderr, "fpsolve: %v\n", oneLine(err))
 		return 1
 	}
 	return 0
+}
+
+// signalContext returns a context that is cancelled by the first SIGINT or SIGTERM: the stages
+// then stop at their next check, keeping every completed member and file. A second signal exits
+// at once (status 130), leaving the same resumable state (files are written atomically).
+func signalContext(stderr io.Writer) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sig:
+			cancel()
+		case <-done:
+			return
+		}
+		select {
+		case <-sig:
+			fmt.Fprintln(stderr, "fpsolve: second signal: exiting now; completed work is kept, rerun the same command to continue")
+			os.Exit(130)
+		case <-done:
+		}
+	}()
+	return ctx, func() { signal.Stop(sig); close(done); cancel() }
 }
 
 // newRunner returns the top-level runner of one invocation.
@@ -176,12 +205,12 @@ func parseShard(s string) (shardSpec, error) {
 
 // runner holds one invocation's state shared by the stages.
 type runner struct {
-	cfg       *config.Config
-	out       string
-	shard     shardSpec
-	stdout    io.Writer
-	prog      *progress
-	interrupt chan os.Signal
+	cfg    *config.Config
+	out    string
+	shard  shardSpec
+	stdout io.Writer
+	prog   *progress
+	ctx    context.Context // cancelled by a signal (signalContext)
 
 	summary map[string]any
 	seconds map[string]float64
@@ -212,14 +241,8 @@ type marginals struct {
 
 var errInterrupted = errors.New("interrupted by signal; completed work is kept, rerun the same command to continue")
 
-func (r *runner) interrupted() bool {
-	select {
-	case <-r.interrupt:
-		return true
-	default:
-		return false
-	}
-}
+// interrupted reports whether a signal asked the run to stop.
+func (r *runner) interrupted() bool { return r.ctx != nil && r.ctx.Err() != nil }
 
 // all runs every stage that the config names, in the order rbm, fokkerplanck, spectrum, langevin.
 func (r *runner) all() error {

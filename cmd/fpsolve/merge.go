@@ -2,16 +2,15 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 
 	"fpsolve/internal/config"
 	"fpsolve/internal/output"
@@ -80,7 +79,9 @@ func mergeCommand(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer claim.Release()
-	if err := set.copyMembers(*out); err != nil {
+	ctx, stop := signalContext(stderr)
+	defer stop()
+	if err := set.copyMembers(ctx, *out); err != nil {
 		return err
 	}
 	if err := output.WriteBytes(filepath.Join(*out, "config.toml"), cfgData); err != nil {
@@ -92,10 +93,7 @@ func mergeCommand(args []string, stdout, stderr io.Writer) error {
 	for _, st := range set.stores {
 		r.sess.merged[st.Dir] = st
 	}
-	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(stop)
-	r.interrupt = stop
+	r.ctx = ctx
 	return r.all()
 }
 
@@ -206,12 +204,16 @@ func (set *shardSet) checkStore(st storeRecord) error {
 }
 
 // copyMembers copies every member of the set's stores from the shard that holds it into the same
-// place under dst (atomically, file by file; a member already there intact is kept).
-func (set *shardSet) copyMembers(dst string) error {
+// place under dst (atomically, file by file; a member already there intact is kept). A signal
+// stops it between files; the rerun continues the copy.
+func (set *shardSet) copyMembers(ctx context.Context, dst string) error {
 	n := len(set.dirs)
 	for _, st := range set.stores {
 		to := runstore.Store{Dir: filepath.Join(dst, filepath.FromSlash(st.Dir)), Tag: st.Tag}
 		for i := 0; i < st.Members; i++ {
+			if ctx.Err() != nil {
+				return errInterrupted
+			}
 			if to.Check(i) == nil {
 				continue
 			}

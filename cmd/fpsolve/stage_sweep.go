@@ -211,7 +211,7 @@ func (r *runner) sweepLangevin(alpha float64, batch int, dir string) ([]langPair
 	lc.Alpha, lc.Batch = alpha, batch
 	c.Noise, c.Langevin = &noise, &lc
 	c.RBM, c.Sweep, c.Time, c.Spectrum = nil, nil, nil, nil
-	sub := &runner{cfg: &c, out: dir, shard: r.shard, stdout: r.stdout, prog: r.prog, interrupt: r.interrupt, sess: r.sess,
+	sub := &runner{cfg: &c, out: dir, shard: r.shard, stdout: r.stdout, prog: r.prog, ctx: r.ctx, sess: r.sess,
 		summary: map[string]any{}, seconds: map[string]float64{}, setting: sweepDir(alpha, batch)}
 	sub.ensemble().shardCfg = true // the shard's config copy belongs at the top, not per setting
 	if err := sub.buildSystem(); err != nil {

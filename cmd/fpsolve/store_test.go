@@ -287,3 +287,32 @@ dt = 0.05
 		t.Error("the new summary mentions the old stage")
 	}
 }
+
+// TestShardNeedsAnEnsemble: -shard on a config with nothing to split is refused before any work.
+func TestShardNeedsAnEnsemble(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := ensWriteConfig(t, dir, `
+[model]
+drift = "harmonic"
+kappa = [1.0]
+omega = [1.0]
+[noise]
+g2 = 0.01
+[grid]
+points = 40
+lo = 0.0
+hi = 2.0
+[time]
+t_end = 0.1
+dt = 0.05
+`)
+	out := filepath.Join(dir, "out")
+	code, _, errs := ensRun(t, "-config", cfg, "-out", out, "-shard", "0/2")
+	if code == 0 || !strings.Contains(errs, "no ensemble to split") || strings.Count(strings.TrimSpace(errs), "\n") != 0 {
+		t.Errorf("-shard without an ensemble: exit %d, stderr %q", code, errs)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("the refused run created its output directory")
+	}
+}
