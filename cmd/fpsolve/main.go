@@ -244,6 +244,14 @@ var errInterrupted = errors.New("interrupted by signal; completed work is kept, 
 // interrupted reports whether a signal asked the run to stop.
 func (r *runner) interrupted() bool { return r.ctx != nil && r.ctx.Err() != nil }
 
+// done is closed when a signal asks the run to stop (never, without a context).
+func (r *runner) done() <-chan struct{} {
+	if r.ctx == nil {
+		return nil
+	}
+	return r.ctx.Done()
+}
+
 // all runs every stage that the config names, in the order rbm, fokkerplanck, spectrum, langevin.
 func (r *runner) all() error {
 	if err := os.MkdirAll(r.out, 0o755); err != nil {

@@ -126,19 +126,26 @@ func (r *runner) stageLangevin() error {
 	// Everything that determines a block of walkers: the resolved model mode by mode (drift
 	// type and values, noise), the drift windows, the grid (walls, table domains, uniform
 	// starts), the initial law and its data, the stage settings with the seed, and the snapshots.
+	// The rbm ensemble enters only when the walkers use it (its drift table or its spectra),
+	// and then as a whole: shards do not run such walkers.
 	snaps := r.langevinSnapSteps()
 	inputs := struct {
-		Modes                                      []modeKey
-		Coulomb                                    bool
-		Windows                                    []tagWindow `json:",omitempty"`
-		Model, Noise, Grid, Initial, Langevin, RBM any
-		RBMRuns, Block                             int
-		InitialSpectra                             string `json:",omitempty"`
-		Snaps                                      []int  `json:",omitempty"`
-	}{modeKeys(r.sys.Modes), r.sys.Coulomb, nil, r.cfg.Model, r.cfg.Noise, r.cfg.Grid, r.cfg.Initial, lc, r.cfg.RBM,
-		len(r.rbmInitial), langevinBlock, "", snaps}
-	if r.cfg.Initial != nil && r.cfg.Initial.Kind == "rbm" {
-		inputs.InitialSpectra = floatsDigest(r.rbmInitial)
+		Modes                                 []modeKey
+		Coulomb                               bool
+		Windows                               []tagWindow `json:",omitempty"`
+		Model, Noise, Grid, Initial, Langevin any
+		Block                                 int
+		RBM                                   any    `json:",omitempty"`
+		RBMRuns                               int    `json:",omitempty"`
+		InitialSpectra                        string `json:",omitempty"`
+		Snaps                                 []int  `json:",omitempty"`
+	}{Modes: modeKeys(r.sys.Modes), Coulomb: r.sys.Coulomb, Model: r.cfg.Model, Noise: r.cfg.Noise, Grid: r.cfg.Grid,
+		Initial: r.cfg.Initial, Langevin: lc, Block: langevinBlock, Snaps: snaps}
+	if r.dependsOnRBM() {
+		inputs.RBM, inputs.RBMRuns = r.cfg.RBM, len(r.rbmInitial)
+		if r.cfg.Initial != nil && r.cfg.Initial.Kind == "rbm" {
+			inputs.InitialSpectra = floatsDigest(r.rbmInitial)
+		}
 	}
 	for _, ws := range wins {
 		inputs.Windows = append(inputs.Windows, tagWindow{Range: fmt.Sprint(ws.t0, ws.t1), Modes: modeKeys(ws.sys.Modes)}) // text: JSON has no +Inf

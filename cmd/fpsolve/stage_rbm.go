@@ -237,13 +237,15 @@ func (r *runner) runRBM(dir string, rc rbmdrift.Config, runs int, label string) 
 				if bad {
 					return
 				}
-				if r.interrupted() {
+				select {
+				case jobs <- i:
+				case <-r.done():
+					// A signal while every worker is busy: start no further run.
 					mu.Lock()
 					stopped = true
 					mu.Unlock()
 					return
 				}
-				jobs <- i
 			}
 		}()
 		var wg sync.WaitGroup

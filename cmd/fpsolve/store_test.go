@@ -316,3 +316,42 @@ dt = 0.05
 		t.Error("the refused run created its output directory")
 	}
 }
+
+// TestShardMergeRBMAndWalkers: an [rbm] ensemble and walkers that do not use it (their own
+// model) are both sharded; the merge accepts the shards and matches the unsharded run. The
+// walkers' key once held the number of rbm runs present, which is the shard's own in a shard.
+func TestShardMergeRBMAndWalkers(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := ensWriteConfig(t, dir, ensRBMConfig(4, 200, 3)+`
+[model]
+drift = "rbm"
+mu2 = 9.0
+kappa = [5.0, 7.0]
+[noise]
+g2 = 0.01
+[grid]
+points = 100
+[langevin]
+walkers = 2048
+alpha = 0.01
+batch = 16
+steps = 50
+seed = 4
+`)
+	full := filepath.Join(dir, "full")
+	ensMustRun(t, "-config", cfg, "-out", full)
+	var shards []string
+	for i := 0; i < 2; i++ {
+		s := filepath.Join(dir, fmt.Sprintf("s%d", i))
+		ensMustRun(t, "-config", cfg, "-out", s, "-shard", fmt.Sprintf("%d/2", i))
+		shards = append(shards, s)
+	}
+	merged := filepath.Join(dir, "merged")
+	ensMustRun(t, append([]string{"merge", "-out", merged}, shards...)...)
+	for _, f := range []string{"rbm_spectra.csv", "langevin.csv"} {
+		if !bytes.Equal(ensRead(t, filepath.Join(full, f)), ensRead(t, filepath.Join(merged, f))) {
+			t.Errorf("%s of the merged shards differs from the unsharded run", f)
+		}
+	}
+}
