@@ -1,10 +1,13 @@
 package rbmdrift
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
+
+	"fpsolve/model"
 )
 
 // Values of Config.Data and Config.Sampler.
@@ -16,93 +19,215 @@ const (
 	SamplerGibbs  = "gibbs"  // k explicit full Gibbs steps phi -> h -> phi
 )
 
-// Config holds every knob of a training run (SPEC.md's [rbm] section plus the drift
-// measurement). The zero value is not usable; see Validate for the rules.
+// Config holds every knob of a training run: fpsolve's [rbm] section (the toml tags are its
+// keys) plus the drift measurement range of the Go API. DefaultConfig holds the defaults and
+// Validate (ValidateStrict for a config file) the rules; the zero value is not usable.
+//
+// The JSON form (field names, DriftWindows 0 and 1 both omitted, LogBins and LogFloor omitted
+// when zero, Runs never written) is what fpsolve's run store hashes to tag stored runs: a new
+// field that changes the runs must appear in it, one that does not (like Runs) must not.
+//
+// Adding a key: (1) a field here with its toml tag and doc comment; (2) its default in
+// DefaultConfig, if it has one; (3) its rule in Config.validate; (4) its line in the README's
+// [rbm] reference. internal/config and cmd/fpsolve pick it up from the type.
 type Config struct {
-	Visible     int     // N_v, sites of the target lattice and rows of W
-	Hidden      int     // N_h, columns of W
-	TargetM2    float64 // m^2 of the free-field target, > 0
-	Mu2         float64 // mu^2 of the RBM, > 0
-	SigmaH      float64 // sigma_h of the hidden layer, > 0
-	InitSigma   float64 // initial weights W_ij ~ N(0, InitSigma^2), >= 0
-	Alpha       float64 // learning rate, > 0
-	Batch       int     // |B|: persistent chains, and target samples per update with DataSamples
-	GibbsSteps  int     // k full Gibbs steps per update, >= 1
-	Steps       int     // number of updates, >= 0
-	RecordEvery int     // record the spectrum every this many updates; 0: first and last only
-	Data        string  // DataExact (also when empty) or DataSamples
-	Sampler     string  // SamplerDirect (also when empty) or SamplerGibbs
-	Seed        uint64  // run r draws from NewSource(Seed, r) alone
+	Visible     int     `toml:"visible"`      // N_v, sites of the target lattice and rows of W
+	Hidden      int     `toml:"hidden"`       // N_h, columns of W
+	TargetM2    float64 `toml:"target_m2"`    // m^2 of the free-field target, > 0
+	Mu2         float64 `toml:"mu2"`          // mu^2 of the RBM, > 0
+	SigmaH      float64 `toml:"sigma_h"`      // sigma_h of the hidden layer, > 0
+	InitSigma   float64 `toml:"init_sigma"`   // initial weights W_ij ~ N(0, InitSigma^2), >= 0
+	Alpha       float64 `toml:"alpha"`        // learning rate, > 0
+	Batch       int     `toml:"batch"`        // |B|: persistent chains, and target samples per update with DataSamples
+	GibbsSteps  int     `toml:"gibbs_steps"`  // k full Gibbs steps per update, >= 1
+	Steps       int     `toml:"steps"`        // number of updates, >= 0
+	RecordEvery int     `toml:"record_every"` // record the spectrum every this many updates; 0: first and last only
+	Data        string  `toml:"data"`         // DataExact (also when empty) or DataSamples
+	Sampler     string  `toml:"sampler"`      // SamplerDirect (also when empty) or SamplerGibbs
+	Seed        uint64  `toml:"seed"`         // run r draws from NewSource(Seed, r) alone
 
 	// Drift measurement (Kramers-Moyal from single-step increments). MeasureEvery = 0 turns it
 	// off; otherwise the single-step increment x(s+1) - x(s) of every eigenvalue is binned at
 	// every step s with s % MeasureEvery == 0.
-	MeasureEvery int
-	Bins         int     // bins per mode over [DriftLo, DriftHi); 0 means 100
-	DriftLo      float64 // both zero: the range [0, Mu2/SigmaH^2) of proper models
-	DriftHi      float64
+	MeasureEvery int     `toml:"measure_every"`
+	Bins         int     `toml:"bins"` // bins per mode over [DriftLo, DriftHi); 0 means DefaultConfig's
+	DriftLo      float64 `toml:"-"`    // both zero: the range [0, Mu2/SigmaH^2) of proper models
+	DriftHi      float64 `toml:"-"`
 	// DriftWindows splits the measurement into this many time windows of the run (see
 	// DriftAccumulator); 0 or 1: one window. At most Steps when above 1.
-	DriftWindows int `json:",omitempty"`
+	DriftWindows int `toml:"drift_windows" json:",omitempty"`
 	// LogBins > 0 splits the first of the Bins equal bins into LogBins geometric bins down to
 	// DriftLo + LogFloor (GradedEdges); LogFloor = 0 means 1e-6 of the equal bins' width.
-	LogBins  int     `json:",omitempty"`
-	LogFloor float64 `json:",omitempty"`
+	LogBins  int     `toml:"log_bins" json:",omitempty"`
+	LogFloor float64 `toml:"log_floor" json:",omitempty"`
+
+	// Runs is the size of the ensemble, runs 0..Runs-1 (fpsolve's [rbm] runs). TrainRun and
+	// TrainEnsemble do not read it, and it is not part of the JSON form: more runs of the same
+	// configuration reuse the stored ones.
+	Runs int `toml:"runs" json:"-"`
 }
 
-// Validate reports the first bad value of the configuration, naming the key.
-func (c Config) Validate() error {
-	pos := func(name string, v float64) error {
-		if !(v > 0) || math.IsInf(v, 0) {
-			return fmt.Errorf("%s = %g must be positive and finite", name, v)
+// DefaultConfig returns the defaults of the keys that have one, the values an [rbm] section
+// that omits them gets: exact data, the direct sampler, the drift measured at every step in 60
+// bins per mode and one time window. The other keys are zero and must be set (Validate).
+//
+// In a Config built in Go, an empty Data or Sampler, Bins 0 and DriftWindows 0 also stand for
+// these defaults (WithDefaults). MeasureEvery 0 is a value of its own: no drift measurement.
+// (Before DefaultConfig the Go API's only defaults were those zero values, with Bins 0 meaning
+// 100 bins.)
+func DefaultConfig() Config {
+	return Config{Data: DataExact, Sampler: SamplerDirect, MeasureEvery: 1, Bins: 60, DriftWindows: 1}
+}
+
+// WithDefaults returns c with the zero values that stand for a default (empty Data and Sampler,
+// Bins 0, DriftWindows 0) replaced by DefaultConfig's.
+func (c Config) WithDefaults() Config {
+	d := DefaultConfig()
+	if c.Data == "" {
+		c.Data = d.Data
+	}
+	if c.Sampler == "" {
+		c.Sampler = d.Sampler
+	}
+	if c.Bins == 0 {
+		c.Bins = d.Bins
+	}
+	if c.DriftWindows == 0 {
+		c.DriftWindows = d.DriftWindows
+	}
+	return c
+}
+
+// MarshalJSON writes the JSON form of the Config type's documentation: DriftWindows 1 is
+// written as 0 (omitted), the one window of a run that predates the key, so that the two
+// spellings of one window share the form.
+func (c Config) MarshalJSON() ([]byte, error) {
+	type plain Config // the fields and tags without this method
+	p := plain(c)
+	if p.DriftWindows == 1 {
+		p.DriftWindows = 0
+	}
+	return json.Marshal(p)
+}
+
+// KeyError is a bad value of a Config, named by its [rbm] key.
+type KeyError struct {
+	Key string // the toml key of the field, as in "init_sigma" (drift_lo for DriftLo, DriftHi)
+	Msg string // what is wrong, starting with the value: "-1 must be a finite number >= 0"
+}
+
+func (e *KeyError) Error() string { return e.Key + ": " + e.Msg }
+
+// Validate reports the first value of c that the trainer cannot run, as a *KeyError. It
+// accepts the zero shortcuts of the Go API: Steps 0 (no update), RecordEvery 0 (the first and
+// last spectrum only), Bins 0 and DriftWindows 0 (the defaults), an empty Data or Sampler.
+func (c Config) Validate() error { return c.validate(nil) }
+
+// Strict holds the rules of ValidateStrict that come from outside the Config.
+type Strict struct {
+	MaxBytes float64 // the most memory a trainer may need (TrainerBytes, key visible); <= 0: no limit
+	// DriftNeededBy, when set, refuses MeasureEvery 0: it names what needs the measured drift.
+	DriftNeededBy string
+}
+
+// ValidateStrict reports the first bad value of c as a *KeyError under the rules of an [rbm]
+// section, in which every value is given (DefaultConfig overlaid with the file's keys): on top
+// of Validate, Steps, Runs, RecordEvery and DriftWindows must be at least 1, Bins at least 2,
+// Hidden at most Visible, Mu2 above every target kappa, LogFloor finite, >= 0 and below the
+// first bin's width, and the rules of s hold. It does not check the drift range (DriftLo,
+// DriftHi) nor build the graded bin edges: Validate, which every trainer calls, does.
+func (c Config) ValidateStrict(s Strict) error { return c.validate(&s) }
+
+// validate holds the rule of every key, in the order in which ValidateStrict reports them.
+// With s nil they are Validate's.
+func (c Config) validate(s *Strict) error {
+	strict := s != nil
+	bad := func(key, format string, a ...any) error { return &KeyError{Key: key, Msg: fmt.Sprintf(format, a...)} }
+	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+	given := 0 // the least value of a key whose zero is a shortcut of the Go API
+	if strict {
+		given = 1
+	}
+	for _, p := range []struct {
+		key    string
+		v, min int
+	}{{"visible", c.Visible, 1}, {"hidden", c.Hidden, 1}, {"batch", c.Batch, 1}, {"gibbs_steps", c.GibbsSteps, 1},
+		{"steps", c.Steps, given}, {"runs", c.Runs, given}, {"record_every", c.RecordEvery, given}} {
+		if p.v < p.min {
+			return bad(p.key, "%d must be at least %d", p.v, p.min)
+		}
+	}
+	if strict && c.Hidden > c.Visible {
+		return bad("hidden", "%d must not exceed visible = %d (W is visible x hidden, N <= M)", c.Hidden, c.Visible)
+	}
+	for _, p := range []struct {
+		key string
+		v   float64
+	}{{"target_m2", c.TargetM2}, {"mu2", c.Mu2}, {"sigma_h", c.SigmaH}, {"alpha", c.Alpha}} {
+		if !finite(p.v) || p.v <= 0 {
+			return bad(p.key, "%g must be a positive finite number", p.v)
+		}
+	}
+	if !finite(c.InitSigma) || c.InitSigma < 0 {
+		return bad("init_sigma", "%g must be a finite number >= 0", c.InitSigma)
+	}
+	if strict {
+		// Refuse a huge lattice before anything of its size is allocated (the target kappa).
+		if b := c.TrainerBytes(); s.MaxBytes > 0 && b > s.MaxBytes {
+			return bad("visible", "the run needs about %.3g GiB of memory, more than the %d GiB allowed", b/(1<<30), int64(s.MaxBytes)>>30)
+		}
+		if kmax := model.FreeFieldKappa(c.TargetM2, c.Visible)[c.Visible-1]; c.Mu2 <= kmax {
+			return bad("mu2", "%g must exceed the largest target eigenvalue kappa = %g", c.Mu2, kmax)
+		}
+	}
+	d := c.WithDefaults()
+	if d.Data != DataExact && d.Data != DataSamples {
+		return bad("data", "%q is not one of %q", c.Data, []string{DataExact, DataSamples})
+	}
+	if d.Sampler != SamplerDirect && d.Sampler != SamplerGibbs {
+		return bad("sampler", "%q is not one of %q", c.Sampler, []string{SamplerDirect, SamplerGibbs})
+	}
+	if c.MeasureEvery < 0 {
+		return bad("measure_every", "%d must be at least 0", c.MeasureEvery)
+	}
+	if strict && c.MeasureEvery == 0 && s.DriftNeededBy != "" {
+		return bad("measure_every", "0 turns the drift measurement off, but %s needs it", s.DriftNeededBy)
+	}
+	if c.DriftWindows < given {
+		return bad("drift_windows", "%d must be at least %d", c.DriftWindows, given)
+	}
+	if c.DriftWindows > max(1, c.Steps) {
+		return bad("drift_windows", "%d exceeds steps = %d: every window needs at least one step", c.DriftWindows, c.Steps)
+	}
+	if c.Bins < 2*given {
+		return bad("bins", "%d must be at least %d", c.Bins, 2*given)
+	}
+	if c.LogBins < 0 {
+		return bad("log_bins", "%d must be at least 0", c.LogBins)
+	}
+	if strict {
+		if !finite(c.LogFloor) || c.LogFloor < 0 {
+			return bad("log_floor", "%g must be non-negative and finite", c.LogFloor)
+		}
+		if w := c.Mu2 / (c.SigmaH * c.SigmaH) / float64(c.Bins); c.LogBins > 0 && c.LogFloor >= w {
+			return bad("log_floor", "%g must lie below the first bin's width %g (mu2/sigma_h^2/bins)", c.LogFloor, w)
 		}
 		return nil
 	}
-	for _, p := range []struct {
-		name string
-		v    float64
-	}{{"target_m2", c.TargetM2}, {"mu2", c.Mu2}, {"sigma_h", c.SigmaH}, {"alpha", c.Alpha}} {
-		if err := pos(p.name, p.v); err != nil {
-			return err
-		}
-	}
-	switch {
-	case c.Visible < 1:
-		return fmt.Errorf("visible = %d must be at least 1", c.Visible)
-	case c.Hidden < 1:
-		return fmt.Errorf("hidden = %d must be at least 1", c.Hidden)
-	case !(c.InitSigma >= 0) || math.IsInf(c.InitSigma, 0):
-		return fmt.Errorf("init_sigma = %g must be non-negative and finite", c.InitSigma)
-	case c.Batch < 1:
-		return fmt.Errorf("batch = %d must be at least 1", c.Batch)
-	case c.GibbsSteps < 1:
-		return fmt.Errorf("gibbs_steps = %d must be at least 1", c.GibbsSteps)
-	case c.Steps < 0:
-		return fmt.Errorf("steps = %d must not be negative", c.Steps)
-	case c.RecordEvery < 0:
-		return fmt.Errorf("record_every = %d must not be negative", c.RecordEvery)
-	case c.Data != "" && c.Data != DataExact && c.Data != DataSamples:
-		return fmt.Errorf("data = %q must be %q or %q", c.Data, DataExact, DataSamples)
-	case c.Sampler != "" && c.Sampler != SamplerDirect && c.Sampler != SamplerGibbs:
-		return fmt.Errorf("sampler = %q must be %q or %q", c.Sampler, SamplerDirect, SamplerGibbs)
-	case c.MeasureEvery < 0:
-		return fmt.Errorf("measure_every = %d must not be negative", c.MeasureEvery)
-	case c.Bins < 0:
-		return fmt.Errorf("bins = %d must not be negative", c.Bins)
-	case c.DriftWindows < 0:
-		return fmt.Errorf("drift_windows = %d must not be negative", c.DriftWindows)
-	case c.DriftWindows > 1 && c.DriftWindows > c.Steps:
-		return fmt.Errorf("drift_windows = %d exceeds steps = %d", c.DriftWindows, c.Steps)
-	case c.LogBins < 0:
-		return fmt.Errorf("log_bins = %d must not be negative", c.LogBins)
-	}
 	if lo, hi := c.driftRange(); !(lo < hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
-		return fmt.Errorf("drift range [%g, %g) is empty or not finite", lo, hi)
+		return bad("drift_lo", "drift range [%g, %g) is empty or not finite", lo, hi)
 	}
 	if _, err := c.driftEdges(); err != nil {
-		return fmt.Errorf("log_floor = %g: %v", c.LogFloor, err)
+		return bad("log_floor", "%g: %v", c.LogFloor, err)
 	}
 	return nil
+}
+
+// TrainerBytes is the working memory of one trainer of c: a dozen visible x visible matrices,
+// the weights and their gradient, and the persistent chains.
+func (c Config) TrainerBytes() float64 {
+	nv, nh := float64(c.Visible), float64(c.Hidden)
+	return 8 * (12*nv*nv + 2*nv*nh + float64(c.Batch)*nv)
 }
 
 // driftEdges returns the graded bin edges, or nil for equal bins (LogBins = 0).
@@ -138,37 +263,38 @@ func (c Config) driftRange() (lo, hi float64) {
 	return c.DriftLo, c.DriftHi
 }
 
-func (c Config) driftWindows() int { return max(1, c.DriftWindows) }
+func (c Config) driftWindows() int { return c.WithDefaults().DriftWindows }
 
-func (c Config) bins() int {
-	if c.Bins == 0 {
-		return 100
-	}
-	return c.Bins
-}
+func (c Config) bins() int { return c.WithDefaults().Bins }
 
 // Modes returns the number of eigenvalues of X = W^T W, that is Hidden.
 func (c Config) Modes() int { return c.Hidden }
 
-// TargetSpectrum returns the eigenvalues (mu^2 - kappa_k)/sigma_h^2 of X = W^T W at which the
-// exact-gradient dynamics has its stable fixed point, ascending (kappa_k descending). With more
-// hidden than visible units the extra Hidden - Visible eigenvalues are 0 and come first; with
-// fewer, only the Hidden largest remain (the Hidden smallest kappa are learned).
-func (c Config) TargetSpectrum() []float64 {
-	n, m := c.Visible, c.Hidden
-	kap := make([]float64, n)
-	for k := range kap {
-		kap[k] = c.TargetM2 + 2 - 2*math.Cos(2*math.Pi*float64(k)/float64(n))
+// ModeKappa returns the target kappa that each eigenvalue of X = W^T W learns, in ascending
+// order of the eigenvalues: the Hidden smallest of the free-field kappa (model.FreeFieldKappa)
+// are learned, and the largest eigenvalue belongs to the smallest kappa. With more hidden than
+// visible units the extra Hidden - Visible eigenvalues come first and learn nothing (kappa 0).
+func (c Config) ModeKappa() []float64 {
+	kap := model.FreeFieldKappa(c.TargetM2, c.Visible)
+	out := make([]float64, c.Hidden)
+	for i := range out {
+		if j := c.Hidden - 1 - i; j < len(kap) {
+			out[i] = kap[j]
+		}
 	}
-	// ascending kappa -> descending target x; take the m smallest kappa.
-	sortFloats(kap)
-	out := make([]float64, m)
+	return out
+}
+
+// TargetSpectrum returns the eigenvalues (mu^2 - kappa_k)/sigma_h^2 of X = W^T W at which the
+// exact-gradient dynamics has its stable fixed point, ascending (kappa_k descending, ModeKappa).
+// With more hidden than visible units the extra Hidden - Visible eigenvalues are 0 and come
+// first; with fewer, only the Hidden largest remain (the Hidden smallest kappa are learned).
+func (c Config) TargetSpectrum() []float64 {
+	out := c.ModeKappa()
 	s2 := c.SigmaH * c.SigmaH
-	for i := 0; i < m; i++ {
-		// out ascending: out[m-1] belongs to the smallest kappa.
-		j := m - 1 - i
-		if j < n {
-			out[i] = (c.Mu2 - kap[j]) / s2
+	for i, k := range out {
+		if i >= c.Hidden-c.Visible {
+			out[i] = (c.Mu2 - k) / s2
 		}
 	}
 	return out
@@ -533,14 +659,6 @@ func (t *Trainer) gibbsChains() {
 			for j := i; j < nv; j++ {
 				ci[j] += xi * phi[j]
 			}
-		}
-	}
-}
-
-func sortFloats(a []float64) {
-	for i := 1; i < len(a); i++ {
-		for j := i; j > 0 && a[j] < a[j-1]; j-- {
-			a[j], a[j-1] = a[j-1], a[j]
 		}
 	}
 }
