@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"fpsolve/internal/config"
 	"fpsolve/internal/output"
 	"fpsolve/internal/plots"
 	"fpsolve/internal/runstore"
@@ -53,41 +52,10 @@ type rbmPair struct {
 	pooled         rmt.Moments
 }
 
-// rbmConfig maps the [rbm] section to the trainer's configuration.
-func rbmConfig(c *config.RBM) rbmdrift.Config {
-	return rbmdrift.Config{Visible: c.Visible, Hidden: c.Hidden, TargetM2: c.TargetM2, Mu2: c.Mu2,
-		SigmaH: c.SigmaH, InitSigma: c.InitSigma, Alpha: c.Alpha, Batch: c.Batch, GibbsSteps: c.GibbsSteps,
-		Steps: c.Steps, RecordEvery: c.RecordEvery, Data: c.Data, Sampler: c.Sampler, Seed: c.Seed,
-		MeasureEvery: c.MeasureEvery, Bins: c.Bins, DriftWindows: driftWindows(c.DriftWindows),
-		LogBins: c.LogBins, LogFloor: c.LogFloor}
-}
-
-// driftWindows maps drift_windows to the trainer's DriftWindows: 1 becomes 0 (also one window),
-// so that runs stored before the key existed keep their tag.
-func driftWindows(w int) int {
-	if w <= 1 {
-		return 0
-	}
-	return w
-}
-
-// modeKappa returns the target kappa of each eigenvalue of W^T W in ascending order: the Hidden
-// smallest kappa are learned, and the largest eigenvalue belongs to the smallest kappa.
-func modeKappa(rc rbmdrift.Config) []float64 {
-	kap := model.FreeFieldKappa(rc.TargetM2, rc.Visible)
-	out := make([]float64, rc.Hidden)
-	for i := range out {
-		if j := rc.Hidden - 1 - i; j < len(kap) {
-			out[i] = kap[j]
-		}
-	}
-	return out
-}
-
 // stageRBM trains the [rbm] ensemble, writes rbm_spectra.csv and drift.csv and the "rbm"
 // summary, and hands the spectra and the drift tables to the later stages.
 func (r *runner) stageRBM() error {
-	rc := rbmConfig(r.cfg.RBM)
+	rc := r.cfg.RBM.Config
 	o, err := r.runRBM(r.out, rc, r.cfg.RBM.Runs, "rbm")
 	if err != nil {
 		return err
@@ -216,7 +184,7 @@ func (r *runner) runRBM(dir string, rc rbmdrift.Config, runs int, label string) 
 	}
 
 	// Train the missing runs on a worker pool; each run is saved as soon as it finishes.
-	o := &rbmOutcome{cfg: rc, dir: dir, kappa: modeKappa(rc)}
+	o := &rbmOutcome{cfg: rc, dir: dir, kappa: rc.ModeKappa()}
 	workers := max(1, min(runtime.NumCPU(), len(todo)))
 	var (
 		mu       sync.Mutex

@@ -36,7 +36,7 @@ func sweepDir(alpha float64, batch int) string { return fmt.Sprintf("alpha=%g_ba
 // each in its own subdirectory, and fits <S> = a sqrt((alpha/|B|)(mu^2 - kappa)) over all
 // degenerate pairs: scaling.csv, scaling.png, wigner_sweep.png and the "sweep" summary.
 func (r *runner) stageSweep() error {
-	base := rbmConfig(r.cfg.RBM)
+	base := r.cfg.RBM.Config
 	alphas := r.cfg.Sweep.Alpha
 	if len(alphas) == 0 {
 		alphas = []float64{base.Alpha}

@@ -4,6 +4,7 @@
 package config
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -14,6 +15,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"fpsolve/model"
+	"fpsolve/rbmdrift"
 )
 
 // Config is a whole fpsolve configuration. A nil section pointer means the section is absent.
@@ -120,28 +122,30 @@ type Langevin struct {
 	WeightVar float64 `toml:"weight_var"`
 }
 
-// RBM is the [rbm] section.
+// RBM is the [rbm] section: the trainer's configuration, whose type declares the keys (toml
+// tags), their defaults (rbmdrift.DefaultConfig) and their rules (ValidateStrict). This package
+// adds the file and section to its errors and the checks that involve other sections.
 type RBM struct {
-	Visible      int     `toml:"visible"`
-	Hidden       int     `toml:"hidden"`
-	TargetM2     float64 `toml:"target_m2"`
-	Mu2          float64 `toml:"mu2"`
-	SigmaH       float64 `toml:"sigma_h"`
-	InitSigma    float64 `toml:"init_sigma"`
-	Alpha        float64 `toml:"alpha"`
-	Batch        int     `toml:"batch"`
-	GibbsSteps   int     `toml:"gibbs_steps"`
-	Steps        int     `toml:"steps"`
-	Runs         int     `toml:"runs"`
-	RecordEvery  int     `toml:"record_every"`
-	Data         string  `toml:"data"`
-	Sampler      string  `toml:"sampler"`       // "direct" (exact k-step law) | "gibbs"
-	MeasureEvery int     `toml:"measure_every"` // drift: single-step increments every this many steps
-	Bins         int     `toml:"bins"`          // drift: bins per mode
-	DriftWindows int     `toml:"drift_windows"` // drift: time windows measured separately (default 1)
-	LogBins      int     `toml:"log_bins"`      // drift: the first bin split into this many log bins
-	LogFloor     float64 `toml:"log_floor"`     // drift: lower end of the log bins (default 1e-6 bin)
-	Seed         uint64  `toml:"seed"`
+	rbmdrift.Config
+}
+
+// MarshalJSON writes the section as the JSON form it had before it was decoded into
+// rbmdrift.Config (the fields below, in this order), which the Langevin stage hashes into the
+// run-store tag of its walkers. Frozen: a new key appears here only if it changes the walkers.
+func (r RBM) MarshalJSON() ([]byte, error) {
+	c := r.Config
+	return json.Marshal(struct {
+		Visible, Hidden                         int
+		TargetM2, Mu2, SigmaH, InitSigma, Alpha float64
+		Batch, GibbsSteps, Steps, Runs          int
+		RecordEvery                             int
+		Data, Sampler                           string
+		MeasureEvery, Bins, DriftWindows        int
+		LogBins                                 int
+		LogFloor                                float64
+		Seed                                    uint64
+	}{c.Visible, c.Hidden, c.TargetM2, c.Mu2, c.SigmaH, c.InitSigma, c.Alpha, c.Batch, c.GibbsSteps, c.Steps, c.Runs,
+		c.RecordEvery, c.Data, c.Sampler, c.MeasureEvery, c.Bins, c.DriftWindows, c.LogBins, c.LogFloor, c.Seed})
 }
 
 // Sweep is the [sweep] section.
@@ -217,7 +221,8 @@ func unwrapPath(err error) error {
 
 // Parse decodes and validates data; name is used in messages and to resolve relative paths.
 func Parse(data []byte, name string) (*Config, error) {
-	c := &Config{Path: name}
+	// [rbm] decodes over its defaults; the section is dropped again below if the file has none.
+	c := &Config{Path: name, RBM: &RBM{rbmdrift.DefaultConfig()}}
 	md, err := toml.Decode(string(data), c)
 	if err != nil {
 		var pe toml.ParseError
@@ -228,6 +233,9 @@ func Parse(data []byte, name string) (*Config, error) {
 		return nil, &Error{File: name, Msg: oneLine(err.Error())}
 	}
 	c.md = md
+	if !md.IsDefined("rbm") {
+		c.RBM = nil
+	}
 	if und := md.Undecoded(); len(und) > 0 {
 		return nil, &Error{File: name, Key: und[0].String(), Msg: "unknown key"}
 	}

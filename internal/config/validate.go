@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -8,6 +9,7 @@ import (
 
 	"fpsolve/fokkerplanck"
 	"fpsolve/model"
+	"fpsolve/rbmdrift"
 )
 
 // MaxBytes is the most memory that a run may plan to use: runs whose estimate exceeds it are
@@ -19,7 +21,6 @@ const (
 	DefaultSnapshots = 10
 	DefaultStates    = 6
 	DefaultTolerance = 1e-4
-	DefaultBins      = 60
 	DefaultWallRatio = 1.02
 	MaxCluster       = 3 // modes on one tensor grid
 )
@@ -515,92 +516,31 @@ func (c *Config) langevinNeedsModel() bool {
 	return c.Langevin != nil && c.Langevin.Level != "weights"
 }
 
+// checkRBM applies the [rbm] rules of rbmdrift.Config.ValidateStrict (with this file's memory
+// limit, and the measured drift required by a table model), naming the file and section, then
+// the memory of the ensemble's drift tables, and resolves an empty data or sampler to its
+// default.
 func (c *Config) checkRBM() error {
 	r := c.RBM
 	if r == nil {
 		return nil
 	}
-	for _, p := range []struct {
-		key    string
-		v, min int
-	}{{"rbm.visible", r.Visible, 1}, {"rbm.hidden", r.Hidden, 1}, {"rbm.batch", r.Batch, 1},
-		{"rbm.gibbs_steps", r.GibbsSteps, 1}, {"rbm.steps", r.Steps, 1}, {"rbm.runs", r.Runs, 1},
-		{"rbm.record_every", r.RecordEvery, 1}} {
-		if err := c.atLeast(p.key, p.v, p.min); err != nil {
-			return err
+	strict := rbmdrift.Strict{MaxBytes: MaxBytes}
+	if c.Model != nil && c.Model.Drift == "table" {
+		strict.DriftNeededBy = `[model] drift = "table"`
+	}
+	if err := r.ValidateStrict(strict); err != nil {
+		var ke *rbmdrift.KeyError
+		if errors.As(err, &ke) {
+			return c.errf("rbm."+ke.Key, "%s", ke.Msg)
 		}
-	}
-	if r.Hidden > r.Visible {
-		return c.errf("rbm.hidden", "%d must not exceed visible = %d (W is visible x hidden, N <= M)", r.Hidden, r.Visible)
-	}
-	for _, p := range []struct {
-		key string
-		v   float64
-	}{{"rbm.target_m2", r.TargetM2}, {"rbm.mu2", r.Mu2}, {"rbm.sigma_h", r.SigmaH}, {"rbm.alpha", r.Alpha}} {
-		if err := c.positive(p.key, p.v); err != nil {
-			return err
-		}
-	}
-	if !finite(r.InitSigma) || r.InitSigma < 0 {
-		return c.errf("rbm.init_sigma", "%g must be a finite number >= 0", r.InitSigma)
-	}
-	// Refuse a huge lattice before anything of its size is allocated (FreeFieldKappa, Keys).
-	if b := rbmBytes(r); b > MaxBytes {
-		return c.errf("rbm.visible", "the run needs about %.3g GiB of memory, more than the %d GiB allowed", b/(1<<30), MaxBytes>>30)
-	}
-	kmax := model.FreeFieldKappa(r.TargetM2, r.Visible)[r.Visible-1]
-	if r.Mu2 <= kmax {
-		return c.errf("rbm.mu2", "%g must exceed the largest target eigenvalue kappa = %g", r.Mu2, kmax)
-	}
-	if r.Data == "" {
-		r.Data = "exact"
-	}
-	if err := c.oneOf("rbm.data", r.Data, "exact", "samples"); err != nil {
-		return err
-	}
-	if r.Sampler == "" {
-		r.Sampler = "direct"
-	}
-	if err := c.oneOf("rbm.sampler", r.Sampler, "direct", "gibbs"); err != nil {
-		return err
-	}
-	if !c.IsDefined("rbm", "measure_every") {
-		r.MeasureEvery = 1
-	}
-	if err := c.atLeast("rbm.measure_every", r.MeasureEvery, 0); err != nil {
-		return err
-	}
-	if r.MeasureEvery == 0 && c.Model != nil && c.Model.Drift == "table" {
-		return c.errf("rbm.measure_every", "0 turns the drift measurement off, but [model] drift = \"table\" needs it")
-	}
-	if !c.IsDefined("rbm", "bins") {
-		r.Bins = DefaultBins
-	}
-	if !c.IsDefined("rbm", "drift_windows") {
-		r.DriftWindows = 1
-	}
-	if err := c.atLeast("rbm.drift_windows", r.DriftWindows, 1); err != nil {
-		return err
-	}
-	if r.DriftWindows > max(1, r.Steps) {
-		return c.errf("rbm.drift_windows", "%d exceeds steps = %d: every window needs at least one step", r.DriftWindows, r.Steps)
-	}
-	if err := c.atLeast("rbm.bins", r.Bins, 2); err != nil {
-		return err
-	}
-	if err := c.atLeast("rbm.log_bins", r.LogBins, 0); err != nil {
-		return err
-	}
-	if !finite(r.LogFloor) || r.LogFloor < 0 {
-		return c.errf("rbm.log_floor", "%g must be non-negative and finite", r.LogFloor)
-	}
-	if w := r.Mu2 / (r.SigmaH * r.SigmaH) / float64(r.Bins); r.LogBins > 0 && r.LogFloor >= w {
-		return c.errf("rbm.log_floor", "%g must lie below the first bin's width %g (mu2/sigma_h^2/bins)", r.LogFloor, w)
+		return c.errf("rbm", "%v", err)
 	}
 	// Every run keeps its drift accumulator (7 sums per bin, mode and window) until the merge.
 	if b := 56 * float64(r.Runs) * float64(r.DriftWindows) * float64(r.Hidden) * float64(r.Bins+r.LogBins); r.MeasureEvery > 0 && b > MaxBytes {
 		return c.errf("rbm.bins", "the drift tables of %d runs need about %.3g GiB of memory, more than the %d GiB allowed", r.Runs, b/(1<<30), MaxBytes>>30)
 	}
+	r.Config = r.WithDefaults()
 	return nil
 }
 
@@ -635,14 +575,7 @@ func (c *Config) Keys() []float64 {
 	switch c.Model.Drift {
 	case "table":
 		if c.RBM != nil {
-			k := model.FreeFieldKappa(c.RBM.TargetM2, c.RBM.Visible)
-			// The hidden modes learn the lowest kappa (the largest x = mu2 - kappa); eigenvalue i
-			// ascending <-> kappa descending among those.
-			out := make([]float64, c.RBM.Hidden)
-			for i := range out {
-				out[i] = k[c.RBM.Hidden-1-i]
-			}
-			return out
+			return c.RBM.ModeKappa()
 		}
 		out := make([]float64, len(c.tables))
 		for i, t := range c.tables {
@@ -687,16 +620,9 @@ func (c *Config) EstimateBytes() (bytes float64, key string) {
 	if c.RBM != nil {
 		recs := float64(c.RBM.Steps/c.RBM.RecordEvery + 2)
 		consider(float64(c.RBM.Runs)*recs*float64(c.RBM.Hidden)*8, "rbm.runs")
-		consider(rbmBytes(c.RBM), "rbm.visible")
+		consider(c.RBM.TrainerBytes(), "rbm.visible")
 	}
 	return bytes, key
-}
-
-// rbmBytes is the working memory of one RBM trainer: a dozen visible x visible matrices, the
-// weights and their gradient, and the persistent chains.
-func rbmBytes(r *RBM) float64 {
-	nv, nh := float64(r.Visible), float64(r.Hidden)
-	return 8 * (12*nv*nv + 2*nv*nh + float64(r.Batch)*nv)
 }
 
 func (c *Config) checkMemory() error {

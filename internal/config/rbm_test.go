@@ -1,0 +1,101 @@
+package config
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"fpsolve/rbmdrift"
+)
+
+// TestRBMKeyMessages: every [rbm] key's refusal is one line naming the file and the key, with
+// the message of the key's rule.
+func TestRBMKeyMessages(t *testing.T) {
+	table := "\n[model]\ndrift = \"table\"\n[grid]\npoints = 20\n[time]\nt_end = 1.0\ndt = 0.1\n"
+	for _, tc := range []struct{ from, to, extra, want string }{
+		{"visible = 4", "visible = 0", "", "rbm.visible: 0 must be at least 1"},
+		{"visible = 4", "visible = 100000", "", "rbm.visible: the run needs about 894 GiB of memory, more than the 16 GiB allowed"},
+		{"hidden = 4", "hidden = 0", "", "rbm.hidden: 0 must be at least 1"},
+		{"hidden = 4", "hidden = 5", "", "rbm.hidden: 5 must not exceed visible = 4 (W is visible x hidden, N <= M)"},
+		{"target_m2 = 4.0", "target_m2 = -1.0", "", "rbm.target_m2: -1 must be a positive finite number"},
+		{"mu2 = 9.0", "mu2 = nan", "", "rbm.mu2: NaN must be a positive finite number"},
+		{"mu2 = 9.0", "mu2 = 8.0", "", "rbm.mu2: 8 must exceed the largest target eigenvalue kappa = 8"},
+		{"sigma_h = 1.0", "sigma_h = 0.0", "", "rbm.sigma_h: 0 must be a positive finite number"},
+		{"sigma_h = 1.0", "sigma_h = 1.0\ninit_sigma = -0.5", "", "rbm.init_sigma: -0.5 must be a finite number >= 0"},
+		{"alpha = 0.1", "alpha = inf", "", "rbm.alpha: +Inf must be a positive finite number"},
+		{"batch = 4", "batch = -2", "", "rbm.batch: -2 must be at least 1"},
+		{"gibbs_steps = 1", "gibbs_steps = 0", "", "rbm.gibbs_steps: 0 must be at least 1"},
+		{"steps = 10", "steps = 0", "", "rbm.steps: 0 must be at least 1"},
+		{"runs = 2", "runs = 0", "", "rbm.runs: 0 must be at least 1"},
+		{"record_every = 5", "record_every = 0", "", "rbm.record_every: 0 must be at least 1"},
+		{"runs = 2", "runs = 2\ndata = \"exat\"", "", `rbm.data: "exat" is not one of ["exact" "samples"]`},
+		{"runs = 2", "runs = 2\nsampler = \"metropolis\"", "", `rbm.sampler: "metropolis" is not one of ["direct" "gibbs"]`},
+		{"runs = 2", "runs = 2\nmeasure_every = -1", "", "rbm.measure_every: -1 must be at least 0"},
+		{"runs = 2", "runs = 2\nmeasure_every = 0", table, `rbm.measure_every: 0 turns the drift measurement off, but [model] drift = "table" needs it`},
+		{"runs = 2", "runs = 2\nbins = 1", "", "rbm.bins: 1 must be at least 2"},
+		{"runs = 2", "runs = 2\nbins = 0\nmeasure_every = 0", "", "rbm.bins: 0 must be at least 2"},
+		{"runs = 2", "runs = 2\nseed = \"one\"", "", "rbm.seed"},
+		{"runs = 2", "runs = 2\ndrift_lo = 1.0", "", "rbm.drift_lo: unknown key"},
+	} {
+		text := strings.Replace(rbmBase, tc.from, tc.to, 1) + tc.extra
+		_, err := Parse([]byte(text), "t.toml")
+		if err == nil {
+			t.Errorf("%q: accepted", tc.to)
+			continue
+		}
+		if msg := err.Error(); strings.Contains(msg, "\n") || !strings.HasPrefix(msg, "t.toml") || !strings.Contains(msg, tc.want) {
+			t.Errorf("%q: error %q, want one line from t.toml containing %q", tc.to, msg, tc.want)
+		}
+		var ce *Error
+		if !errors.As(err, &ce) {
+			t.Errorf("%q: error %T is not a *config.Error", tc.to, err)
+		}
+	}
+}
+
+// TestRBMDefaults: an [rbm] section that gives only the keys without a default resolves to
+// rbmdrift.DefaultConfig's values; without the section there is none.
+func TestRBMDefaults(t *testing.T) {
+	c, err := Parse([]byte(rbmBase), "t.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := rbmdrift.Config{Visible: 4, Hidden: 4, TargetM2: 4, Mu2: 9, SigmaH: 1, Alpha: 0.1, Batch: 4, GibbsSteps: 1,
+		Steps: 10, Runs: 2, RecordEvery: 5, Data: "exact", Sampler: "direct", MeasureEvery: 1, Bins: 60, DriftWindows: 1}
+	if c.RBM.Config != want {
+		t.Errorf("resolved [rbm]\n%+v, want\n%+v", c.RBM.Config, want)
+	}
+	// An empty data or sampler stands for the default, as before.
+	c, err = Parse([]byte(rbmBase+"data = \"\"\nsampler = \"\"\n"), "t.toml")
+	if err != nil || c.RBM.Data != "exact" || c.RBM.Sampler != "direct" {
+		t.Errorf("empty data and sampler: %v, %+v", err, c.RBM)
+	}
+	c, err = Parse([]byte(base), "t.toml")
+	if err != nil || c.RBM != nil {
+		t.Errorf("no [rbm]: %v, %+v", err, c.RBM)
+	}
+}
+
+// TestRBMJSON: the Langevin walkers' tag hashes the section's JSON form, which must not change
+// with the type that holds it.
+func TestRBMJSON(t *testing.T) {
+	c, err := Parse([]byte(rbmBase+"log_bins = 3\nlog_floor = 1e-8\nseed = 7\n"), "t.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(c.RBM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"Visible":4,"Hidden":4,"TargetM2":4,"Mu2":9,"SigmaH":1,"InitSigma":0,"Alpha":0.1,"Batch":4,"GibbsSteps":1,` +
+		`"Steps":10,"Runs":2,"RecordEvery":5,"Data":"exact","Sampler":"direct","MeasureEvery":1,"Bins":60,"DriftWindows":1,` +
+		`"LogBins":3,"LogFloor":1e-8,"Seed":7}`
+	if string(b) != want {
+		t.Errorf("JSON form\n%s, want\n%s", b, want)
+	}
+	var none *RBM
+	if b, _ := json.Marshal(none); string(b) != "null" {
+		t.Errorf("absent section: %s", b)
+	}
+}
