@@ -11,9 +11,11 @@
 //     (TwoModeDensity, TwoModeLower, TwoModeUpper);
 //   - the Marchenko-Pastur law of X = W^T W for a fresh random W (MarchenkoPastur).
 //
-// Tools: sample and tabulated moments with the Binder cumulant, histograms, one- and two-sample
-// Kolmogorov-Smirnov distances, Pearson chi^2 of a histogram against a model, blocked jackknife and
-// bootstrap errors, weighted straight-line fits, and a maximum-likelihood fit of the two-mode
+// Tools: sample and tabulated moments with the Binder cumulant, histograms, Gaussian kernel
+// density estimates, one- and two-sample Kolmogorov-Smirnov distances and the distance of a sample
+// from a piecewise-constant density on cells, Pearson chi^2 of a histogram against a model,
+// blocked jackknife and bootstrap errors, weighted straight-line fits (also as y = A (1 - B x)),
+// the propagated error of a ratio of estimates, and a maximum-likelihood fit of the two-mode
 // density.
 //
 // The package is a library: it takes plain Go values and returns plain Go values, prints nothing

@@ -109,27 +109,13 @@ func compareAt(rows [][]float64, fp *marginals, p [][]float64, lx [][]float64) (
 }
 
 // ksGrid is the Kolmogorov-Smirnov distance between a sorted sample and a piecewise-constant
-// density p on the cells of axis.
+// density p on the cells of axis (rmt.KSGrid on the axis' edges).
 func ksGrid(sorted, p []float64, axis fokkerplanck.Axis) float64 {
-	cum := make([]float64, len(p)+1) // mass below each edge
-	for i, v := range p {
-		cum[i+1] = cum[i] + v*axis.CellWidth(i)
+	edges := axis.Edges
+	if edges == nil {
+		edges = []float64{axis.Lo, axis.Hi}
 	}
-	mass := cum[len(p)]
-	if len(sorted) == 0 || mass <= 0 {
-		return math.NaN()
-	}
-	cdf := func(v float64) float64 {
-		switch {
-		case v <= axis.Lo:
-			return 0
-		case v >= axis.Hi:
-			return 1
-		}
-		i := sort.Search(axis.N, func(i int) bool { return axis.Edge(i+1) > v })
-		return (cum[i] + p[i]*(v-axis.Edge(i))) / mass
-	}
-	return rmt.KSDistance(sorted, cdf)
+	return rmt.KSGrid(sorted, edges, p)
 }
 
 // tableColumn is the drift.csv column that feeds a drift = "table" model.

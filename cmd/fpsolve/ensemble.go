@@ -260,26 +260,6 @@ func (r *runner) finishEnsembles() error {
 	return nil
 }
 
-// jackMean returns the mean of xs and its delete-one-block jackknife error over at most 100
-// blocks (NaN with fewer than two points).
-func jackMean(xs []float64) (mean, stderr float64) {
-	if len(xs) < 2 {
-		if len(xs) == 1 {
-			return xs[0], math.NaN()
-		}
-		return math.NaN(), math.NaN()
-	}
-	return rmt.Jackknife(xs, min(len(xs), 100), meanOf)
-}
-
-func meanOf(xs []float64) float64 {
-	var s float64
-	for _, x := range xs {
-		s += x
-	}
-	return s / float64(len(xs))
-}
-
 // momentsJSON is the summary object of one distribution.
 func momentsJSON(m rmt.Moments) map[string]any {
 	return map[string]any{"mean": output.Num(m.Mean), "var": output.Num(m.Var), "binder": output.Num(m.Binder)}
@@ -288,7 +268,7 @@ func momentsJSON(m rmt.Moments) map[string]any {
 // spacingPanel draws a histogram of spacings against the Wigner surmise with
 // sigma = <S>/sqrt(pi).
 func spacingPanel(title, label string, s []float64) plots.Panel {
-	mean := meanOf(s)
+	mean := rmt.Mean(s)
 	if len(s) == 0 || !(mean > 0) {
 		return plots.Panel{Title: title}
 	}

@@ -92,7 +92,7 @@ func (r *runner) initialDensity(axis fokkerplanck.Axis) (func(modes []int, x []f
 					us = append(us, xi(row[k]))
 				}
 			}
-			f := kde(us, 2)
+			f := rmt.KDE(us, 2)
 			dens[k] = func(x float64) float64 { return f(xi(x)) * dxi(x) }
 		}
 		return func(modes []int, x []float64) float64 {
@@ -132,21 +132,4 @@ func cellCoord(axis fokkerplanck.Axis) (xi, dxi func(float64) float64) {
 	}
 	dxi = func(x float64) float64 { return 1 / axis.CellWidth(cell(x)) }
 	return xi, dxi
-}
-
-// kde returns a Gaussian kernel density estimate of xs with bandwidth bw.
-func kde(xs []float64, bw float64) func(float64) float64 {
-	s := append([]float64(nil), xs...)
-	sort.Float64s(s)
-	return func(x float64) float64 {
-		// Only points within 8 bandwidths contribute.
-		a := sort.SearchFloat64s(s, x-8*bw)
-		b := sort.SearchFloat64s(s, x+8*bw)
-		var v float64
-		for _, xi := range s[a:b] {
-			z := (x - xi) / bw
-			v += math.Exp(-0.5 * z * z)
-		}
-		return v / (float64(len(s)) * bw * math.Sqrt(2*math.Pi))
-	}
 }

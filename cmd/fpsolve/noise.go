@@ -43,11 +43,8 @@ func noiseAtFixedPoints(o *rbmOutcome) []noiseFit {
 		f.bins = len(x)
 		if len(x) >= 3 {
 			if l, err := rmt.FitLine(x, y, e); err == nil && l.A > 0 {
-				// slope = B/A: d/dA = -B/A^2, d/dB = 1/A.
-				da, db := -l.B/(l.A*l.A), 1/l.A
 				f.d2, f.d2Err = l.A, l.AErr
-				f.slope = l.B / l.A
-				f.slopeErr = math.Sqrt(math.Max(da*da*l.AErr*l.AErr+db*db*l.BErr*l.BErr+2*da*db*l.Cov, 0))
+				f.slope, f.slopeErr = rmt.RatioErr(l.B, l.A, l.BErr, l.AErr, l.Cov)
 			}
 		}
 		out[m] = f

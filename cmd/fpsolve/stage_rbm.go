@@ -351,7 +351,7 @@ func rbmPairs(results []rbmdrift.RunResult, kappa []float64) []rbmPair {
 			p.spacing = append(p.spacing, math.Abs(f[j]-f[i]))
 			pooled = append(pooled, f[i], f[j])
 		}
-		p.meanS, p.meanErr = jackMean(p.spacing)
+		p.meanS, p.meanErr = rmt.JackknifeMean(p.spacing)
 		p.pooled = rmt.SampleMoments(pooled)
 		out = append(out, p)
 	}

@@ -5,7 +5,6 @@ import (
 	"io"
 	"math"
 	"path/filepath"
-	"slices"
 
 	"fpsolve/internal/output"
 	"fpsolve/internal/plots"
@@ -359,15 +358,10 @@ func plotSweep(dir string, pts []sweepPoint, aFit any, nlo *nloFit) error {
 // usable.
 func fitSpacing(pts []sweepPoint) (rmt.ProportionalFit, error) {
 	x, y, e := make([]float64, len(pts)), make([]float64, len(pts)), make([]float64, len(pts))
-	weighted := true
 	for k, p := range pts {
 		x[k], y[k], e[k] = p.x, p.meanS, p.meanErr
-		weighted = weighted && p.meanErr > 0 && !math.IsInf(p.meanErr, 0)
 	}
-	if !weighted {
-		e = nil
-	}
-	return rmt.FitProportional(x, y, e)
+	return rmt.FitProportional(x, y, rmt.UsableErrors(e))
 }
 
 // nloFit is the fit of <S> = a x (1 - b alpha/|B|): the linear law with the next order of the
@@ -378,36 +372,18 @@ type nloFit struct {
 	a, aErr, b, bErr, chi2dof float64
 }
 
-// fitSpacingNLO fits <S>/x = a - a b alpha/|B| as a straight line in alpha/|B| weighted by the
-// errors of <S>/x; b and its error follow from the line's intercept, slope and their
-// covariance. It needs two distinct alpha/|B| and three points.
+// fitSpacingNLO fits <S>/x = a (1 - b alpha/|B|) (rmt.FitRelativeLine in alpha/|B|), weighted
+// by the errors of <S>/x when all are usable. It needs two distinct alpha/|B| and three points.
 func fitSpacingNLO(pts []sweepPoint) (nloFit, error) {
-	if len(pts) < 3 {
-		return nloFit{}, fmt.Errorf("%d points, need 3", len(pts))
-	}
 	g, q, e := make([]float64, len(pts)), make([]float64, len(pts)), make([]float64, len(pts))
-	weighted := true
 	for k, p := range pts {
 		g[k], q[k], e[k] = p.alpha/float64(p.batch), p.meanS/p.x, p.meanErr/p.x
-		weighted = weighted && p.meanErr > 0 && !math.IsInf(p.meanErr, 0)
 	}
-	if !weighted {
-		e = nil
-	}
-	if slices.Min(g) == slices.Max(g) {
-		return nloFit{}, fmt.Errorf("one alpha/|B| only")
-	}
-	f, err := rmt.FitLine(g, q, e)
+	f, err := rmt.FitRelativeLine(g, q, rmt.UsableErrors(e))
 	if err != nil {
 		return nloFit{}, err
 	}
-	if f.Dof < 1 || f.A == 0 {
-		return nloFit{}, fmt.Errorf("no degrees of freedom or a zero intercept")
-	}
-	// b = -B/A: db/dA = B/A^2, db/dB = -1/A.
-	da, db := f.B/(f.A*f.A), -1/f.A
-	v := da*da*f.AErr*f.AErr + db*db*f.BErr*f.BErr + 2*da*db*f.Cov
-	return nloFit{a: f.A, aErr: f.AErr, b: -f.B / f.A, bErr: math.Sqrt(math.Max(v, 0)), chi2dof: f.Chi2 / float64(f.Dof)}, nil
+	return nloFit{a: f.A, aErr: f.AErr, b: f.B, bErr: f.BErr, chi2dof: f.Chi2 / float64(f.Dof)}, nil
 }
 
 // chi2dof is chi^2 per degree of freedom of a fit (null without degrees of freedom).
