@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"math"
-	"sort"
 
 	"fpsolve/fokkerplanck"
 	"fpsolve/model"
@@ -119,17 +118,8 @@ func stationaryWidth(m model.Mode) float64 {
 	return math.Sqrt(m.G2 / om)
 }
 
-// cellCoord returns the cell coordinate of axis, xi(x) = i + (x - Edge(i))/CellWidth(i) in cell
-// i (extended linearly beyond the ends), and its derivative 1/CellWidth(i): on equal cells
-// (x - Lo)/h.
+// cellCoord returns the cell coordinate of axis (Axis.CellCoord) and its derivative
+// 1/CellWidth: on equal cells (x - Lo)/h.
 func cellCoord(axis fokkerplanck.Axis) (xi, dxi func(float64) float64) {
-	cell := func(x float64) int {
-		return min(axis.N-1, sort.Search(axis.N, func(i int) bool { return axis.Edge(i+1) > x }))
-	}
-	xi = func(x float64) float64 {
-		i := cell(x)
-		return float64(i) + (x-axis.Edge(i))/axis.CellWidth(i)
-	}
-	dxi = func(x float64) float64 { return 1 / axis.CellWidth(cell(x)) }
-	return xi, dxi
+	return axis.CellCoord, func(x float64) float64 { return 1 / axis.CellWidth(axis.Locate(x)) }
 }

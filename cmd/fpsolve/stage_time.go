@@ -13,30 +13,11 @@ import (
 	"fpsolve/rmt"
 )
 
-// clusters partitions the sorted modes for the Fokker-Planck solver: with the Coulomb term and
-// at most three modes, one exact cluster of all of them; with more, the degenerate groups
-// (coupled by the mean field); without the Coulomb term every mode alone (exact: they are
-// independent).
-func (r *runner) clusters() [][]int {
-	n := len(r.sys.Modes)
-	if !r.sys.Coulomb {
-		out := make([][]int, n)
-		for i := range out {
-			out[i] = []int{i}
-		}
-		return out
-	}
-	if n <= config3 {
-		all := make([]int, n)
-		for i := range all {
-			all[i] = i
-		}
-		return [][]int{all}
-	}
-	return model.Groups(r.keys)
-}
+// clusters partitions the sorted modes for the Fokker-Planck solver (fokkerplanck.Partition by
+// the modes' kappa).
+func (r *runner) clusters() [][]int { return fokkerplanck.Partition(r.sys, r.keys) }
 
-const config3 = 3 // modes on one exact grid
+const config3 = fokkerplanck.MaxClusterModes // modes on one exact grid
 
 // fpMethod maps the [time] method to the solver's.
 func fpMethod(name string) fokkerplanck.Method {
@@ -301,14 +282,9 @@ func (r *runner) stageTime() error {
 	return nil
 }
 
+// clusterConfigIndices returns the clusters of sorted modes as config indices.
 func clusterConfigIndices(clusters [][]int, order []int) [][]int {
-	out := make([][]int, len(clusters))
-	for i, g := range clusters {
-		for _, k := range g {
-			out[i] = append(out[i], order[k])
-		}
-	}
-	return out
+	return fokkerplanck.RelabelClusters(clusters, order)
 }
 
 // pairSpacing is the spacing distribution of a degenerate pair.
@@ -321,34 +297,11 @@ type pairSpacing struct {
 	width float64   // bin width
 }
 
-// spacingDensity bins |x_a - x_b| of a cluster density by cell (centroid differences),
-// weighted by cell mass, on about 2h wide bins up to 6 <S>, and returns the bin centres, the
-// density of S and the bin width.
+// spacingDensity bins |x_a - x_b| of a cluster density (op.Spacing) and returns the bin
+// centres, the density of S and the bin width.
 func spacingDensity(op *fokkerplanck.Operator, p []float64, a, b int, h float64) (centres, dens []float64, width float64) {
-	x := make([]float64, op.Dim())
-	vol := op.Volumes()
-	var mean, mass float64
-	for c, v := range p {
-		op.Centroid(c, x)
-		w := vol[c] * v
-		mean += w * math.Abs(x[b]-x[a])
-		mass += w
-	}
-	mean /= mass
-	bins := max(10, min(200, int(6*mean/(2*h))))
-	width = 6 * mean / float64(bins)
-	dens = make([]float64, bins)
-	centres = make([]float64, bins)
-	for k := range centres {
-		centres[k] = (float64(k) + 0.5) * width
-	}
-	for c, v := range p {
-		op.Centroid(c, x)
-		if k := int(math.Abs(x[b]-x[a]) / width); k < bins {
-			dens[k] += vol[c] * v / mass / width
-		}
-	}
-	return centres, dens, width
+	sd := op.Spacing(p, a, b, h)
+	return sd.Centres, sd.Density, sd.Width
 }
 
 // writeDensityCSV writes t,x,p0,... (modes in config order) at every snapshot.
@@ -521,51 +474,20 @@ func stationary(wins []windowSystem, cl *fokkerplanck.Clustered, axis fokkerplan
 	if wins == nil {
 		return cl.Operator(0).Stationary()
 	}
-	last, err := fokkerplanck.NewClustered(wins[len(wins)-1].sys, cl.Clusters(), axis, fokkerplanck.BackwardEuler)
+	ps, err := fokkerplanck.ClusterStationary(wins[len(wins)-1].sys, cl.Clusters()[0], axis)
 	if err != nil {
 		return cl.Operator(0).Stationary()
 	}
-	return last.Operator(0).Stationary()
+	return ps
 }
 
-// productPair returns the spacing statistics of two independent modes with piecewise-constant
-// marginals pa, pb on the cells of axis: <|x_a - x_b|> (cells a != b at their centre distance,
-// equal cells at w/3, the mean distance of two uniform points in one cell of width w) and the
-// density of the spacing on bins of the axis' mean width h.
+// productPair returns the spacing of two independent modes with marginals pa, pb on the cells
+// of axis (fokkerplanck.ProductSpacing), its empty tail trimmed for the plot.
 func productPair(pa, pb []float64, axis fokkerplanck.Axis) pairSpacing {
-	h := axis.Width()
-	n := axis.N
-	dens := make([]float64, n)
-	var mean, mass float64
-	for a, va := range pa {
-		if va == 0 {
-			continue
-		}
-		wa, ca := axis.CellWidth(a), axis.Centre(a)
-		for b, vb := range pb {
-			wb := axis.CellWidth(b)
-			w := va * vb * wa * wb
-			if w == 0 {
-				continue
-			}
-			d := math.Abs(axis.Centre(b) - ca)
-			if a == b {
-				d = wa / 3
-			}
-			mean += w * d
-			mass += w
-			dens[min(n-1, int(d/h))] += w / h
-		}
-	}
-	centres := make([]float64, n)
-	for k := range centres {
-		centres[k] = (float64(k) + 0.5) * h
-		dens[k] /= mass
-	}
-	// Trim the empty tail for the plot.
-	last := n - 1
-	for last > 10 && dens[last] < 1e-6*dens[0]+1e-12 {
+	sd := fokkerplanck.ProductSpacing(pa, pb, axis)
+	last := len(sd.Density) - 1
+	for last > 10 && sd.Density[last] < 1e-6*sd.Density[0]+1e-12 {
 		last--
 	}
-	return pairSpacing{mean: mean / mass, s: centres[:last+1], dens: dens[:last+1], width: h}
+	return pairSpacing{mean: sd.Mean, s: sd.Centres[:last+1], dens: sd.Density[:last+1], width: sd.Width}
 }
