@@ -150,3 +150,18 @@ func FreeFieldKappa(m2 float64, n int) []float64 {
 	sort.Float64s(k)
 	return k
 }
+
+// StationaryWidth returns the width sqrt(g^2/Omega) of the mode's stationary density about its
+// stable point x* to lowest order in the noise, with Omega = -K'(x*) the curvature of the
+// potential there. It is NaN for a *Table (whose noise is D2(x), not G2) and where Omega is not
+// positive.
+func (m Mode) StationaryWidth() float64 {
+	if _, ok := m.Drift.(*Table); ok {
+		return math.NaN()
+	}
+	om := -m.Drift.DK(m.Drift.Stable())
+	if om <= 0 {
+		return math.NaN()
+	}
+	return math.Sqrt(m.G2 / om)
+}

@@ -5,7 +5,6 @@ import (
 	"math"
 
 	"fpsolve/fokkerplanck"
-	"fpsolve/model"
 	"fpsolve/rmt"
 )
 
@@ -36,7 +35,7 @@ func (r *runner) initialDensity(axis fokkerplanck.Axis) (func(modes []int, x []f
 		for i, m := range r.sys.Modes {
 			mean[i] = m.Drift.Stable()
 			sd[i] = 3 * h
-			if w := stationaryWidth(m); !math.IsNaN(w) {
+			if w := m.StationaryWidth(); !math.IsNaN(w) {
 				sd[i] = math.Max(sd[i], 0.25*w)
 			}
 		}
@@ -103,19 +102,6 @@ func (r *runner) initialDensity(axis fokkerplanck.Axis) (func(modes []int, x []f
 		}, nil
 	}
 	return nil, fmt.Errorf("initial.kind %q", kind)
-}
-
-// stationaryWidth returns sqrt(g^2/Omega) at the stable point of a potential drift (NaN for a
-// table).
-func stationaryWidth(m model.Mode) float64 {
-	if _, ok := m.Drift.(*model.Table); ok {
-		return math.NaN()
-	}
-	om := -m.Drift.DK(m.Drift.Stable())
-	if om <= 0 {
-		return math.NaN()
-	}
-	return math.Sqrt(m.G2 / om)
 }
 
 // cellCoord returns the cell coordinate of axis (Axis.CellCoord) and its derivative
