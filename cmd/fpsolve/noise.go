@@ -2,11 +2,10 @@ package main
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"fpsolve/internal/output"
-	"fpsolve/rmt"
+	"fpsolve/rbmdrift"
 )
 
 // noiseFit is an eigenvalue's measured diffusion near its fixed point x* = mu^2 - kappa (in
@@ -33,21 +32,8 @@ func noiseAtFixedPoints(o *rbmOutcome) []noiseFit {
 	s2 := o.cfg.SigmaH * o.cfg.SigmaH
 	out := make([]noiseFit, acc.Modes)
 	for m := range out {
-		f := noiseFit{xStar: (o.cfg.Mu2 - o.kappa[m]) / s2, d2: math.NaN(), d2Err: math.NaN(), slope: math.NaN(), slopeErr: math.NaN()}
-		var x, y, e []float64
-		for _, b := range acc.TableWindows(w0, nw, m) {
-			if b.Count >= noiseMinCount && math.Abs(b.X-f.xStar) <= noiseHalfWidth && b.DiffusionErr > 0 {
-				x, y, e = append(x, b.X-f.xStar), append(y, b.Diffusion), append(e, b.DiffusionErr)
-			}
-		}
-		f.bins = len(x)
-		if len(x) >= 3 {
-			if l, err := rmt.FitLine(x, y, e); err == nil && l.A > 0 {
-				f.d2, f.d2Err = l.A, l.AErr
-				f.slope, f.slopeErr = rmt.RatioErr(l.B, l.A, l.BErr, l.AErr, l.Cov)
-			}
-		}
-		out[m] = f
+		f := rbmdrift.FitDiffusion(acc.TableWindows(w0, nw, m), (o.cfg.Mu2-o.kappa[m])/s2, noiseHalfWidth, noiseMinCount)
+		out[m] = noiseFit{xStar: f.XStar, d2: f.D2, d2Err: f.D2Err, slope: f.Slope, slopeErr: f.SlopeErr, bins: f.Bins}
 	}
 	return out
 }

@@ -106,24 +106,14 @@ func (r *runner) windowSystems() ([]windowSystem, error) {
 	if c.RBM == nil || c.Model == nil || c.Model.Drift != "table" || r.ens == nil || r.ens.rbm == nil || len(r.ens.rbm.windows) < 2 {
 		return nil, nil
 	}
-	ws := r.ens.rbm.windows
+	lo, hi := c.GridRange() // the domain of setTableDomain
+	ws, err := model.WindowSystems(r.ens.rbm.windows, r.sys, r.order, lo, hi)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]windowSystem, len(ws))
-	for w, win := range ws {
-		sys := model.System{Coulomb: r.sys.Coulomb, Modes: make([]model.Mode, len(r.order))}
-		for k, i := range r.order {
-			if i >= len(win.Tables) {
-				return nil, fmt.Errorf("drift window %d has %d modes, the model needs %d", w, len(win.Tables), len(r.order))
-			}
-			tab := win.Tables[i]
-			if err := r.setTableDomain(tab); err != nil {
-				return nil, err
-			}
-			sys.Modes[k] = model.Mode{Drift: tab, G2: r.sys.Modes[k].G2}
-		}
-		if err := sys.Validate(); err != nil {
-			return nil, fmt.Errorf("drift window %d: %v", w, err)
-		}
-		out[w] = windowSystem{t0: win.T0, t1: win.T1, sys: sys}
+	for w, s := range ws {
+		out[w] = windowSystem{t0: s.T0, t1: s.T1, sys: s.System}
 	}
 	return out, nil
 }
@@ -285,18 +275,8 @@ func (r *runner) runRBM(dir string, rc rbmdrift.Config, runs int, label string) 
 	o.acc = acc
 	if acc != nil {
 		var buf bytes.Buffer
-		c := output.NewCSV(&buf, append(append([]string(nil), model.TableColumns...), model.WindowColumns...)...)
-		nw := acc.NumWindows()
-		for w := 0; w < nw; w++ {
-			// window w: steps [w*steps/W, (w+1)*steps/W), in t = alpha * step
-			t0 := rc.Alpha * float64(w*rc.Steps/nw)
-			t1 := rc.Alpha * float64((w+1)*rc.Steps/nw)
-			for mode := 0; mode < acc.Modes; mode++ {
-				for _, b := range acc.TableWindow(w, mode) {
-					c.Row(float64(mode), b.X, b.Drift, b.DriftErr, b.Diffusion, b.DiffusionErr, float64(b.Count), b.Expected,
-						float64(w), t0, t1)
-				}
-			}
+		if err := model.WriteTimeTables(&buf, acc.TimeTables(rc.Alpha, rc.Steps)); err != nil {
+			return nil, err
 		}
 		o.driftCSV = buf.Bytes()
 	}
