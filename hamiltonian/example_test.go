@@ -56,3 +56,17 @@ func ExampleFromOperator() {
 	// Output:
 	// E_1 = 0.04061, relaxation rate 2 E_1 = 0.08122
 }
+
+// The kinetic scale g^2/h^2 of a grid, for a tolerance relative to it.
+func ExampleDiagonalScale() {
+	ou := model.Mode{Drift: model.Harmonic{Omega: 2, C: 0}, G2: 1}
+	ax := fokkerplanck.Axis{Lo: -6, Hi: 6, N: 2000}
+	h, err := hamiltonian.FD(ou, ax)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	s := hamiltonian.DiagonalScale(h)
+	fmt.Printf("scale h^2/g^2 = %.4f\n", s*ax.Width()*ax.Width())
+	// Output: scale h^2/g^2 = 1.0001
+}

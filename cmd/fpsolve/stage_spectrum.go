@@ -5,7 +5,6 @@ import (
 	"io"
 	"math"
 	"path/filepath"
-	"sort"
 
 	"github.com/james-bowman/sparse"
 
@@ -134,25 +133,9 @@ func (r *runner) stageSpectrum() error {
 	return plotLevels(filepath.Join(r.out, "spectrum.png"), res.Values, xs, u, psi)
 }
 
-// scale is the median absolute diagonal entry of h: the kinetic scale g^2/h^2 that the
-// eigensolver's relative tolerances refer to.
-func scale(h *sparse.CSR) float64 {
-	n, _ := h.Dims()
-	d := make([]float64, n)
-	for i := range d {
-		d[i] = math.Abs(h.At(i, i))
-	}
-	return median(d)
-}
-
-func median(v []float64) float64 {
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	if len(s) == 0 {
-		return math.NaN()
-	}
-	return s[len(s)/2]
-}
+// scale is the kinetic scale g^2/h^2 of h (hamiltonian.DiagonalScale) that the eigensolver's
+// relative tolerances refer to.
+func scale(h *sparse.CSR) float64 { return hamiltonian.DiagonalScale(h) }
 
 func fmtList(v []float64) string {
 	s := ""
