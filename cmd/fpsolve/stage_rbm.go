@@ -316,24 +316,12 @@ func writeSpectra(path string, results []rbmdrift.RunResult) error {
 	})
 }
 
-// rbmPairs returns the statistics of the degenerate target pairs at the last recorded step.
+// rbmPairs returns the statistics of the degenerate target pairs at the last recorded step
+// (rbmdrift.DegeneratePairs).
 func rbmPairs(results []rbmdrift.RunResult, kappa []float64) []rbmPair {
 	var out []rbmPair
-	for _, g := range model.Groups(kappa) {
-		if len(g) != 2 {
-			continue
-		}
-		i, j := g[0], g[1]
-		p := rbmPair{modes: [2]int{i, j}, kappa: kappa[i]}
-		pooled := make([]float64, 0, 2*len(results))
-		for _, res := range results {
-			f := res.Final()
-			p.spacing = append(p.spacing, math.Abs(f[j]-f[i]))
-			pooled = append(pooled, f[i], f[j])
-		}
-		p.meanS, p.meanErr = rmt.JackknifeMean(p.spacing)
-		p.pooled = rmt.SampleMoments(pooled)
-		out = append(out, p)
+	for _, p := range rbmdrift.DegeneratePairs(results, kappa) {
+		out = append(out, rbmPair{modes: p.Modes, kappa: p.Kappa, spacing: p.Spacing, meanS: p.MeanS, meanErr: p.MeanErr, pooled: p.Pooled})
 	}
 	return out
 }
