@@ -46,3 +46,11 @@ func ExampleKDE() {
 	fmt.Printf("f(0) = %.4f, f(1) = %.4f\n", f(0), f(1))
 	// Output: f(0) = 0.1080, f(1) = 0.3991
 }
+
+func ExampleCompareMoments() {
+	sample := []float64{0.9, 1.1, 1.0, 1.2, 0.8, 1.0, 1.05, 0.95}
+	m := rmt.SampleMoments(sample)
+	pull, rel := rmt.CompareMoments(m, len(sample), 1.1, 0.02)
+	fmt.Printf("mean %.4f, var %.5f: pull %.2f, variance off by %.0f%%\n", m.Mean, m.Var, pull, 100*rel)
+	// Output: mean 1.0000, var 0.01312: pull 2.47, variance off by 52%
+}

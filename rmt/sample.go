@@ -48,3 +48,11 @@ func KDE(xs []float64, bw float64) func(float64) float64 {
 		return v / (float64(len(s)) * bw * math.Sqrt(2*math.Pi))
 	}
 }
+
+// CompareMoments returns how far a theory's mean and variance lie from the moments m of a sample
+// of n independent points: pull = |mean - m.Mean| / sqrt(m.Var/n), the distance of the means in
+// standard errors of the sample mean, and relVar = |variance/m.Var - 1|.
+func CompareMoments(m Moments, n int, mean, variance float64) (pull, relVar float64) {
+	se := math.Sqrt(m.Var / float64(n))
+	return math.Abs(mean-m.Mean) / se, math.Abs(variance/m.Var - 1)
+}

@@ -141,3 +141,22 @@ func TestKSGrid(t *testing.T) {
 	}()
 	KSGrid(xs, []float64{0, 0.5, 1}, step)
 }
+
+func TestCompareMoments(t *testing.T) {
+	// Exact: standard error sqrt(4/16) = 1/2.
+	m := Moments{Mean: 1, Var: 4}
+	cases := []struct {
+		name           string
+		mean, variance float64
+		pull, relVar   float64
+	}{
+		{"agreement", 1, 4, 0, 0},
+		{"two errors above, 25% wider", 2, 5, 2, 0.25},
+		{"one error below, half as wide", 0.5, 2, 1, 0.5},
+	}
+	for _, c := range cases {
+		if p, r := CompareMoments(m, 16, c.mean, c.variance); p != c.pull || r != c.relVar {
+			t.Errorf("%s: pull %g, relVar %g; want %g, %g", c.name, p, r, c.pull, c.relVar)
+		}
+	}
+}

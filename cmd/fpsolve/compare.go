@@ -88,8 +88,7 @@ func compareAt(rows [][]float64, fp *marginals, p [][]float64, lx [][]float64) (
 		se := math.Sqrt(rm.Var / float64(len(sample)))
 		entry := map[string]any{"mode": k, "rbm": map[string]any{"mean": output.Num(rm.Mean), "mean_err": output.Num(se), "var": output.Num(rm.Var)}}
 		judge := func(name string, mean, v, ks float64) {
-			pull := math.Abs(mean-rm.Mean) / se
-			rel := math.Abs(v/rm.Var - 1)
+			pull, rel := rmt.CompareMoments(rm, len(sample), mean, v)
 			worstSE, worstVar = math.Max(worstSE, pull), math.Max(worstVar, rel)
 			entry[name] = map[string]any{"mean": output.Num(mean), "var": output.Num(v), "ks": output.Num(ks),
 				"mean_pull": output.Num(pull), "var_rel_diff": output.Num(rel),
