@@ -129,23 +129,14 @@ type RBM struct {
 	rbmdrift.Config
 }
 
-// MarshalJSON writes the section as the JSON form it had before it was decoded into
-// rbmdrift.Config (the fields below, in this order), which the Langevin stage hashes into the
-// run-store tag of its walkers. Frozen: a new key appears here only if it changes the walkers.
+// MarshalJSON writes the whole section, the trainer's configuration and the number of runs,
+// for the fingerprints that hash a config (a run's own key, rbmdrift.Config's JSON form, leaves
+// the run count out).
 func (r RBM) MarshalJSON() ([]byte, error) {
-	c := r.Config
 	return json.Marshal(struct {
-		Visible, Hidden                         int
-		TargetM2, Mu2, SigmaH, InitSigma, Alpha float64
-		Batch, GibbsSteps, Steps, Runs          int
-		RecordEvery                             int
-		Data, Sampler                           string
-		MeasureEvery, Bins, DriftWindows        int
-		LogBins                                 int
-		LogFloor                                float64
-		Seed                                    uint64
-	}{c.Visible, c.Hidden, c.TargetM2, c.Mu2, c.SigmaH, c.InitSigma, c.Alpha, c.Batch, c.GibbsSteps, c.Steps, c.Runs,
-		c.RecordEvery, c.Data, c.Sampler, c.MeasureEvery, c.Bins, c.DriftWindows, c.LogBins, c.LogFloor, c.Seed})
+		Config rbmdrift.Config
+		Runs   int
+	}{r.Config, r.Runs})
 }
 
 // Sweep is the [sweep] section.

@@ -3,6 +3,7 @@ package config
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -77,22 +78,51 @@ func TestRBMDefaults(t *testing.T) {
 	}
 }
 
-// TestRBMJSON: the Langevin walkers' tag hashes the section's JSON form, which must not change
-// with the type that holds it.
+// TestRBMJSON: the fingerprints of a config hash the section's JSON form, so every [rbm] key,
+// and any added later, must change it (found by reflection over the toml tags).
 func TestRBMJSON(t *testing.T) {
 	c, err := Parse([]byte(rbmBase+"log_bins = 3\nlog_floor = 1e-8\nseed = 7\n"), "t.toml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := json.Marshal(c.RBM)
+	base, err := json.Marshal(c.RBM)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"Visible":4,"Hidden":4,"TargetM2":4,"Mu2":9,"SigmaH":1,"InitSigma":0,"Alpha":0.1,"Batch":4,"GibbsSteps":1,` +
-		`"Steps":10,"Runs":2,"RecordEvery":5,"Data":"exact","Sampler":"direct","MeasureEvery":1,"Bins":60,"DriftWindows":1,` +
-		`"LogBins":3,"LogFloor":1e-8,"Seed":7}`
-	if string(b) != want {
-		t.Errorf("JSON form\n%s, want\n%s", b, want)
+	typ := reflect.TypeOf(c.RBM.Config)
+	keys := 0
+	for i := 0; i < typ.NumField(); i++ {
+		f := typ.Field(i)
+		tag := f.Tag.Get("toml")
+		if tag == "" || tag == "-" {
+			continue
+		}
+		keys++
+		alt := *c.RBM
+		v := reflect.ValueOf(&alt.Config).Elem().Field(i)
+		switch v.Kind() {
+		case reflect.Int, reflect.Int64:
+			v.SetInt(v.Int() + 2) // +2: DriftWindows 0 and 1 share a form
+		case reflect.Uint64:
+			v.SetUint(v.Uint() + 1)
+		case reflect.Float64:
+			v.SetFloat(2*v.Float() + 1)
+		case reflect.String:
+			v.SetString(v.String() + "x")
+		default:
+			t.Fatalf("rbm.%s: a field of kind %v; extend this test", tag, v.Kind())
+		}
+		if b, _ := json.Marshal(&alt); string(b) == string(base) {
+			t.Errorf("rbm.%s: changing it leaves the section's JSON form unchanged", tag)
+		}
+	}
+	if keys < 15 {
+		t.Errorf("only %d [rbm] keys found by their toml tags", keys)
+	}
+	alt := *c.RBM
+	alt.Runs++
+	if b, _ := json.Marshal(&alt); string(b) == string(base) {
+		t.Error("rbm.runs: changing it leaves the section's JSON form unchanged")
 	}
 	var none *RBM
 	if b, _ := json.Marshal(none); string(b) != "null" {
