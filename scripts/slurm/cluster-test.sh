@@ -89,6 +89,28 @@ deadline=$((SECONDS + budget))
 tmp=$(mktemp -d /tmp/fpsolve-slurm.XXXXXX)
 chmod 0711 "$tmp" # munged wants its socket's directories executable by all
 daemon_pids=() # munged slurmctld slurmd, in start order
+# stop_pid PID: SIGTERM, up to 10 s, then SIGKILL.
+stop_pid() {
+  kill -TERM "$1" 2>/dev/null || return 0
+  for _ in $(seq 40); do
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.25
+  done
+  kill -KILL "$1" 2>/dev/null
+  wait "$1" 2>/dev/null
+  return 0
+}
+# cluster_pids prints the processes whose environment holds this cluster's SLURM_CONF.
+cluster_pids() {
+  local e p
+  for e in /proc/[0-9]*/environ; do
+    p=${e#/proc/}
+    p=${p%/environ}
+    [ "$p" = "$$" ] && continue
+    { tr '\0' '\n' <"$e"; } 2>/dev/null | grep -qxF "SLURM_CONF=$SLURM_CONF" && echo "$p"
+  done
+  return 0
+}
 cleanup() {
   local rc=$? pid i
   set +e
@@ -103,28 +125,25 @@ cleanup() {
   if [ "${#daemon_pids[@]}" -ge 3 ] && kill -0 "${daemon_pids[1]}" 2>/dev/null; then
     jobs_left=$(timeout 10 squeue -h -o %A 2>/dev/null)
     if [ -n "$jobs_left" ]; then
-      timeout 10 scancel --full $jobs_left 2>/dev/null
-      for i in $(seq 40); do
+      timeout 10 scancel $jobs_left 2>/dev/null
+      for i in $(seq 60); do
         [ -z "$(timeout 5 squeue -h -o %A 2>/dev/null)" ] && break
         sleep 0.25
       done
     fi
-    if kill -0 "${daemon_pids[2]}" 2>/dev/null; then
-      for pid in $(timeout 5 scontrol listpids 2>/dev/null | awk 'NR > 1 && $1 ~ /^[0-9]+$/ { print $1 }'); do
-        kill -KILL "$pid" 2>/dev/null
-      done
-    fi
   fi
   for ((i = ${#daemon_pids[@]} - 1; i >= 0; i--)); do
-    pid=${daemon_pids[i]}
-    kill -TERM "$pid" 2>/dev/null || continue
-    for _ in $(seq 40); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.25
-    done
-    kill -KILL "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
+    stop_pid "${daemon_pids[i]}"
   done
+  # What the cluster started and left (a step daemon, a job's process) carries this cluster's
+  # SLURM_CONF in its environment; no other process does.
+  if [ -n "${SLURM_CONF:-}" ]; then
+    export -n SLURM_CONF
+    for pid in $(cluster_pids); do
+      echo "slurm cluster test: stopping $pid left by the cluster: $({ tr '\0' ' ' </proc/"$pid"/cmdline; } 2>/dev/null)"
+      stop_pid "$pid"
+    done
+  fi
   [ "${#daemon_pids[@]}" -gt 0 ] && echo "slurm cluster test: stopped the daemons (pids ${daemon_pids[*]})"
   if [ "${FPSOLVE_SLURM_KEEP:-}" = 1 ]; then
     echo "slurm cluster test: kept $tmp"
