@@ -1,34 +1,42 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"sort"
 
 	"fpsolve/fokkerplanck"
-	"fpsolve/internal/output"
 	"fpsolve/rmt"
 )
 
-// compareTheories puts the agreement of the theories with the trained RBM ensemble into the
+// comparisonStage puts the agreement of the theories with the trained RBM ensemble into the
 // summary ("comparison"): per eigenvalue (ascending, the RBM's order), the RBM's final mean with
 // its standard error and variance; the Fokker-Planck marginal's and the Langevin walkers' mean and
 // variance; the Kolmogorov-Smirnov distance of each from the RBM sample; and whether the mean lies
 // within 4 standard errors and the variance within 30% (the pipeline's acceptance figures).
 // "times" gives the same figures at every earlier recorded step at which a theory has a snapshot
 // too, so that the path is checked, not only the end.
+var comparisonStage = stage{
+	name:    "comparison",
+	untimed: true,
+	enabled: func(r *runner) bool {
+		o := r.res.rbm
+		return o != nil && o.complete && len(o.final) > 0 && !r.sharded()
+	},
+	run: func(_ context.Context, r *runner) error { r.compareTheories(); return nil },
+}
+
 func (r *runner) compareTheories() {
-	if r.ens == nil || r.ens.rbm == nil || !r.ens.rbm.complete || len(r.rbmFinal) == 0 || r.sharded() {
-		return
-	}
-	n := len(r.rbmFinal[0])
-	fp := r.fpMarginals
+	o := r.res.rbm
+	n := len(o.final[0])
+	fp := r.res.time
 	if fp != nil && len(fp.mode) != n {
 		fp = nil
 	}
-	lx := r.ens.langevinX
-	if len(lx) != n {
-		lx = nil
+	var lx [][]float64
+	if l := r.res.langevin; l != nil && len(l.cols) == n {
+		lx = l.cols
 	}
 	if fp == nil && lx == nil {
 		return
@@ -37,10 +45,9 @@ func (r *runner) compareTheories() {
 	if fp != nil {
 		fpFinal = fp.p[len(fp.p)-1]
 	}
-	modes, worstSE, worstVar := compareAt(r.rbmFinal, fp, fpFinal, lx)
-	var times []any
+	modes, worstSE, worstVar := compareAt(o.final, fp, fpFinal, lx)
+	var times []compareTime
 	var lines []string
-	o := r.ens.rbm
 	for k, step := range o.results[0].Steps {
 		t := float64(step) * o.cfg.Alpha
 		if k == len(o.results[0].Steps)-1 {
@@ -61,11 +68,11 @@ func (r *runner) compareTheories() {
 			rows[i] = res.Spectra[k]
 		}
 		ms, ws, wv := compareAt(rows, fp, fpAt, lxAt)
-		times = append(times, map[string]any{"step": step, "t": t, "worst_mean_pull": output.Num(ws), "worst_var_rel_diff": output.Num(wv), "modes": ms})
+		times = append(times, compareTime{Step: step, T: jnum(t), WorstMeanPull: jnum(ws), WorstVarRelDiff: jnum(wv), Modes: ms})
 		lines = append(lines, fmt.Sprintf("  at t = %.4g: worst mean pull %.2f, worst variance difference %.0f%%", t, ws, 100*wv))
 	}
-	r.summary["comparison"] = map[string]any{"modes": modes, "worst_mean_pull": worstSE, "worst_var_rel_diff": worstVar, "times": times,
-		"note": "RBM ensemble at its last recorded step against the theories at t_end; mean_pull = |mean - rbm mean| / rbm standard error; times: the same at earlier common times"}
+	r.sum.Comparison = &comparisonSummary{Modes: modes, WorstMeanPull: jnum(worstSE), WorstVarRelDiff: jnum(worstVar), Times: times,
+		Note: "RBM ensemble at its last recorded step against the theories at t_end; mean_pull = |mean - rbm mean| / rbm standard error; times: the same at earlier common times"}
 	r.say("comparison with the RBM ensemble: worst mean pull %.2f standard errors, worst variance difference %.0f%%", worstSE, 100*worstVar)
 	for _, l := range lines {
 		r.say("%s", l)
@@ -76,7 +83,7 @@ func (r *runner) compareTheories() {
 // marginals p (per sorted mode, on fp's cells; nil: none) and the Langevin walkers lx (per
 // sorted mode; nil: none), and returns the per-mode entries and the worst pull and variance
 // difference.
-func compareAt(rows [][]float64, fp *marginals, p [][]float64, lx [][]float64) (modes []any, worstSE, worstVar float64) {
+func compareAt(rows [][]float64, fp *marginals, p [][]float64, lx [][]float64) (modes []compareMode, worstSE, worstVar float64) {
 	n := len(rows[0])
 	for k := 0; k < n; k++ {
 		sample := make([]float64, len(rows))
@@ -86,21 +93,20 @@ func compareAt(rows [][]float64, fp *marginals, p [][]float64, lx [][]float64) (
 		sort.Float64s(sample)
 		rm := rmt.SampleMoments(sample)
 		se := math.Sqrt(rm.Var / float64(len(sample)))
-		entry := map[string]any{"mode": k, "rbm": map[string]any{"mean": output.Num(rm.Mean), "mean_err": output.Num(se), "var": output.Num(rm.Var)}}
-		judge := func(name string, mean, v, ks float64) {
+		entry := compareMode{Mode: k, RBM: sampleOut{Mean: jnum(rm.Mean), MeanErr: jnum(se), Var: jnum(rm.Var)}}
+		judge := func(mean, v, ks float64) *theoryOut {
 			pull, rel := rmt.CompareMoments(rm, len(sample), mean, v)
 			worstSE, worstVar = math.Max(worstSE, pull), math.Max(worstVar, rel)
-			entry[name] = map[string]any{"mean": output.Num(mean), "var": output.Num(v), "ks": output.Num(ks),
-				"mean_pull": output.Num(pull), "var_rel_diff": output.Num(rel),
-				"mean_within_4se": pull <= 4, "var_within_30pct": rel <= 0.3}
+			return &theoryOut{Mean: jnum(mean), Var: jnum(v), KS: jnum(ks), MeanPull: jnum(pull), VarRelDiff: jnum(rel),
+				MeanWithin4SE: pull <= 4, VarWithin30: rel <= 0.3}
 		}
 		if p != nil {
 			mo := fokkerplanck.GridMoments(p[k], fp.axis) // sorted mode k is RBM eigenvalue k
-			judge("fokkerplanck", mo.Mean, mo.Var, ksGrid(sample, p[k], fp.axis))
+			entry.FokkerPlanck = judge(mo.Mean, mo.Var, ksGrid(sample, p[k], fp.axis))
 		}
 		if lx != nil {
 			lm := rmt.SampleMoments(lx[k])
-			judge("langevin", lm.Mean, lm.Var, rmt.KSDistance2(sample, lx[k]))
+			entry.Langevin = judge(lm.Mean, lm.Var, rmt.KSDistance2(sample, lx[k]))
 		}
 		modes = append(modes, entry)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -20,23 +21,6 @@ import (
 	"fpsolve/rmt"
 )
 
-// ensState holds what the ensemble stages ([rbm], [sweep], [langevin]) hand to the finishing
-// hook that draws rbm.png once every stage has run.
-type ensState struct {
-	rbm       *rbmOutcome // the plain [rbm] stage's result (nil if it did not run)
-	langevinX [][]float64 // [langevin]: final walker positions per sorted mode
-	// langevinSnaps are the walkers at the [time] snapshots between the first and the last.
-	langevinSnaps []langevinSnap
-	shardCfg      bool // the shard's config copy has been written
-}
-
-func (r *runner) ensemble() *ensState {
-	if r.ens == nil {
-		r.ens = &ensState{}
-	}
-	return r.ens
-}
-
 // mine reports whether member i (an rbm run or a langevin block) belongs to this shard.
 func (r *runner) mine(i int) bool { return i%r.shard.N == r.shard.I }
 
@@ -55,6 +39,8 @@ type session struct {
 	merged map[string]storeRecord
 	// configKey is the config's fingerprint (configKey in main.go).
 	configKey string
+	// shardConfig: the shard's config copy has been written (writeShardConfig).
+	shardConfig bool
 }
 
 // shardManifest is shard.json: written by a shard run that completed, read by `fpsolve merge`
@@ -217,8 +203,7 @@ const embeddedName = "fp.toml (embedded)"
 // OUT/config.source, to resolve relative paths) so that `fpsolve merge` can rerun it. Only
 // shard runs do this, once.
 func (r *runner) writeShardConfig() error {
-	e := r.ensemble()
-	if !r.sharded() || e.shardCfg {
+	if !r.sharded() || r.sess.shardConfig {
 		return nil
 	}
 	var data []byte
@@ -241,28 +226,26 @@ func (r *runner) writeShardConfig() error {
 	if err := output.WriteBytes(filepath.Join(r.out, "config.source"), []byte(src+"\n")); err != nil {
 		return err
 	}
-	e.shardCfg = true
+	r.sess.shardConfig = true
 	return nil
 }
 
-// finishEnsembles runs after every stage: it draws rbm.png, with the Fokker-Planck and Langevin
-// results laid over the RBM's final spectra when those stages ran too.
-func (r *runner) finishEnsembles() error {
-	if r.ens == nil || r.sharded() || !r.cfg.PlotsEnabled() {
-		return nil
-	}
-	if o := r.ens.rbm; o != nil && o.complete {
+// figuresStage draws rbm.png and wigner_rbm.png once every theory stage has run, with the
+// Fokker-Planck and Langevin results laid over the RBM's spectra when those stages ran too.
+var figuresStage = stage{
+	name:    "figures",
+	untimed: true,
+	enabled: func(r *runner) bool {
+		o := r.res.rbm
+		return o != nil && o.complete && !r.sharded() && r.cfg.PlotsEnabled()
+	},
+	run: func(_ context.Context, r *runner) error {
+		o := r.res.rbm
 		if err := r.plotRBMPairs(o, r.rbmPairsPath()); err != nil {
 			return err
 		}
 		return r.plotRBM(o, filepath.Join(r.out, "rbm.png"), true)
-	}
-	return nil
-}
-
-// momentsJSON is the summary object of one distribution.
-func momentsJSON(m rmt.Moments) map[string]any {
-	return map[string]any{"mean": output.Num(m.Mean), "var": output.Num(m.Var), "binder": output.Num(m.Binder)}
+	},
 }
 
 // spacingPanel draws a histogram of spacings against the Wigner surmise with

@@ -9,12 +9,12 @@ import (
 )
 
 // initialDensity returns the [initial] density of a group of modes (indices in the sorted order
-// of r.sys, ascending and consecutive) at the coordinates x of those modes, up to normalisation.
+// of r.sys(), ascending and consecutive) at the coordinates x of those modes, up to normalisation.
 // A nil result means "the stationary density".
 func (r *runner) initialDensity(axis fokkerplanck.Axis) (func(modes []int, x []float64) float64, error) {
 	h := axis.Width()
 	in := r.cfg.Initial
-	n := len(r.sys.Modes)
+	n := len(r.sys().Modes)
 	kind := "default"
 	if in != nil {
 		kind = in.Kind
@@ -32,7 +32,7 @@ func (r *runner) initialDensity(axis fokkerplanck.Axis) (func(modes []int, x []f
 	switch kind {
 	case "default": // a narrow Gaussian at each mode's stable fixed point
 		mean, sd := make([]float64, n), make([]float64, n)
-		for i, m := range r.sys.Modes {
+		for i, m := range r.sys().Modes {
 			mean[i] = m.Drift.Stable()
 			sd[i] = 3 * h
 			if w := m.StationaryWidth(); !math.IsNaN(w) {
@@ -42,7 +42,7 @@ func (r *runner) initialDensity(axis fokkerplanck.Axis) (func(modes []int, x []f
 		return gauss(mean, sd), nil
 	case "gaussian":
 		mean, sd := make([]float64, n), make([]float64, n)
-		for k, i := range r.order {
+		for k, i := range r.order() {
 			mean[k], sd[k] = in.Mean[i], math.Sqrt(in.Var[i])
 		}
 		return gauss(mean, sd), nil
@@ -73,7 +73,7 @@ func (r *runner) initialDensity(axis fokkerplanck.Axis) (func(modes []int, x []f
 			return v * math.Pow(F(x[0]), float64(first)) * math.Pow(1-F(x[len(x)-1]), float64(n-1-last))
 		}, nil
 	case "rbm":
-		if len(r.rbmInitial) == 0 {
+		if len(r.rbmInitial()) == 0 {
 			return nil, fmt.Errorf("initial.kind = \"rbm\": the rbm stage recorded no spectra")
 		}
 		// Each mode's step-0 eigenvalues, smoothed with a Gaussian kernel two cells wide in the
@@ -85,7 +85,7 @@ func (r *runner) initialDensity(axis fokkerplanck.Axis) (func(modes []int, x []f
 		dens := make([]func(float64) float64, n)
 		for k := range dens {
 			var us []float64
-			for _, row := range r.rbmInitial {
+			for _, row := range r.rbmInitial() {
 				if k < len(row) {
 					us = append(us, xi(row[k]))
 				}

@@ -141,7 +141,7 @@ func signalContext(stderr io.Writer) (context.Context, func()) {
 // newRunner returns the top-level runner of one invocation.
 func newRunner(cfg *config.Config, out string, sh shardSpec, stdout, stderr io.Writer) *runner {
 	return &runner{cfg: cfg, out: out, shard: sh, stdout: stdout, prog: newProgress(stderrFile(stderr)),
-		summary: map[string]any{}, seconds: map[string]float64{}, sess: &session{out: out, stderr: stderr}}
+		sess: &session{out: out, stderr: stderr}}
 }
 
 // configKey is the fingerprint of a config: a hash of every resolved section (the output
@@ -212,22 +212,12 @@ type runner struct {
 	prog   *progress
 	ctx    context.Context // cancelled by a signal (signalContext)
 
-	summary map[string]any
-	seconds map[string]float64
-	lines   []string // the human summary printed at the end
+	sum   summary  // summary.json, a typed section per stage (summary.go)
+	lines []string // the human summary printed at the end
+	res   results  // the stages' typed results (stage.go)
 
-	sys   model.System // modes in ascending order of their stable point
-	order []int        // order[k] = config index of sorted mode k
-	keys  []float64    // pairing keys in sorted order
-
-	// results shared between stages
-	fpMarginals *marginals // [time] stage: the marginals at the snapshots (sorted modes)
-	tables      []*model.Table
-	rbmFinal    [][]float64 // [rbm] stage: the spectra at the last step, one row per run
-	rbmInitial  [][]float64 // [rbm] stage: the spectra at step 0
-	ens         *ensState   // ensemble stages' results for the finishing hook (ensemble.go)
-	sess        *session    // shared by every runner of this invocation (ensemble.go)
-	setting     string      // the sweep setting a sub-runner works on ("" at the top level)
+	sess    *session // shared by every runner of this invocation (ensemble.go)
+	setting string   // the sweep setting a sub-runner works on ("" at the top level)
 }
 
 // marginals are per-mode densities on a common axis at several times.
@@ -257,47 +247,31 @@ func (r *runner) all() error {
 	if err := os.MkdirAll(r.out, 0o755); err != nil {
 		return fmt.Errorf("output directory: %v", err)
 	}
-	stages := []struct {
-		name string
-		on   bool
-		run  func() error
-	}{
-		{"rbm", r.cfg.RBM != nil && r.cfg.Sweep == nil, r.stageRBM},
-		{"sweep", r.cfg.Sweep != nil, r.stageSweep},
-		{"model", r.needsModel(), r.buildSystem},
-		{"fokkerplanck", r.cfg.Time != nil && !r.sharded(), r.stageTime},
-		{"spectrum", r.cfg.Spectrum != nil && !r.sharded(), r.stageSpectrum},
-		{"langevin", r.cfg.Langevin != nil && !r.sweepsLangevin(), r.stageLangevin},
-	}
-	for _, s := range stages {
-		if !s.on {
+	r.sum.Seconds = map[string]float64{}
+	for _, s := range pipeline {
+		if !s.enabled(r) {
 			continue
 		}
 		t0 := time.Now()
-		if err := s.run(); err != nil {
-			if strings.HasPrefix(err.Error(), s.name+": ") {
+		if err := s.run(r.ctx, r); err != nil {
+			if err == errInterrupted || strings.HasPrefix(err.Error(), s.name+": ") {
 				return err // the library already names the stage
 			}
 			return fmt.Errorf("%s: %w", s.name, err)
 		}
-		if s.name != "model" {
-			r.seconds[s.name] = time.Since(t0).Seconds()
+		if !s.untimed {
+			r.sum.Seconds[s.name] = time.Since(t0).Seconds()
 		}
 		if r.interrupted() {
 			return errInterrupted
 		}
 	}
-	if err := r.finishEnsembles(); err != nil {
-		return err
-	}
-	r.compareTheories()
-	r.summary["seconds"] = r.seconds
 	if r.shard.N > 1 {
 		// Shard directories hold partial ensembles; `fpsolve merge` writes the summary from
 		// their members, which the manifest lists.
 		return r.writeShardManifest()
 	}
-	if err := output.WriteJSON(filepath.Join(r.out, "summary.json"), r.summary); err != nil {
+	if err := output.WriteJSON(filepath.Join(r.out, "summary.json"), r.sum); err != nil {
 		return err
 	}
 	for _, l := range r.lines {
@@ -322,8 +296,6 @@ func (r *runner) needsModel() bool {
 	return r.cfg.Langevin != nil && !r.weightsLevel() && !(r.sharded() && r.dependsOnRBM())
 }
 
-// buildSystem turns [model] and [noise] into the shared model, its modes sorted by their stable
-// point (the ascending eigenvalue order that the solvers need).
 // setTableDomain prepares a drift table for the grid: the walkers and the grid may go beyond
 // the bins the ensemble visited, so the table's domain is the grid range (for a measured RBM
 // drift [0, mu^2/sigma_h^2]).
@@ -336,12 +308,17 @@ func (r *runner) setTableDomain(t *model.Table) error {
 // interpolate the rbm drift to 2e-6 between nodes.
 const varyingNoiseNodes = 2000
 
+// buildSystem turns [model] and [noise] into the shared model (r.res.model), its modes sorted by
+// their stable point (the ascending eigenvalue order that the solvers need).
 func (r *runner) buildSystem() error {
 	c := r.cfg
 	g2, slope := c.G2(), c.Slope()
 	tables := c.Tables()
 	if c.Model.Drift == "table" && c.RBM != nil {
-		tables = r.tables
+		tables = nil
+		if a := r.res.adopted; a != nil {
+			tables = a.tables
+		}
 	}
 	n := c.Modes()
 	modes := make([]model.Mode, n)
@@ -381,12 +358,19 @@ func (r *runner) buildSystem() error {
 	}
 	sort.SliceStable(order, func(a, b int) bool { return modes[order[a]].Drift.Stable() < modes[order[b]].Drift.Stable() })
 	keys := c.Keys()
-	r.sys = model.System{Coulomb: c.CoulombEnabled()}
-	r.order = order
-	r.keys = make([]float64, n)
+	m := &modelResult{sys: model.System{Coulomb: c.CoulombEnabled()}, order: order, keys: make([]float64, n)}
 	for k, i := range order {
-		r.sys.Modes = append(r.sys.Modes, modes[i])
-		r.keys[k] = keys[i]
+		m.sys.Modes = append(m.sys.Modes, modes[i])
+		m.keys[k] = keys[i]
 	}
-	return r.sys.Validate()
+	if err := m.sys.Validate(); err != nil {
+		return err
+	}
+	r.res.model = m
+	return nil
 }
+
+// The model's parts, for the stages that run after modelStage.
+func (r *runner) sys() model.System { return r.res.model.sys }
+func (r *runner) order() []int      { return r.res.model.order }
+func (r *runner) keys() []float64   { return r.res.model.keys }

@@ -2,9 +2,9 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
-	"fpsolve/internal/output"
 	"fpsolve/rbmdrift"
 )
 
@@ -46,14 +46,14 @@ func (o *rbmOutcome) noiseFits() []noiseFit {
 	return o.noise
 }
 
-// noiseJSON is the "noise" entry of the rbm summary; gtilde2 only for sigma_h = 1.
-func (o *rbmOutcome) noiseJSON(fits []noiseFit) []any {
-	var out []any
+// noiseSummary is the "noise" entry of the rbm summary; gtilde2 only for sigma_h = 1.
+func (o *rbmOutcome) noiseSummary(fits []noiseFit) []noiseOut {
+	var out []noiseOut
 	for m, f := range fits {
-		e := map[string]any{"mode": m, "x_star": f.xStar, "d2": output.Num(f.d2), "d2_err": output.Num(f.d2Err),
-			"slope": output.Num(f.slope), "slope_err": output.Num(f.slopeErr), "bins": f.bins, "gtilde2": nil}
+		e := noiseOut{Mode: m, XStar: jnum(f.xStar), D2: jnum(f.d2), D2Err: jnum(f.d2Err), Slope: jnum(f.slope),
+			SlopeErr: jnum(f.slopeErr), Bins: f.bins, Gtilde2: jnum(math.NaN())}
 		if o.cfg.SigmaH == 1 {
-			e["gtilde2"] = output.Num(f.d2 * float64(o.cfg.Batch) / (2 * o.cfg.Alpha))
+			e.Gtilde2 = jnum(f.d2 * float64(o.cfg.Batch) / (2 * o.cfg.Alpha))
 		}
 		out = append(out, e)
 	}

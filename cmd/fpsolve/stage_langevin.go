@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -59,9 +60,17 @@ func (r *runner) dependsOnRBM() bool {
 }
 
 // weightsLevel reports whether the Langevin walkers are the idealised RBM (level = "weights"),
-// which takes its parameters from [rbm] and uses neither r.sys nor the rbm stage's results.
+// which takes its parameters from [rbm] and uses neither r.sys() nor the rbm stage's results.
 func (r *runner) weightsLevel() bool {
 	return r.cfg.Langevin != nil && r.cfg.Langevin.Level == "weights"
+}
+
+// langevinStage runs the [langevin] walkers (stageLangevin); in a sweep that reruns them at every
+// setting, the sweep runs them instead.
+var langevinStage = stage{
+	name:    "langevin",
+	enabled: func(r *runner) bool { return r.cfg.Langevin != nil && !r.sweepsLangevin() },
+	run:     func(_ context.Context, r *runner) error { return r.stageLangevin() },
 }
 
 // stageLangevin integrates the discrete-time Coulomb gas for the [langevin] walkers, in
@@ -76,19 +85,19 @@ func (r *runner) stageLangevin() error {
 	if lc.Level == "weights" {
 		return r.stageLangevinWeights()
 	}
-	n := len(r.sys.Modes)
+	n := len(r.sys().Modes)
 	newStepper := func(sys model.System) (langevin.Stepper, error) {
 		if lc.Level == "matrix" {
 			return langevin.NewMatrix(sys, lc.Alpha)
 		}
 		return langevin.NewEigen(sys, lc.Alpha)
 	}
-	step, err := newStepper(r.sys)
+	step, err := newStepper(r.sys())
 	if err != nil {
 		return err
 	}
 	// A windowed drift table is piecewise constant in time: window w's stepper for the steps
-	// from round(t0/alpha) to round(t1/alpha), the last window's (r.sys) from its start on.
+	// from round(t0/alpha) to round(t1/alpha), the last window's (r.sys()) from its start on.
 	wins, err := r.windowSystems()
 	if err != nil {
 		return err
@@ -139,12 +148,12 @@ func (r *runner) stageLangevin() error {
 		RBMRuns                               int    `json:",omitempty"`
 		InitialSpectra                        string `json:",omitempty"`
 		Snaps                                 []int  `json:",omitempty"`
-	}{Modes: modeKeys(r.sys.Modes), Coulomb: r.sys.Coulomb, Model: r.cfg.Model, Noise: r.cfg.Noise, Grid: r.cfg.Grid,
+	}{Modes: modeKeys(r.sys().Modes), Coulomb: r.sys().Coulomb, Model: r.cfg.Model, Noise: r.cfg.Noise, Grid: r.cfg.Grid,
 		Initial: r.cfg.Initial, Langevin: lc, Block: langevinBlock, Snaps: snaps}
 	if r.dependsOnRBM() {
-		inputs.RBM, inputs.RBMRuns = r.cfg.RBM, len(r.rbmInitial)
+		inputs.RBM, inputs.RBMRuns = r.cfg.RBM, len(r.rbmInitial())
 		if r.cfg.Initial != nil && r.cfg.Initial.Kind == "rbm" {
-			inputs.InitialSpectra = floatsDigest(r.rbmInitial)
+			inputs.InitialSpectra = floatsDigest(r.rbmInitial())
 		}
 	}
 	for _, ws := range wins {
@@ -158,14 +167,14 @@ func (r *runner) stageLangevin() error {
 	if all == nil || err != nil {
 		return err
 	}
-	return r.langevinOutputs(all, r.order, r.keys, note, nil)
+	return r.langevinOutputs(all, r.order(), r.keys(), note, nil)
 }
 
 // langevinBlocks runs (or loads) this invocation's blocks of walkers, each walker's state of
 // length dim, from init with the stepper that stepperAt gives for each step, recording the
 // walkers at the ascending steps snaps, persisting every block in store. It returns the whole
 // ensemble in walker order, or nil (and no error) in a shard, and puts the snapshots (per
-// sorted mode) in r.ensemble().langevinSnaps.
+// sorted mode) in r.res.langevin.
 func (r *runner) langevinBlocks(store runstore.Store, step langevin.Stepper, dim int, init langevin.Init,
 	stepperAt func(s, limit int) (langevin.Stepper, int), snaps []int) (*langevin.Ensemble, error) {
 	lc := r.cfg.Langevin
@@ -277,8 +286,16 @@ func (r *runner) langevinBlocks(store runstore.Store, step langevin.Stepper, dim
 		}
 		ls = append(ls, langevinSnap{t: float64(st) * lc.Alpha, cols: cols})
 	}
-	r.ensemble().langevinSnaps = ls
+	r.res.langevin = &langevinResult{snaps: ls}
 	return all, nil
+}
+
+// langevinResult is the [langevin] stage's result: the walkers per sorted mode at the last step
+// and at the snapshots, and the degenerate pairs' <S>.
+type langevinResult struct {
+	cols  [][]float64 // cols[k]: sorted mode k of every walker at the last step
+	snaps []langevinSnap
+	pairs []langPair
 }
 
 // langevinSnap is the walkers' positions per sorted mode at time t.
@@ -290,20 +307,31 @@ type langevinSnap struct {
 // langevinOutputs writes langevin.csv, the plots and the "langevin" summary for the final
 // ensemble all (N sorted modes per walker), with order[k] the config index of sorted mode k,
 // keys the pairing keys in sorted order, and extra entries for the summary.
-func (r *runner) langevinOutputs(all *langevin.Ensemble, order []int, keys []float64, note string, extra map[string]any) error {
+func (r *runner) langevinOutputs(all *langevin.Ensemble, order []int, keys []float64, note string, extra func(*langevinSummary)) error {
 	lc := r.cfg.Langevin
 	n := all.N
 	cols := make([][]float64, n)
 	for k := range cols {
 		cols[k] = all.Mode(k, nil)
 	}
-	r.ensemble().langevinX = cols
-
-	modes := make([]any, n)
-	for k := 0; k < n; k++ {
-		modes[order[k]] = momentsJSON(rmt.SampleMoments(cols[k]))
+	res := r.res.langevin
+	if res == nil {
+		res = &langevinResult{}
+		r.res.langevin = res
 	}
-	pairs := []any{}
+	res.cols = cols
+
+	kind := "default"
+	if r.cfg.Initial != nil {
+		kind = r.cfg.Initial.Kind
+	}
+	sum := &langevinSummary{Modes: make([]momentsOut, n), Pairs: []pairOut{}, Walkers: lc.Walkers, Steps: lc.Steps,
+		Alpha: jnum(lc.Alpha), Batch: lc.Batch, Level: lc.Level, T: jnum(float64(lc.Steps) * lc.Alpha), Initial: kind,
+		Counts: langevinCounts{Reflected: all.Counts.Reflected, Rejected: all.Counts.Rejected,
+			Crossings: all.Counts.Crossings, Ties: all.Counts.Ties}, Note: note}
+	for k := 0; k < n; k++ {
+		sum.Modes[order[k]] = moments(rmt.SampleMoments(cols[k]))
+	}
 	var spacingPanels []plots.Panel
 	var pairLines []string
 	for _, p := range all.Pairs(keys) {
@@ -313,27 +341,17 @@ func (r *runner) langevinOutputs(all *langevin.Ensemble, order []int, keys []flo
 		for w := range s {
 			s[w] = math.Abs(cols[a][w] - cols[b][w])
 		}
-		pairs = append(pairs, map[string]any{"modes": []int{min(i, j), max(i, j)}, "kappa": keys[a],
-			"mean_spacing": output.Num(p.MeanSpacing), "mean_spacing_err": output.Num(rmt.StdErr(s)),
-			"var": output.Num(p.Pooled.Var), "binder": output.Num(p.Pooled.Binder)})
+		se := rmt.StdErr(s)
+		sum.Pairs = append(sum.Pairs, pairOut{Modes: [2]int{min(i, j), max(i, j)}, Kappa: jnum(keys[a]),
+			MeanSpacing: jnum(p.MeanSpacing), MeanSpacingErr: jnumPtr(se), Var: jnum(p.Pooled.Var), Binder: jnum(p.Pooled.Binder)})
+		res.pairs = append(res.pairs, langPair{kappa: keys[a], meanS: p.MeanSpacing, err: se})
 		pairLines = append(pairLines, fmt.Sprintf("  pair %v (kappa %.4g): <S> = %.4g, pooled var %.4g, binder %.3g", []int{min(i, j), max(i, j)}, keys[a], p.MeanSpacing, p.Pooled.Var, p.Pooled.Binder))
 		spacingPanels = append(spacingPanels, spacingPanel(fmt.Sprintf("Langevin pair %v, kappa = %.4g", []int{min(i, j), max(i, j)}, keys[a]), "Langevin", s))
 	}
-	kind := "default"
-	if r.cfg.Initial != nil {
-		kind = r.cfg.Initial.Kind
+	if extra != nil {
+		extra(sum)
 	}
-	sum := map[string]any{"modes": modes, "pairs": pairs, "walkers": lc.Walkers, "steps": lc.Steps,
-		"alpha": lc.Alpha, "batch": lc.Batch, "level": lc.Level, "t": float64(lc.Steps) * lc.Alpha, "initial": kind,
-		"counts": map[string]any{"reflected": all.Counts.Reflected, "rejected": all.Counts.Rejected,
-			"crossings": all.Counts.Crossings, "ties": all.Counts.Ties}}
-	if note != "" {
-		sum["note"] = note
-	}
-	for k, v := range extra {
-		sum[k] = v
-	}
-	r.summary["langevin"] = sum
+	r.sum.Langevin = sum
 	r.say("langevin: %d walkers x %d steps (alpha %g, %s level), t = %g; reflected %d, rejected %d, crossings %d",
 		lc.Walkers, lc.Steps, lc.Alpha, lc.Level, float64(lc.Steps)*lc.Alpha, all.Counts.Reflected, all.Counts.Rejected, all.Counts.Crossings)
 	r.lines = append(r.lines, pairLines...)
@@ -377,7 +395,7 @@ func (r *runner) langevinOutputs(all *langevin.Ensemble, order []int, keys []flo
 		return nil
 	}
 	var ser []plots.Series
-	fp := r.fpMarginals
+	fp := r.res.time
 	for k := 0; k < n; k++ {
 		col := plots.Palette[order[k]%len(plots.Palette)]
 		ser = append(ser, plots.Series{Name: fmt.Sprintf("mode %d", order[k]), X: hists[k].Centers(), Y: hists[k].Density(), Kind: plots.Steps, Color: col})
@@ -407,24 +425,24 @@ type tagWindow struct {
 
 func blockLen(b, walkers int) int { return min(langevinBlock, walkers-b*langevinBlock) }
 
-// langevinInit returns the initial law of the walkers (values in the sorted mode order of r.sys)
+// langevinInit returns the initial law of the walkers (values in the sorted mode order of r.sys())
 // from [initial], and a note for the summary.
 func (r *runner) langevinInit() (langevin.Init, string, error) {
 	in := r.cfg.Initial
-	n := len(r.sys.Modes)
+	n := len(r.sys().Modes)
 	if in == nil {
-		return langevin.StableInit(r.sys), "", nil
+		return langevin.StableInit(r.sys()), "", nil
 	}
 	switch in.Kind {
 	case "gaussian":
 		mean, sd := make([]float64, n), make([]float64, n)
-		for k, i := range r.order {
+		for k, i := range r.order() {
 			mean[k], sd[k] = in.Mean[i], math.Sqrt(in.Var[i])
 		}
 		return langevin.GaussianInit(mean, sd), "", nil
 	case "uniform":
 		lo, hi := r.cfg.GridRange()
-		for _, m := range r.sys.Modes {
+		for _, m := range r.sys().Modes {
 			a, b := m.Drift.Domain()
 			lo, hi = math.Max(lo, a), math.Min(hi, b)
 		}
@@ -439,7 +457,7 @@ func (r *runner) langevinInit() (langevin.Init, string, error) {
 			return x
 		}, "", nil
 	case "stationary":
-		return langevin.StableInit(r.sys), "initial.kind = \"stationary\": walkers start at the stable points; the run must be long enough to equilibrate", nil
+		return langevin.StableInit(r.sys()), "initial.kind = \"stationary\": walkers start at the stable points; the run must be long enough to equilibrate", nil
 	case "marchenko-pastur":
 		cols := int(math.Round(in.Ratio * float64(in.Rows)))
 		if cols != n {
@@ -460,13 +478,13 @@ func (r *runner) langevinInit() (langevin.Init, string, error) {
 			return es.Values(nil)
 		}, "", nil
 	case "rbm":
-		if len(r.rbmInitial) == 0 {
+		if len(r.rbmInitial()) == 0 {
 			return nil, "", fmt.Errorf("initial.kind = \"rbm\": the rbm stage recorded no spectra")
 		}
-		if len(r.rbmInitial[0]) != n {
-			return nil, "", fmt.Errorf("initial.kind = \"rbm\": the rbm spectra have %d eigenvalues, the model has %d modes", len(r.rbmInitial[0]), n)
+		if len(r.rbmInitial()[0]) != n {
+			return nil, "", fmt.Errorf("initial.kind = \"rbm\": the rbm spectra have %d eigenvalues, the model has %d modes", len(r.rbmInitial()[0]), n)
 		}
-		rows := r.rbmInitial
+		rows := r.rbmInitial()
 		return func(_ *rand.Rand, w int) []float64 {
 			return append([]float64(nil), rows[w%len(rows)]...)
 		}, "", nil
@@ -519,15 +537,6 @@ func (r *runner) stageLangevinWeights() error {
 	for k := range order {
 		order[k] = k
 	}
-	extra := map[string]any{"weight_var": lc.WeightVar, "fixed": floatsJSON(rm.Fixed())}
+	extra := func(s *langevinSummary) { s.WeightVar, s.Fixed = jnum(lc.WeightVar), jnums(rm.Fixed()) }
 	return r.langevinOutputs(spec, order, rm.Kappas(), note, extra)
-}
-
-// floatsJSON returns x with each value made JSON-safe.
-func floatsJSON(x []float64) []any {
-	out := make([]any, len(x))
-	for i, v := range x {
-		out[i] = output.Num(v)
-	}
-	return out
 }

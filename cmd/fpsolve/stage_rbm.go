@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -39,8 +40,13 @@ type rbmOutcome struct {
 	acc      *rbmdrift.DriftAccumulator
 	noise    []noiseFit // noiseFits' result, once computed
 	driftCSV []byte
-	windows  []model.TimeWindow // drift.csv read back by time window (adoptRBM)
 	pairs    []rbmPair
+
+	// Set by adoptRBM for the later stages: the spectra at step 0 and at the last step (a row
+	// per run), drift.csv read back by time window, and the last window's tables.
+	initial, final [][]float64
+	windows        []model.TimeWindow
+	tables         []*model.Table
 }
 
 // rbmPair is a degenerate target pair over the runs at the last recorded step.
@@ -52,34 +58,43 @@ type rbmPair struct {
 	pooled         rmt.Moments
 }
 
-// stageRBM trains the [rbm] ensemble, writes rbm_spectra.csv and drift.csv and the "rbm"
-// summary, and hands the spectra and the drift tables to the later stages.
+// rbmStage trains the [rbm] ensemble (without [sweep], which trains one per setting), writes
+// rbm_spectra.csv and drift.csv and the "rbm" summary; its result (r.res.rbm and r.res.adopted)
+// gives the later stages the spectra and the measured drift tables.
+var rbmStage = stage{
+	name:    "rbm",
+	enabled: func(r *runner) bool { return r.cfg.RBM != nil && r.cfg.Sweep == nil },
+	run:     func(_ context.Context, r *runner) error { return r.stageRBM() },
+}
+
 func (r *runner) stageRBM() error {
 	rc := r.cfg.RBM.Config
 	o, err := r.runRBM(r.out, rc, r.cfg.RBM.Runs, "rbm")
 	if err != nil {
 		return err
 	}
-	r.ensemble().rbm = o
+	r.res.rbm = o
 	if err := r.adoptRBM(o); err != nil && o.complete && r.cfg.Model != nil && r.cfg.Model.Drift == "table" {
 		return fmt.Errorf("the measured drift table: %v (more runs, more bins or fewer drift_windows)", err)
 	}
 	if o.complete {
-		r.summary["rbm"] = o.summaryJSON()
+		sum := o.summary()
+		r.sum.RBM = &sum
 		r.sayRBM("rbm", o)
 	}
 	return nil
 }
 
-// adoptRBM hands an ensemble's spectra and measured drift tables to the later stages. It
-// returns the error of reading the tables back (the tables are then nil).
+// adoptRBM makes o the ensemble whose spectra and measured drift tables the later stages use
+// (r.res.adopted). It returns the error of reading the tables back (the tables are then nil).
 func (r *runner) adoptRBM(o *rbmOutcome) error {
-	r.rbmInitial, r.rbmFinal = nil, nil
+	r.res.adopted = o
+	o.initial, o.final = nil, nil
 	for _, res := range o.results {
-		r.rbmInitial = append(r.rbmInitial, res.Spectra[0])
-		r.rbmFinal = append(r.rbmFinal, res.Final())
+		o.initial = append(o.initial, res.Spectra[0])
+		o.final = append(o.final, res.Final())
 	}
-	r.tables, o.windows = nil, nil
+	o.tables, o.windows = nil, nil
 	if len(o.driftCSV) > 0 {
 		ws, err := model.ReadTimeTablesColumn(bytes.NewReader(o.driftCSV), r.tableColumn())
 		if err != nil {
@@ -87,7 +102,7 @@ func (r *runner) adoptRBM(o *rbmOutcome) error {
 		}
 		// The last window's tables are the model's drift (the long-time one, used after the
 		// windows end); windowSystems gives every window's.
-		o.windows, r.tables = ws, ws[len(ws)-1].Tables
+		o.windows, o.tables = ws, ws[len(ws)-1].Tables
 	}
 	return nil
 }
@@ -99,15 +114,16 @@ type windowSystem struct {
 }
 
 // windowSystems returns the model of each time window of the [rbm] stage's drift table, with
-// the modes in r.sys's sorted order and the noise of r.sys, or nil when the model is not a
-// table of more than one window. The last window's system is r.sys.
+// the modes in r.sys()'s sorted order and the noise of r.sys(), or nil when the model is not a
+// table of more than one window. The last window's system is r.sys().
 func (r *runner) windowSystems() ([]windowSystem, error) {
 	c := r.cfg
-	if c.RBM == nil || c.Model == nil || c.Model.Drift != "table" || r.ens == nil || r.ens.rbm == nil || len(r.ens.rbm.windows) < 2 {
+	o := r.res.rbm
+	if c.RBM == nil || c.Model == nil || c.Model.Drift != "table" || o == nil || len(o.windows) < 2 {
 		return nil, nil
 	}
 	lo, hi := c.GridRange() // the domain of setTableDomain
-	ws, err := model.WindowSystems(r.ens.rbm.windows, r.sys, r.order, lo, hi)
+	ws, err := model.WindowSystems(o.windows, r.sys(), r.order(), lo, hi)
 	if err != nil {
 		return nil, err
 	}
@@ -326,35 +342,30 @@ func rbmPairs(results []rbmdrift.RunResult, kappa []float64) []rbmPair {
 	return out
 }
 
-// summaryJSON is the "rbm" section of summary.json.
-func (o *rbmOutcome) summaryJSON() map[string]any {
+// summary is the "rbm" section of summary.json.
+func (o *rbmOutcome) summary() rbmSummary {
 	n := o.cfg.Hidden
 	target := o.cfg.TargetSpectrum()
-	modes := make([]any, n)
+	sum := rbmSummary{Runs: len(o.results), Steps: o.cfg.Steps, Alpha: jnum(o.cfg.Alpha), Batch: o.cfg.Batch,
+		UpdatesPerSecond: jnum(o.rate), Modes: make([]rbmMode, n), Pairs: []pairOut{}}
 	col := make([]float64, len(o.results))
 	for i := 0; i < n; i++ {
 		for k, res := range o.results {
 			col[k] = res.Final()[i]
 		}
-		m := momentsJSON(rmt.SampleMoments(col))
-		m["target"] = target[i]
-		m["kappa"] = o.kappa[i]
-		modes[i] = m
+		sum.Modes[i] = rbmMode{momentsOut: moments(rmt.SampleMoments(col)), Target: jnum(target[i]), Kappa: jnum(o.kappa[i])}
 	}
-	pairs := []any{}
 	for _, p := range o.pairs {
-		pairs = append(pairs, map[string]any{"modes": []int{p.modes[0], p.modes[1]}, "kappa": p.kappa,
-			"mean_spacing": output.Num(p.meanS), "mean_spacing_err": output.Num(p.meanErr),
-			"var": output.Num(p.pooled.Var), "binder": output.Num(p.pooled.Binder)})
+		sum.Pairs = append(sum.Pairs, pairOut{Modes: p.modes, Kappa: jnum(p.kappa), MeanSpacing: jnum(p.meanS),
+			MeanSpacingErr: jnumPtr(p.meanErr), Var: jnum(p.pooled.Var), Binder: jnum(p.pooled.Binder)})
 	}
 	kap := append([]float64(nil), o.kappa...)
 	sort.Float64s(kap)
-	sum := map[string]any{"kappa": kap, "modes": modes, "pairs": pairs, "runs": len(o.results),
-		"steps": o.cfg.Steps, "alpha": o.cfg.Alpha, "batch": o.cfg.Batch,
-		"updates_per_second": output.Num(o.rate)}
+	sum.Kappa = jnums(kap)
 	if o.acc != nil {
-		sum["drift_dropped"] = o.acc.Dropped
-		sum["noise"] = o.noiseJSON(o.noiseFits())
+		d := o.acc.Dropped
+		sum.DriftDropped = &d
+		sum.Noise = o.noiseSummary(o.noiseFits())
 	}
 	return sum
 }
@@ -478,18 +489,18 @@ func (r *runner) overlaySeries(lo, hi float64, nb, n int, t float64, last bool) 
 	fpName, lxName := fmt.Sprintf("Fokker-Planck, t = %.4g", t), fmt.Sprintf("Langevin, t = %.4g", t)
 	if last {
 		fp, lx = nil, nil
-		if m := r.fpMarginals; m != nil && len(m.p) > 0 {
+		if m := r.res.time; m != nil && len(m.p) > 0 {
 			fp, fpName = m.p[len(m.p)-1], fmt.Sprintf("Fokker-Planck, t = %.4g", m.t[len(m.t)-1])
 		}
-		if r.ens != nil {
-			lx, lxName = r.ens.langevinX, "Langevin, last step"
+		if l := r.res.langevin; l != nil {
+			lx, lxName = l.cols, "Langevin, last step"
 		}
 	}
 	var out []plots.Series
 	if len(fp) == n {
 		y := make([]float64, nb)
 		for k := range fp {
-			for i, v := range r.fpMarginals.average(fp[k], lo, hi, nb) {
+			for i, v := range r.res.time.average(fp[k], lo, hi, nb) {
 				y[i] += v / float64(n)
 			}
 		}
@@ -513,21 +524,21 @@ func sameTime(u, t float64) bool { return math.Abs(u-t) <= 1e-9*math.Max(1, math
 // theoriesAt returns the Fokker-Planck marginals and the Langevin walkers (each per sorted mode)
 // at time t, nil where that stage has no snapshot at t (the walkers' last step counts as one).
 func (r *runner) theoriesAt(t float64) (fp, lx [][]float64) {
-	if m := r.fpMarginals; m != nil {
+	if m := r.res.time; m != nil {
 		for s, u := range m.t {
 			if sameTime(u, t) {
 				fp = m.p[s]
 			}
 		}
 	}
-	if e := r.ens; e != nil {
-		for _, sn := range e.langevinSnaps {
+	if l := r.res.langevin; l != nil {
+		for _, sn := range l.snaps {
 			if sameTime(sn.t, t) {
 				lx = sn.cols
 			}
 		}
-		if lc := r.cfg.Langevin; lc != nil && e.langevinX != nil && sameTime(float64(lc.Steps)*lc.Alpha, t) {
-			lx = e.langevinX
+		if lc := r.cfg.Langevin; lc != nil && l.cols != nil && sameTime(float64(lc.Steps)*lc.Alpha, t) {
+			lx = l.cols
 		}
 	}
 	return fp, lx

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -15,6 +16,13 @@ import (
 	"fpsolve/model"
 )
 
+// spectrumStage computes the lowest eigenpairs of H_FP (stageSpectrum). Shards do not run it.
+var spectrumStage = stage{
+	name:    "spectrum",
+	enabled: func(r *runner) bool { return r.cfg.Spectrum != nil && !r.sharded() },
+	run:     func(_ context.Context, r *runner) error { return r.stageSpectrum() },
+}
+
 // stageSpectrum computes the lowest eigenpairs of the Fokker-Planck Hamiltonian H_FP of one mode
 // or of two modes in the Coulomb chamber, from the symmetrised Scharfetter-Gummel generator (the
 // spectrum of the [time] solver: P - P_s ~ exp(-2 E_1 t)). For one mode with a potential drift
@@ -23,13 +31,13 @@ func (r *runner) stageSpectrum() error {
 	sc := r.cfg.Spectrum
 	lo, hi := r.cfg.GridRange()
 	axis := fokkerplanck.Axis{Lo: lo, Hi: hi, N: sc.Points}
-	n := len(r.sys.Modes)
+	n := len(r.sys().Modes)
 	axes := make([]fokkerplanck.Axis, n)
 	for i := range axes {
 		axes[i] = axis
 	}
 	r.prog.begin("spectrum", 1)
-	op, err := fokkerplanck.NewOperator(r.sys, axes)
+	op, err := fokkerplanck.NewOperator(r.sys(), axes)
 	if err != nil {
 		return err
 	}
@@ -43,22 +51,22 @@ func (r *runner) stageSpectrum() error {
 		return err
 	}
 	r.prog.end()
-	sum := map[string]any{"eigenvalues": output.Nums(res.Values), "residuals": output.Nums(res.Residuals),
-		"discretisation": "symmetrised Scharfetter-Gummel generator", "points": sc.Points, "modes": n}
+	sum := &spectrumSummary{Eigenvalues: jnums(res.Values), Residuals: jnums(res.Residuals),
+		Discretisation: "symmetrised Scharfetter-Gummel generator", Points: sc.Points, Modes: n}
 	var fd *hamiltonian.Result
 	if n == 1 {
-		if _, ok := r.sys.Modes[0].Drift.(model.Potential); ok {
-			hf, err := hamiltonian.FD(r.sys.Modes[0], axis)
+		if _, ok := r.sys().Modes[0].Drift.(model.Potential); ok {
+			hf, err := hamiltonian.FD(r.sys().Modes[0], axis)
 			if err != nil {
 				return err
 			}
 			if fd, err = hamiltonian.Lowest(hf, states, &hamiltonian.Options{Tol: sc.Tolerance * scale(hf)}); err != nil {
 				return fmt.Errorf("finite-difference check: %v", err)
 			}
-			sum["fd_eigenvalues"] = output.Nums(fd.Values)
+			sum.FDEigenvalues = jnums(fd.Values)
 		}
 	}
-	r.summary["spectrum"] = sum
+	r.sum.Spectrum = sum
 	r.say("spectrum: E_n = %s", fmtList(res.Values))
 	if fd != nil {
 		r.say("  finite-difference check: E_n = %s", fmtList(fd.Values))
@@ -124,10 +132,10 @@ func (r *runner) stageSpectrum() error {
 		return nil
 	}
 	var u []float64
-	if _, ok := r.sys.Modes[0].Drift.(model.Potential); ok {
+	if _, ok := r.sys().Modes[0].Drift.(model.Potential); ok {
 		u = make([]float64, len(xs))
 		for i, x := range xs {
-			u[i] = r.sys.Modes[0].U(x)
+			u[i] = r.sys().Modes[0].U(x)
 		}
 	}
 	return plotLevels(filepath.Join(r.out, "spectrum.png"), res.Values, xs, u, psi)

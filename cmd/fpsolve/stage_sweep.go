@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -31,6 +32,14 @@ type sweepPoint struct {
 // sweepDir is the subdirectory of one sweep setting.
 func sweepDir(alpha float64, batch int) string { return fmt.Sprintf("alpha=%g_batch=%d", alpha, batch) }
 
+// sweepStage trains the rbm ensemble at every [sweep] setting and fits the scaling of <S>
+// (stageSweep); its result is the base setting's ensemble in r.res.adopted.
+var sweepStage = stage{
+	name:    "sweep",
+	enabled: func(r *runner) bool { return r.cfg.Sweep != nil },
+	run:     func(_ context.Context, r *runner) error { return r.stageSweep() },
+}
+
 // stageSweep reruns the rbm ensemble for every combination of the [sweep] alphas and batches,
 // each in its own subdirectory, and fits <S> = a sqrt((alpha/|B|)(mu^2 - kappa)) over all
 // degenerate pairs: scaling.csv, scaling.png, wigner_sweep.png and the "sweep" summary.
@@ -45,7 +54,7 @@ func (r *runner) stageSweep() error {
 		batches = []int{base.Batch}
 	}
 	var pts []sweepPoint
-	var settings []any
+	var settings []rbmSummary
 	var adopted *rbmOutcome
 	for _, a := range alphas {
 		for _, b := range batches {
@@ -77,8 +86,8 @@ func (r *runner) stageSweep() error {
 					return err
 				}
 			}
-			set := o.summaryJSON()
-			set["dir"] = sweepDir(a, b)
+			set := o.summary()
+			set.Dir = sweepDir(a, b)
 			settings = append(settings, set)
 			for pi, p := range o.pairs {
 				sp := sweepPair(o, pi, p)
@@ -98,34 +107,29 @@ func (r *runner) stageSweep() error {
 	if r.sharded() {
 		return nil
 	}
-	plist := []any{}
+	sum := &sweepSummary{Settings: settings, Points: []sweepOut{}, AFit: jnum(math.NaN()), AFitErr: jnum(math.NaN()), Chi2Dof: jnum(math.NaN())}
 	for _, p := range pts {
-		plist = append(plist, map[string]any{"alpha": p.alpha, "batch": p.batch, "pair": p.pair, "modes": []int{p.modes[0], p.modes[1]},
-			"kappa": p.kappa, "x": p.x, "mean_spacing": output.Num(p.meanS), "mean_spacing_err": output.Num(p.meanErr),
-			"sigma_fit": output.Num(p.sigma), "sigma_fit_err": output.Num(p.sigmaErr),
-			"binder": output.Num(p.binder), "binder_err": output.Num(p.binderErr),
-			"langevin_mean_spacing": output.Num(p.langS), "langevin_mean_spacing_err": output.Num(p.langErr)})
+		sum.Points = append(sum.Points, sweepOut{Alpha: jnum(p.alpha), Batch: p.batch, Pair: p.pair, Modes: p.modes,
+			Kappa: jnum(p.kappa), X: jnum(p.x), MeanSpacing: jnum(p.meanS), MeanSpacingErr: jnum(p.meanErr),
+			SigmaFit: jnum(p.sigma), SigmaFitErr: jnum(p.sigmaErr), Binder: jnum(p.binder), BinderErr: jnum(p.binderErr),
+			LangevinMeanSpacing: jnum(p.langS), LangevinMeanSpacingErr: jnum(p.langErr)})
 	}
-	sum := map[string]any{"settings": settings, "points": plist}
-	r.summary["sweep"] = sum
-	sum["a_fit"], sum["a_fit_err"], sum["chi2_dof"] = nil, nil, nil
+	r.sum.Sweep = sum
 	if fit, err := fitSpacing(pts); err == nil {
-		sum["a_fit"], sum["a_fit_err"], sum["chi2_dof"] = output.Num(fit.Slope), output.Num(fit.SlopeErr), chi2dof(fit)
+		sum.AFit, sum.AFitErr, sum.Chi2Dof = jnum(fit.Slope), jnum(fit.SlopeErr), chi2dof(fit)
 		r.say("sweep: <S> = a sqrt((alpha/|B|)(mu^2 - kappa)) over %d points: a = %.4g +- %.2g, chi2/dof %.3g", len(pts), fit.Slope, fit.SlopeErr, fit.Chi2/float64(max(1, fit.Dof)))
 	} else if len(pts) > 0 {
 		r.say("sweep: no fit of <S> (%v)", err)
 	}
 	// The next order of the small-noise expansion: <S>/x = a (1 - b alpha/|B|).
-	sum["nlo"] = nil
 	var nlo *nloFit
 	if f, err := fitSpacingNLO(pts); err == nil {
 		nlo = &f
-		sum["nlo"] = map[string]any{"a": output.Num(f.a), "a_err": output.Num(f.aErr), "b": output.Num(f.b), "b_err": output.Num(f.bErr),
-			"chi2_dof": output.Num(f.chi2dof), "form": "<S> = a sqrt((alpha/|B|)(mu^2 - kappa)) (1 - b alpha/|B|)"}
+		sum.NLO = &nloOut{A: jnum(f.a), AErr: jnum(f.aErr), B: jnum(f.b), BErr: jnum(f.bErr),
+			Chi2Dof: jnum(f.chi2dof), Form: "<S> = a sqrt((alpha/|B|)(mu^2 - kappa)) (1 - b alpha/|B|)"}
 		r.say("  with the next order, <S> = a x (1 - b alpha/|B|): a = %.4g +- %.2g, b = %.3g +- %.2g, chi2/dof %.3g", f.a, f.aErr, f.b, f.bErr, f.chi2dof)
 	}
 	// The walkers' <S> against the RBM's, point by point.
-	sum["langevin_agreement"] = nil
 	var chi2, rel float64
 	var nl int
 	for _, p := range pts {
@@ -136,12 +140,12 @@ func (r *runner) stageSweep() error {
 		chi2, rel, nl = chi2+d*d, rel+math.Abs(p.langS/p.meanS-1), nl+1
 	}
 	if nl > 0 {
-		sum["langevin_agreement"] = map[string]any{"points": nl, "chi2_per_point": output.Num(chi2 / float64(nl)), "mean_abs_rel_diff": output.Num(rel / float64(nl))}
+		sum.LangevinAgreement = &agreementOut{Points: nl, Chi2PerPoint: jnum(chi2 / float64(nl)), MeanAbsRelDiff: jnum(rel / float64(nl))}
 		r.say("  Langevin against the RBM over %d points: chi2 per point %.3g, mean |relative difference| %.1f%%", nl, chi2/float64(nl), 100*rel/float64(nl))
 	}
 	// The linear scaling rule pair by pair: <S_i> proportional to sqrt(alpha/|B|), each pair with
 	// its own non-universal factor.
-	var pairFits []any
+	var pairFits []pairFitOut
 	byPair := map[int][]sweepPoint{}
 	var order []int
 	for _, p := range pts {
@@ -155,11 +159,11 @@ func (r *runner) stageSweep() error {
 		if err != nil {
 			continue
 		}
-		pairFits = append(pairFits, map[string]any{"pair": k, "kappa": byPair[k][0].kappa, "a": output.Num(fit.Slope),
-			"a_err": output.Num(fit.SlopeErr), "chi2_dof": chi2dof(fit), "points": len(byPair[k])})
+		pairFits = append(pairFits, pairFitOut{Pair: k, Kappa: jnum(byPair[k][0].kappa), A: jnum(fit.Slope),
+			AErr: jnum(fit.SlopeErr), Chi2Dof: chi2dof(fit), Points: len(byPair[k])})
 		r.say("  pair %d (kappa %.4g): a = %.4g +- %.2g, chi2/dof %.3g", k, byPair[k][0].kappa, fit.Slope, fit.SlopeErr, fit.Chi2/float64(max(1, fit.Dof)))
 	}
-	sum["pair_fits"] = pairFits
+	sum.PairFits = pairFits
 	err := output.WriteFile(filepath.Join(r.out, "scaling.csv"), func(w io.Writer) error {
 		c := output.NewCSV(w, "alpha", "batch", "pair", "kappa", "mean_spacing", "mean_spacing_err", "sigma_fit", "sigma_fit_err", "binder", "binder_err", "x",
 			"langevin_mean_spacing", "langevin_mean_spacing_err")
@@ -174,7 +178,7 @@ func (r *runner) stageSweep() error {
 	if !r.cfg.PlotsEnabled() || len(pts) == 0 {
 		return nil
 	}
-	return plotSweep(r.out, pts, sum["a_fit"], nlo)
+	return plotSweep(r.out, pts, float64(sum.AFit), nlo)
 }
 
 // langPair is one degenerate pair's mean spacing among the Langevin walkers of a sweep setting,
@@ -211,23 +215,14 @@ func (r *runner) sweepLangevin(alpha float64, batch int, dir string) ([]langPair
 	c.Noise, c.Langevin = &noise, &lc
 	c.RBM, c.Sweep, c.Time, c.Spectrum = nil, nil, nil, nil
 	sub := &runner{cfg: &c, out: dir, shard: r.shard, stdout: r.stdout, prog: r.prog, ctx: r.ctx, sess: r.sess,
-		summary: map[string]any{}, seconds: map[string]float64{}, setting: sweepDir(alpha, batch)}
-	sub.ensemble().shardCfg = true // the shard's config copy belongs at the top, not per setting
+		setting: sweepDir(alpha, batch)}
 	if err := sub.buildSystem(); err != nil {
 		return nil, err
 	}
-	if err := sub.stageLangevin(); err != nil || sub.ens == nil || sub.ens.langevinX == nil {
+	if err := sub.stageLangevin(); err != nil || sub.res.langevin == nil || sub.res.langevin.cols == nil {
 		return nil, err
 	}
-	var out []langPair
-	for _, p := range sub.summary["langevin"].(map[string]any)["pairs"].([]any) {
-		p := p.(map[string]any)
-		k, _ := p["kappa"].(float64)
-		s, _ := p["mean_spacing"].(float64)
-		e, _ := p["mean_spacing_err"].(float64)
-		out = append(out, langPair{kappa: k, meanS: s, err: e})
-	}
-	return out, nil
+	return sub.res.langevin.pairs, nil
 }
 
 // sweepPair measures one pair of one setting: <S> with its jackknife error over runs, the
@@ -276,7 +271,7 @@ func sweepPair(o *rbmOutcome, pi int, p rbmPair) sweepPoint {
 // plotSweep draws scaling.png (<S> against sqrt((alpha/|B|)(mu^2 - kappa)) with error bars and
 // the fitted line; and, with a next-order fit, <S>/x against alpha/|B| with both fits) and
 // wigner_sweep.png (s = S/<S> of every setting and pair against the unit Wigner surmise).
-func plotSweep(dir string, pts []sweepPoint, aFit any, nlo *nloFit) error {
+func plotSweep(dir string, pts []sweepPoint, aFit float64, nlo *nloFit) error {
 	var ser []plots.Series
 	xs, ys := make([]float64, len(pts)), make([]float64, len(pts))
 	xmax := 0.0
@@ -298,7 +293,7 @@ func plotSweep(dir string, pts []sweepPoint, aFit any, nlo *nloFit) error {
 	if len(lx) > 0 {
 		ser = append(ser, plots.Series{Name: "Langevin (Coulomb gas of [model] and [noise])", X: lx, Y: ly, Kind: plots.Marks, Color: plots.Palette[1]})
 	}
-	if a, ok := aFit.(float64); ok {
+	if a := aFit; !math.IsNaN(a) && !math.IsInf(a, 0) {
 		ser = append(ser, plots.Series{Name: fmt.Sprintf("fit <S> = %.4g x", a), X: []float64{0, 1.05 * xmax}, Y: []float64{0, 1.05 * xmax * a}, Dashed: true, Color: plots.Palette[3]})
 	}
 	panels := []plots.Panel{{Title: "mean spacing of degenerate pairs",
@@ -320,7 +315,7 @@ func plotSweep(dir string, pts []sweepPoint, aFit any, nlo *nloFit) error {
 			rs = append(rs, plots.Series{Name: "Langevin", X: lg, Y: lq, Kind: plots.Marks, Color: plots.Palette[1]})
 		}
 		top := 1.05 * gmax
-		if a, ok := aFit.(float64); ok {
+		if a := aFit; !math.IsNaN(a) && !math.IsInf(a, 0) {
 			rs = append(rs, plots.Series{Name: fmt.Sprintf("linear law: %.4g", a), X: []float64{0, top}, Y: []float64{a, a}, Dashed: true, Color: plots.Palette[3]})
 		}
 		rs = append(rs, plots.Series{Name: fmt.Sprintf("next order: %.4g (1 - %.3g alpha/|B|)", nlo.a, nlo.b), X: []float64{0, top},
@@ -387,9 +382,9 @@ func fitSpacingNLO(pts []sweepPoint) (nloFit, error) {
 }
 
 // chi2dof is chi^2 per degree of freedom of a fit (null without degrees of freedom).
-func chi2dof(f rmt.ProportionalFit) any {
+func chi2dof(f rmt.ProportionalFit) jnum {
 	if f.Dof <= 0 {
-		return nil
+		return jnum(math.NaN())
 	}
-	return output.Num(f.Chi2 / float64(f.Dof))
+	return jnum(f.Chi2 / float64(f.Dof))
 }

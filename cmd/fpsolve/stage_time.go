@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -15,7 +16,7 @@ import (
 
 // clusters partitions the sorted modes for the Fokker-Planck solver (fokkerplanck.Partition by
 // the modes' kappa).
-func (r *runner) clusters() [][]int { return fokkerplanck.Partition(r.sys, r.keys) }
+func (r *runner) clusters() [][]int { return fokkerplanck.Partition(r.sys(), r.keys()) }
 
 const config3 = fokkerplanck.MaxClusterModes // modes on one exact grid
 
@@ -27,8 +28,15 @@ func fpMethod(name string) fokkerplanck.Method {
 	return fokkerplanck.TRBDF2
 }
 
-// stageTime evolves the Fokker-Planck equation from [initial] to t_end and writes density.csv,
-// density.png, wigner.png and the "fokkerplanck" summary.
+// timeStage evolves the Fokker-Planck equation from [initial] to t_end and writes density.csv,
+// density.png, wigner.png and the "fokkerplanck" summary; its result (r.res.time) is the
+// marginals at the snapshots. Shards do not run it: it needs the whole ensemble.
+var timeStage = stage{
+	name:    "fokkerplanck",
+	enabled: func(r *runner) bool { return r.cfg.Time != nil && !r.sharded() },
+	run:     func(_ context.Context, r *runner) error { return r.stageTime() },
+}
+
 func (r *runner) stageTime() error {
 	c := r.cfg
 	tc := c.Time
@@ -44,7 +52,7 @@ func (r *runner) stageTime() error {
 		return err
 	}
 	win := 0
-	sys := r.sys
+	sys := r.sys()
 	if wins != nil {
 		sys = wins[0].sys
 	}
@@ -124,9 +132,9 @@ func (r *runner) stageTime() error {
 		}
 	}
 
-	n := len(r.sys.Modes)
+	n := len(r.sys().Modes)
 	snaps := tc.Snapshots
-	m := &marginals{x: make([]float64, axis.N), mode: r.order, axis: axis}
+	m := &marginals{x: make([]float64, axis.N), mode: r.order(), axis: axis}
 	for i := range m.x {
 		m.x[i] = axis.Centre(i)
 	}
@@ -177,7 +185,7 @@ func (r *runner) stageTime() error {
 		record(t)
 	}
 	r.prog.end()
-	r.fpMarginals = m
+	r.res.time = m
 
 	// Summary.
 	mass := 1.0
@@ -187,29 +195,25 @@ func (r *runner) stageTime() error {
 	if math.IsNaN(mass) || math.IsInf(mass, 0) {
 		return fmt.Errorf("the density is not finite at t = %g", t)
 	}
-	sum := map[string]any{"mass": mass, "clusters": clusterConfigIndices(clusters, r.order), "t_end": tc.TEnd}
-	if wins != nil {
-		sum["drift_windows"] = len(wins)
-	}
-	sum["stationary_l1"], sum["relaxation_rate"] = nil, nil
+	sum := &fpSummary{Mass: jnum(mass), Clusters: clusterConfigIndices(clusters, r.order()), TEnd: jnum(tc.TEnd),
+		DriftWindows: len(wins), StationaryL1: jnum(math.NaN()), RelaxationRate: jnum(math.NaN())}
 	if single {
-		sum["stationary_l1"] = output.Num(dist[len(dist)-1])
+		sum.StationaryL1 = jnum(dist[len(dist)-1])
 		// With drift windows the distances before the last window are to other stationary
 		// states: no relaxation rate.
 		if rate, err := fokkerplanck.RelaxationRate(distT, dist, tc.TEnd/2); err == nil && dist[len(dist)-1] > 1e-11 && wins == nil {
-			sum["relaxation_rate"] = output.Num(rate)
+			sum.RelaxationRate = jnum(rate)
 		}
 	} else {
-		sum["coupling"] = "mean-field between clusters"
+		sum.Coupling = "mean-field between clusters"
 	}
 	final := m.p[len(m.p)-1]
-	modes := make([]any, n)
+	sum.Modes = make([]momentsOut, n)
 	for k := 0; k < n; k++ {
 		mo := fokkerplanck.GridMoments(final[k], axis)
-		modes[r.order[k]] = map[string]any{"mean": output.Num(mo.Mean), "var": output.Num(mo.Var), "binder": output.Num(mo.Binder)}
+		sum.Modes[r.order()[k]] = momentsOut{Mean: jnum(mo.Mean), Var: jnum(mo.Var), Binder: jnum(mo.Binder)}
 	}
-	sum["modes"] = modes
-	var pairs []any
+	sum.Pairs = []pairOut{}
 	var spacing []pairSpacing
 	for ci, g := range clusters {
 		if len(g) < 2 {
@@ -218,14 +222,14 @@ func (r *runner) stageTime() error {
 		op := cl.Operator(ci)
 		for a := 0; a < len(g); a++ {
 			for b := a + 1; b < len(g); b++ {
-				if math.Abs(r.keys[g[a]]-r.keys[g[b]]) > 1e-12*math.Max(1, math.Abs(r.keys[g[a]])) {
+				if math.Abs(r.keys()[g[a]]-r.keys()[g[b]]) > 1e-12*math.Max(1, math.Abs(r.keys()[g[a]])) {
 					continue // a pair is two modes with equal kappa
 				}
 				ps := op.Pair(cl.Density(ci), a, b)
-				i, j := r.order[g[a]], r.order[g[b]]
-				pairs = append(pairs, map[string]any{"modes": []int{min(i, j), max(i, j)}, "mean_spacing": output.Num(ps.MeanSpacing),
-					"var": output.Num(ps.Pooled.Var), "binder": output.Num(ps.Pooled.Binder), "kappa": r.keys[g[a]]})
-				sp := pairSpacing{modes: [2]int{min(i, j), max(i, j)}, kappa: r.keys[g[a]], mean: ps.MeanSpacing}
+				i, j := r.order()[g[a]], r.order()[g[b]]
+				sum.Pairs = append(sum.Pairs, pairOut{Modes: [2]int{min(i, j), max(i, j)}, MeanSpacing: jnum(ps.MeanSpacing),
+					Var: jnum(ps.Pooled.Var), Binder: jnum(ps.Pooled.Binder), Kappa: jnum(r.keys()[g[a]])})
+				sp := pairSpacing{modes: [2]int{min(i, j), max(i, j)}, kappa: r.keys()[g[a]], mean: ps.MeanSpacing}
 				sp.s, sp.dens, sp.width = spacingDensity(op, cl.Density(ci), a, b, axis.Width())
 				spacing = append(spacing, sp)
 			}
@@ -239,30 +243,26 @@ func (r *runner) stageTime() error {
 			clusterOf[k] = ci
 		}
 	}
-	for _, g := range model.Groups(r.keys) {
+	for _, g := range model.Groups(r.keys()) {
 		if len(g) != 2 || clusterOf[g[0]] == clusterOf[g[1]] {
 			continue
 		}
 		sp := productPair(final[g[0]], final[g[1]], axis)
-		i, j := r.order[g[0]], r.order[g[1]]
-		sp.modes, sp.kappa = [2]int{min(i, j), max(i, j)}, r.keys[g[0]]
+		i, j := r.order()[g[0]], r.order()[g[1]]
+		sp.modes, sp.kappa = [2]int{min(i, j), max(i, j)}, r.keys()[g[0]]
 		pooled := make([]float64, axis.N)
 		for c := range pooled {
 			pooled[c] = (final[g[0]][c] + final[g[1]][c]) / 2
 		}
 		pm := fokkerplanck.GridMoments(pooled, axis)
-		pairs = append(pairs, map[string]any{"modes": []int{sp.modes[0], sp.modes[1]}, "mean_spacing": output.Num(sp.mean),
-			"var": output.Num(pm.Var), "binder": output.Num(pm.Binder), "kappa": sp.kappa, "independent": true})
+		sum.Pairs = append(sum.Pairs, pairOut{Modes: sp.modes, MeanSpacing: jnum(sp.mean),
+			Var: jnum(pm.Var), Binder: jnum(pm.Binder), Kappa: jnum(sp.kappa), Independent: true})
 		spacing = append(spacing, sp)
 	}
-	if pairs == nil {
-		pairs = []any{}
-	}
-	sum["pairs"] = pairs
-	r.summary["fokkerplanck"] = sum
+	r.sum.FokkerPlanck = sum
 	r.say("fokkerplanck: %d modes in %d cluster(s), %d cells per axis, t = %g, mass %.15f", n, len(clusters), axis.N, tc.TEnd, mass)
-	if v, ok := sum["stationary_l1"].(float64); ok {
-		r.say("  L1 distance to the discrete stationary state %.3g, relaxation rate %v", v, sum["relaxation_rate"])
+	if single {
+		r.say("  L1 distance to the discrete stationary state %.3g, relaxation rate %s", float64(sum.StationaryL1), fmtNum(float64(sum.RelaxationRate)))
 	}
 	for _, p := range spacing {
 		r.say("  pair %v (kappa %.4g): <S> = %.4g", p.modes, p.kappa, p.mean)
@@ -419,7 +419,7 @@ func (r *runner) plotDensity(m *marginals) error {
 	for k := 0; k < n; k++ {
 		y := m.plotY(last[k])
 		final = append(final, plots.Series{Name: fmt.Sprintf("mode %d", m.mode[k]), X: px, Y: y})
-		stable = append(stable, r.sys.Modes[k].Drift.Stable())
+		stable = append(stable, r.sys().Modes[k].Drift.Stable())
 		for _, v := range y {
 			ymax = math.Max(ymax, v)
 		}
