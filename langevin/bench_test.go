@@ -128,7 +128,7 @@ func BenchmarkNormal(b *testing.B) {
 	src := NewSource(1, 0)
 	var s float64
 	for b.Loop() {
-		s += src.Normal()
+		s += src.NormFloat64()
 	}
 	_ = s
 }

@@ -81,7 +81,7 @@ func (e *Eigen) Advance(x []float64, steps int, src *Source, work []float64) Cou
 	cnt.Steps = int64(steps)
 	for s := 0; s < steps; s++ {
 		for k := range eta0 {
-			eta0[k] = src.Normal()
+			eta0[k] = src.NormFloat64()
 		}
 		if e.refine > 0 && e.coulomb && e.crowded(w.r, e.alpha) {
 			e.split(&w, e.alpha, 0, eta0, src, &cnt)
@@ -128,7 +128,7 @@ func (e *Eigen) split(w *eigenWork, h float64, depth int, eta []float64, src *So
 	n := len(e.p)
 	first := w.eta[(depth+1)*n : (depth+2)*n]
 	for k := range eta {
-		z := src.Normal()
+		z := src.NormFloat64()
 		first[k] = (eta[k] + z) * math.Sqrt2 / 2
 		eta[k] = (eta[k] - z) * math.Sqrt2 / 2
 	}

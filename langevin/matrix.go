@@ -92,10 +92,10 @@ func (m *Matrix) Advance(x []float64, steps int, src *Source, work []float64) Co
 		finite := true
 		for k := 0; k < n; k++ {
 			row := a[k*n : k*n+n]
-			row[k] = r[k] + m.p[k].drift(m.alpha, r[k]) + m.sdDiag*src.Normal()
+			row[k] = r[k] + m.p[k].drift(m.alpha, r[k]) + m.sdDiag*src.NormFloat64()
 			finite = finite && row[k]-row[k] == 0
 			for j := k + 1; j < n; j++ {
-				row[j] = m.sdOff * src.Normal()
+				row[j] = m.sdOff * src.NormFloat64()
 			}
 		}
 		if !finite { // a drift is not finite: stop the walker (Counts.NonFinite)

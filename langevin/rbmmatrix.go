@@ -293,7 +293,7 @@ func (m *RBMMatrix) Advance(w []float64, steps int, src *Source, work []float64)
 			}
 			if m.sd != 0 {
 				for c := range row {
-					row[c] += m.sd * src.Normal()
+					row[c] += m.sd * src.NormFloat64()
 				}
 			}
 		}

@@ -51,7 +51,7 @@ func BenchmarkNorm(b *testing.B) {
 	src := NewSource(1, 0)
 	var s float64
 	for i := 0; i < b.N; i++ {
-		s += src.Norm()
+		s += src.NormFloat64()
 	}
 	if s == 0.5 {
 		b.Log(s)

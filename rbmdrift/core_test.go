@@ -19,7 +19,7 @@ func TestNormalSource(t *testing.T) {
 	xs := make([]float64, n)
 	var m1, m2, m4 float64
 	for i := range xs {
-		x := src.Norm()
+		x := src.NormFloat64()
 		xs[i] = x
 		m1 += x
 		m2 += x * x
@@ -118,7 +118,7 @@ func alignedWeights(n int, m2 float64, x []float64) (*mat.Dense, []float64) {
 	src := NewSource(99, 0)
 	for i := 0; i < n; i++ {
 		for j := 0; j < n; j++ {
-			a.Set(i, j, src.Norm())
+			a.Set(i, j, src.NormFloat64())
 		}
 	}
 	var qr mat.QR
@@ -197,7 +197,7 @@ func TestGradientIsMinusKLGradient(t *testing.T) {
 	w := mat.NewDense(4, 3, nil)
 	for i := 0; i < 4; i++ {
 		for j := 0; j < 3; j++ {
-			w.Set(i, j, 0.6*src.Norm())
+			w.Set(i, j, 0.6*src.NormFloat64())
 		}
 	}
 	var g mat.Dense

@@ -120,7 +120,7 @@ func TestGradedBinsRecoverFellerCoefficients(t *testing.T) {
 	src := NewSource(7, 0)
 	for i := 0; i < 400000; i++ {
 		x := 1e-6 * math.Pow(1e5, src.Float64())
-		dx := (b+a*x)*dt + math.Sqrt(2*c*x*dt)*src.Norm()
+		dx := (b+a*x)*dt + math.Sqrt(2*c*x*dt)*src.NormFloat64()
 		acc.Add(0, x, dx, 0)
 	}
 	checked := 0

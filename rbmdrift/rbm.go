@@ -353,7 +353,7 @@ func NewTrainer(cfg Config, r int) (*Trainer, error) {
 	if !cholesky(t.lt, nv) {
 		return nil, fmt.Errorf("target covariance is not positive definite")
 	}
-	t.rng.Seed(cfg.Seed, uint64(r))
+	t.rng.SeedStream(cfg.Seed, uint64(r))
 	InitWeights(t.w, cfg.InitSigma, &t.rng)
 	for i := range t.phi {
 		t.phi[i] = 1
@@ -364,7 +364,7 @@ func NewTrainer(cfg Config, r int) (*Trainer, error) {
 // InitWeights fills w with independent N(0, sigma^2) deviates drawn from src in order.
 func InitWeights(w []float64, sigma float64, src *Source) {
 	for i := range w {
-		w[i] = sigma * src.Norm()
+		w[i] = sigma * src.NormFloat64()
 	}
 }
 
@@ -463,7 +463,7 @@ func (t *Trainer) Step() error {
 		for b := 0; b < nb; b++ {
 			x := t.v[:nv]
 			for i := range x {
-				t.h[i] = t.rng.Norm()
+				t.h[i] = t.rng.NormFloat64()
 			}
 			for i := 0; i < nv; i++ {
 				li := t.lt[i*nv : i*nv+i+1]
@@ -589,7 +589,7 @@ func (t *Trainer) directChains() {
 				x[i] += f1 * v
 				y[i] += f2 * v
 			}
-			g1, g2 := t.rng.Norm(), t.rng.Norm()
+			g1, g2 := t.rng.NormFloat64(), t.rng.NormFloat64()
 			uj := t.sig[j*nv+j : j*nv+nv]
 			xj, yj := x[j:j+len(uj)], y[j:j+len(uj)]
 			for i, v := range uj {
@@ -615,7 +615,7 @@ func (t *Trainer) directChains() {
 		}
 		for j, p := range phi {
 			axpy(x, p, t.a[j*nv:j*nv+nv])
-			axpy(x[j:], t.rng.Norm(), t.sig[j*nv+j:j*nv+nv])
+			axpy(x[j:], t.rng.NormFloat64(), t.sig[j*nv+j:j*nv+nv])
 		}
 		copy(phi, x)
 		for i, xi := range phi {
@@ -644,14 +644,14 @@ func (t *Trainer) gibbsChains() {
 				}
 			}
 			for j := range h {
-				h[j] = t.s2*h[j] + sh*t.rng.Norm()
+				h[j] = t.s2*h[j] + sh*t.rng.NormFloat64()
 			}
 			for i := range phi {
 				var s float64
 				for j, wv := range t.w[i*nh : i*nh+nh] {
 					s += wv * h[j]
 				}
-				phi[i] = s*im + sm*t.rng.Norm()
+				phi[i] = s*im + sm*t.rng.NormFloat64()
 			}
 		}
 		for i, xi := range phi {

@@ -136,7 +136,7 @@ func TestDriftRecoversAR1(t *testing.T) {
 		src := NewSource(21, uint64(r))
 		x := c
 		for s := 0; s < 200000; s++ {
-			dx := -omega*(x-c)*dt + math.Sqrt(2*diff*dt)*src.Norm()
+			dx := -omega*(x-c)*dt + math.Sqrt(2*diff*dt)*src.NormFloat64()
 			acc.Add(0, x, dx, -omega*(x-c))
 			x += dx
 		}

@@ -134,7 +134,7 @@ func TestDriftWindowsRecoverSwitchingAR1(t *testing.T) {
 	one := NewDriftAccumulator(1, bins, -2, 2, dt)
 	x := make([]float64, walkers)
 	for i := range x {
-		x[i] = 0.7 * src.Norm() // stationary sd sqrt(D/a) = 0.71 for a = 1
+		x[i] = 0.7 * src.NormFloat64() // stationary sd sqrt(D/a) = 0.71 for a = 1
 	}
 	for s := 0; s < steps; s++ {
 		a := 1.0
@@ -142,7 +142,7 @@ func TestDriftWindowsRecoverSwitchingAR1(t *testing.T) {
 			a = 3
 		}
 		for i := range x {
-			dx := -a*x[i]*dt + math.Sqrt(2*diff*dt)*src.Norm()
+			dx := -a*x[i]*dt + math.Sqrt(2*diff*dt)*src.NormFloat64()
 			acc.AddAt(s, 0, x[i], dx, 0)
 			one.Add(0, x[i], dx, 0)
 			x[i] += dx
