@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/lapack/gonum"
 
 	"fpsolve/model"
+	"fpsolve/symeig"
 )
 
 // rbmSystem is the seed's learning picture: n rbm modes with the free-field kappa (m^2 = 4,
@@ -105,7 +106,7 @@ func benchEigenvalues(b *testing.B, n int) {
 		i := 0
 		for b.Loop() {
 			copy(a, ms[i%len(ms)])
-			jacobiEigenvalues(a, n, d)
+			symeig.Values(a, n, d)
 			i++
 		}
 	})

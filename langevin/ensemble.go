@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"fpsolve/model"
+	"fpsolve/symeig"
 )
 
 // Stepper advances one walker of a Coulomb gas; Eigen and Matrix implement it.
@@ -219,7 +220,7 @@ func GOEInit(n int, c, sigma2 float64) Init {
 			}
 		}
 		x := make([]float64, n)
-		jacobiEigenvalues(a, n, x)
+		symeig.Values(a, n, x)
 		return x
 	}
 }

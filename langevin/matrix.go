@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"fpsolve/model"
+	"fpsolve/symeig"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/lapack"
 	"gonum.org/v1/gonum/lapack/gonum"
@@ -19,9 +20,9 @@ import (
 // new eigenvalues are those of X' (the drift of rank k acts on the k-th smallest eigenvalue).
 // Because the law of G is invariant under X -> Q^T X Q, the eigenvalues of X' have the law of
 // those of diag(x + alpha K(x)) + G: the step is carried out in the previous eigenbasis, where
-// the matrix is nearly diagonal, and a cyclic Jacobi iteration finds its eigenvalues in a few
-// sweeps (this is the warm start from the previous eigenbasis; the eigenvectors themselves are
-// never needed for the spectrum). The Coulomb repulsion is not put in: it comes out of the
+// the matrix is nearly diagonal, and a cyclic Jacobi iteration (symeig.Values) finds its
+// eigenvalues in a few sweeps (this is the warm start from the previous eigenbasis; the
+// eigenvectors themselves are never needed for the spectrum). The Coulomb repulsion is not put in: it comes out of the
 // diagonalisation (second-order perturbation theory gives alpha g^2 sum_j 1/(x_k - x_j)).
 //
 // Mode-dependent g_i are not natural at this level (the noise of one matrix has one strength),
@@ -104,7 +105,7 @@ func (m *Matrix) Advance(x []float64, steps int, src *Source, work []float64) Co
 			break
 		}
 		if m.lwork == 0 {
-			jacobiEigenvalues(a, n, y)
+			symeig.Values(a, n, y)
 		} else if !(gonum.Implementation{}).Dsyev(lapack.EVNone, blas.Upper, n, a, n, y, lw, m.lwork) {
 			panic("langevin: Dsyev did not converge") // only with NaN input, excluded above
 		}
@@ -114,71 +115,4 @@ func (m *Matrix) Advance(x []float64, steps int, src *Source, work []float64) Co
 		x[i] = r[k]
 	}
 	return cnt
-}
-
-// jacobiEigenvalues overwrites the upper triangle of the symmetric n x n row-major matrix a and
-// writes its eigenvalues, ascending, into d. Cyclic Jacobi rotations without eigenvectors; it
-// stops when the off-diagonal mass is below (1e-17)^2 of the diagonal's, where the eigenvalue
-// error (off-diagonal^2 / gap) is far below rounding.
-func jacobiEigenvalues(a []float64, n int, d []float64) {
-	for sweep := 0; sweep < 60; sweep++ {
-		var off, diag float64
-		for p := 0; p < n; p++ {
-			diag += a[p*n+p] * a[p*n+p]
-			for q := p + 1; q < n; q++ {
-				off += a[p*n+q] * a[p*n+q]
-			}
-		}
-		if off <= 1e-34*(diag+2*off) {
-			break
-		}
-		for p := 0; p < n-1; p++ {
-			for q := p + 1; q < n; q++ {
-				apq := a[p*n+q]
-				app, aqq := a[p*n+p], a[q*n+q]
-				if math.Abs(apq) <= 1e-18*(math.Abs(app)+math.Abs(aqq)) {
-					// Negligible: its effect on the eigenvalues is below rounding.
-					a[p*n+q] = 0
-					continue
-				}
-				theta := (aqq - app) / (2 * apq)
-				t := 1 / (math.Abs(theta) + math.Sqrt(theta*theta+1))
-				if theta < 0 {
-					t = -t
-				}
-				c := 1 / math.Sqrt(t*t+1)
-				s := t * c
-				tau := s / (1 + c)
-				a[p*n+p] = app - t*apq
-				a[q*n+q] = aqq + t*apq
-				a[p*n+q] = 0
-				for r := 0; r < p; r++ {
-					g, h := a[r*n+p], a[r*n+q]
-					a[r*n+p] = g - s*(h+g*tau)
-					a[r*n+q] = h + s*(g-h*tau)
-				}
-				for r := p + 1; r < q; r++ {
-					g, h := a[p*n+r], a[r*n+q]
-					a[p*n+r] = g - s*(h+g*tau)
-					a[r*n+q] = h + s*(g-h*tau)
-				}
-				for r := q + 1; r < n; r++ {
-					g, h := a[p*n+r], a[q*n+r]
-					a[p*n+r] = g - s*(h+g*tau)
-					a[q*n+r] = h + s*(g-h*tau)
-				}
-			}
-		}
-	}
-	for k := 0; k < n; k++ {
-		d[k] = a[k*n+k]
-	}
-	for k := 1; k < n; k++ { // insertion sort: nearly sorted already
-		v := d[k]
-		j := k
-		for ; j > 0 && d[j-1] > v; j-- {
-			d[j] = d[j-1]
-		}
-		d[j] = v
-	}
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"fpsolve/symeig"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -403,7 +404,7 @@ func (m *RBMMatrix) spectrum(dst, w, a []float64) []float64 {
 			}
 		}
 	}
-	jacobiEigenvalues(a, h, dst)
+	symeig.Values(a, h, dst)
 	return dst
 }
 

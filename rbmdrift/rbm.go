@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"fpsolve/symeig"
 	"gonum.org/v1/gonum/mat"
 
 	"fpsolve/model"
@@ -314,9 +315,9 @@ type Trainer struct {
 	ct, lt                   []float64 // target covariance and its Cholesky factor (N_v x N_v)
 	t, a, sig, p2, u, q, tmp []float64 // N_v x N_v scratch
 	ch, cm, g, gw            []float64
-	h, v                     []float64 // vector scratch
-	eig                      *eigen    // warm-started eigensolver for X = W^T W
-	x                        []float64 // X = W^T W
+	h, v                     []float64    // vector scratch
+	eig                      *symeig.Warm // warm-started eigensolver for X = W^T W
+	x                        []float64    // X = W^T W
 }
 
 // NewTrainer returns the trainer of run r: W_ij ~ N(0, InitSigma^2) drawn (row-major) from
