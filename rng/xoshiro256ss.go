@@ -1,9 +1,6 @@
 package rng
 
-import (
-	"math"
-	"math/bits"
-)
+import "math"
 
 // Xoshiro256StarStar is the xoshiro256** generator of Blackman and Vigna: 256 bits of state,
 // period 2^256 - 1. Its normal deviates come from the 128-layer, 32-bit ziggurat of Marsaglia
@@ -39,16 +36,20 @@ func (g *Xoshiro256StarStar) SeedStream(seed, stream uint64) {
 // Uint64 returns 64 uniformly random bits.
 func (g *Xoshiro256StarStar) Uint64() uint64 {
 	s := &g.s
-	r := bits.RotateLeft64(s[1]*5, 7) * 9
+	r := rotl(s[1]*5, 7) * 9
 	t := s[1] << 17
 	s[2] ^= s[0]
 	s[3] ^= s[1]
 	s[1] ^= s[2]
 	s[0] ^= s[3]
 	s[2] ^= t
-	s[3] = bits.RotateLeft64(s[3], 45)
+	s[3] = rotl(s[3], 45)
 	return r
 }
+
+// rotl rotates x left by k bits. (bits.RotateLeft64 gives the same values, but the generated
+// code of Uint64 is kept as it was in rbmdrift.)
+func rotl(x uint64, k uint) uint64 { return (x << k) | (x >> (64 - k)) }
 
 // Float64 returns a uniform value in [0, 1): the top 53 bits of one draw times 2^-53.
 func (g *Xoshiro256StarStar) Float64() float64 { return float64(g.Uint64()>>11) * 0x1p-53 }

@@ -4,29 +4,16 @@
 // eigenvalues and eigenvectors of a matrix that changes a little between calls, starting from
 // the previous eigenbasis (rbmdrift's spectrum of W^T W).
 //
-// Both use the same rotation (the one that zeroes a_pq, with |theta| <= pi/4) and return the
-// eigenvalues in ascending order. They differ in the sweep: Values updates the upper triangle
-// only, without eigenvectors, and drops elements below rounding; Warm updates the whole matrix
-// and accumulates the rotations. Each is kept exactly as it was in its package so that the
-// results of both packages, and the stored outputs made from them, stay the same to the last
-// bit. For larger matrices gonum's lapack Dsyev or mat.EigenSym is faster.
+// Both use the same rotation (the one that zeroes a_pq, with angle |phi| <= pi/4) and return
+// the eigenvalues in ascending order. They differ in the sweep: Values updates the upper
+// triangle only, without eigenvectors, and drops elements below rounding; Warm updates the whole
+// matrix and accumulates the rotations. Each is kept exactly as it was in its package, down to
+// the order of the operations (the rotation is written out in both rather than shared, which
+// compiles the same arithmetic to a different instruction schedule), so that the results of both
+// packages, the stored outputs made from them and the speed of their loops stay the same. For larger matrices gonum's lapack Dsyev or mat.EigenSym is faster.
 package symeig
 
 import "math"
-
-// rotation returns the Jacobi rotation that zeroes the off-diagonal element apq of the 2 x 2
-// block [[app, apq], [apq, aqq]] (apq != 0): t = tan(phi), c = cos(phi), s = sin(phi), with
-// the smaller angle |phi| <= pi/4.
-func rotation(app, aqq, apq float64) (t, c, s float64) {
-	theta := (aqq - app) / (2 * apq)
-	t = 1 / (math.Abs(theta) + math.Sqrt(theta*theta+1))
-	if theta < 0 {
-		t = -t
-	}
-	c = 1 / math.Sqrt(t*t+1)
-	s = t * c
-	return t, c, s
-}
 
 // Values overwrites the upper triangle of the symmetric n x n row-major matrix a (the lower
 // triangle is not read) and writes its eigenvalues, ascending, into d[:n]. Cyclic Jacobi
@@ -54,7 +41,13 @@ func Values(a []float64, n int, d []float64) {
 					a[p*n+q] = 0
 					continue
 				}
-				t, c, s := rotation(app, aqq, apq)
+				theta := (aqq - app) / (2 * apq)
+				t := 1 / (math.Abs(theta) + math.Sqrt(theta*theta+1))
+				if theta < 0 {
+					t = -t
+				}
+				c := 1 / math.Sqrt(t*t+1)
+				s := t * c
 				tau := s / (1 + c)
 				a[p*n+p] = app - t*apq
 				a[q*n+q] = aqq + t*apq
@@ -193,7 +186,13 @@ func jacobi(a, v []float64, n int) {
 				if apq == 0 {
 					continue
 				}
-				_, c, s := rotation(a[p*n+p], a[q*n+q], apq)
+				theta := (a[q*n+q] - a[p*n+p]) / (2 * apq)
+				t := 1 / (math.Abs(theta) + math.Sqrt(theta*theta+1))
+				if theta < 0 {
+					t = -t
+				}
+				c := 1 / math.Sqrt(t*t+1)
+				s := t * c
 				for k := 0; k < n; k++ {
 					akp, akq := a[k*n+p], a[k*n+q]
 					a[k*n+p] = c*akp - s*akq
