@@ -9,6 +9,8 @@ import (
 
 // Pair is a degenerate pair of target modes (equal kappa) over an ensemble's runs at their last
 // recorded step.
+//
+// Deprecated: use ensemble.Pair, from ensemble.Trained.Pairs.
 type Pair struct {
 	Modes          [2]int    // the two modes, in ascending eigenvalue order
 	Kappa          float64   // their target kappa
@@ -20,6 +22,9 @@ type Pair struct {
 // DegeneratePairs returns the pairs of modes whose kappa agree (model.Groups of kappa, the
 // groups of exactly two) with their spacing over the runs' final spectra, and the moments of the
 // pooled one-point density (both eigenvalues of every run).
+//
+// Deprecated: use ensemble.Trained.Pairs (FinalPairs for the last step) of the ensemble that
+// Trained builds; it gives the same numbers.
 func DegeneratePairs(results []RunResult, kappa []float64) []Pair {
 	var out []Pair
 	for _, g := range model.Groups(kappa) {
