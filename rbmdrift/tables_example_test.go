@@ -22,16 +22,3 @@ func ExampleFitDiffusion() {
 	fmt.Printf("%d bins: D2 = %.5f +- %.5f, slope = %.2f +- %.2f\n", f.Bins, f.D2, f.D2Err, f.Slope, f.SlopeErr)
 	// Output: 15 bins: D2 = 0.00400 +- 0.00001, slope = 1.50 +- 0.01
 }
-
-// The spacing of the degenerate pair (kappa = 2) over three runs' final spectra.
-func ExampleDegeneratePairs() {
-	kappa := []float64{1, 2, 2}
-	var results []rbmdrift.RunResult
-	for r, f := range [][]float64{{0, 1.0, 1.5}, {0, 1.25, 2.0}, {0, 0.75, 1.0}} {
-		results = append(results, rbmdrift.RunResult{Run: r, Steps: []int{0, 10}, Spectra: [][]float64{{0, 0, 0}, f}})
-	}
-	for _, p := range rbmdrift.DegeneratePairs(results, kappa) {
-		fmt.Printf("modes %v, kappa %g: S = %v, <S> = %.3f +- %.3f\n", p.Modes, p.Kappa, p.Spacing, p.MeanS, p.MeanErr)
-	}
-	// Output: modes [1 2], kappa 2: S = [0.5 0.75 0.25], <S> = 0.500 +- 0.144
-}

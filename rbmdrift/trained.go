@@ -48,6 +48,16 @@ func NoiseAtFixedPoints(acc *DriftAccumulator, fixed []float64) []ensemble.Noise
 // of their index (or repeat one), they do not all have the same Steps, their drift accumulators
 // do not merge, or the ensemble does not pass ensemble.Trained.Validate.
 func Trained(cfg Config, results []RunResult) (*ensemble.Trained, error) {
+	acc, err := MergeDrift(results)
+	if err != nil {
+		return nil, fmt.Errorf("rbmdrift: merging the drift: %w", err)
+	}
+	return TrainedWith(cfg, results, acc)
+}
+
+// TrainedWith is Trained for a caller that has merged the runs' drift already (MergeDrift of
+// the same results; nil when no drift was measured), so that it is not merged twice.
+func TrainedWith(cfg Config, results []RunResult, acc *DriftAccumulator) (*ensemble.Trained, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -69,10 +79,6 @@ func Trained(cfg Config, results []RunResult) (*ensemble.Trained, error) {
 		}
 		e.Runs = append(e.Runs, r.Run)
 		e.Spectra = append(e.Spectra, r.Spectra)
-	}
-	acc, err := MergeDrift(results)
-	if err != nil {
-		return nil, fmt.Errorf("rbmdrift: merging the drift: %w", err)
 	}
 	if acc != nil {
 		e.Drift = acc.TimeTables(cfg.Alpha, cfg.Steps)

@@ -22,14 +22,14 @@ var comparisonStage = stage{
 	untimed: true,
 	enabled: func(r *runner) bool {
 		o := r.res.rbm
-		return o != nil && o.complete && len(o.final) > 0 && !r.sharded()
+		return o != nil && o.complete && o.ens != nil && !r.sharded()
 	},
 	run: func(_ context.Context, r *runner) error { r.compareTheories(); return nil },
 }
 
 func (r *runner) compareTheories() {
-	o := r.res.rbm
-	n := len(o.final[0])
+	e := r.res.rbm.ens
+	n := e.Modes()
 	fp := r.res.time
 	if fp != nil && len(fp.mode) != n {
 		fp = nil
@@ -45,14 +45,11 @@ func (r *runner) compareTheories() {
 	if fp != nil {
 		fpFinal = fp.p[len(fp.p)-1]
 	}
-	modes, worstSE, worstVar := compareAt(o.final, fp, fpFinal, lx)
+	modes, worstSE, worstVar := compareAt(e.Final(), fp, fpFinal, lx)
 	var times []compareTime
 	var lines []string
-	for k, step := range o.results[0].Steps {
-		t := float64(step) * o.cfg.Alpha
-		if k == len(o.results[0].Steps)-1 {
-			continue
-		}
+	for k, step := range e.Steps[:len(e.Steps)-1] {
+		t := e.Time(k)
 		fpAt, lxAt := r.theoriesAt(t)
 		if fp == nil {
 			fpAt = nil
@@ -63,11 +60,7 @@ func (r *runner) compareTheories() {
 		if fpAt == nil && lxAt == nil {
 			continue
 		}
-		rows := make([][]float64, len(o.results))
-		for i, res := range o.results {
-			rows[i] = res.Spectra[k]
-		}
-		ms, ws, wv := compareAt(rows, fp, fpAt, lxAt)
+		ms, ws, wv := compareAt(e.At(k), fp, fpAt, lxAt)
 		times = append(times, compareTime{Step: step, T: jnum(t), WorstMeanPull: jnum(ws), WorstVarRelDiff: jnum(wv), Modes: ms})
 		lines = append(lines, fmt.Sprintf("  at t = %.4g: worst mean pull %.2f, worst variance difference %.0f%%", t, ws, 100*wv))
 	}

@@ -9,31 +9,26 @@ import (
 	"fpsolve/rmt"
 )
 
-// plotRBMPairs draws wigner_rbm.png: for every degenerate pair of the RBM ensemble at its last
-// step, the spacing histogram against the Wigner surmise (sigma = <S>/sqrt(pi)), and the pooled
-// one-point density of the pair against the two-mode density rho(x - c; sigma) fitted by maximum
-// likelihood, with the Binder cumulant (the Gaussian Coulomb gas gives -4/27).
+// plotRBMPairs draws wigner_rbm.png: for every degenerate pair of the trained ensemble at its
+// last step, the spacing histogram against the Wigner surmise (sigma = <S>/sqrt(pi)), and the
+// pooled one-point density of the pair against the two-mode density rho(x - c; sigma) fitted by
+// maximum likelihood, with the Binder cumulant (the Gaussian Coulomb gas gives -4/27).
 func (r *runner) plotRBMPairs(o *rbmOutcome, path string) error {
 	if len(o.pairs) == 0 {
 		return nil
 	}
 	var panels []plots.Panel
 	for _, p := range o.pairs {
-		panels = append(panels, spacingPanel(fmt.Sprintf("RBM pair %v, kappa = %.4g: spacing", p.modes, p.kappa),
-			fmt.Sprintf("RBM, %d runs", len(p.spacing)), p.spacing))
-		pooled := make([]float64, 0, 2*len(o.results))
-		for _, res := range o.results {
-			f := res.Final()
-			pooled = append(pooled, f[p.modes[0]], f[p.modes[1]])
-		}
-		panel := plots.Panel{Title: fmt.Sprintf("pooled density, Binder %.3f (Coulomb gas -0.148)", p.pooled.Binder),
+		panels = append(panels, spacingPanel(fmt.Sprintf("RBM pair %v, kappa = %.4g: spacing", p.Modes, p.Target),
+			fmt.Sprintf("RBM, %d runs", len(p.Spacing)), p.Spacing))
+		panel := plots.Panel{Title: fmt.Sprintf("pooled density, Binder %.3f (Coulomb gas -0.148)", p.Pooled.Binder),
 			XLabel: "x", YLabel: "rho(x)", Legend: true}
-		sd := math.Sqrt(p.pooled.Var)
-		lo, hi := p.pooled.Mean-4*sd, p.pooled.Mean+4*sd
-		h := rmt.NewHistogram(lo, hi, max(10, min(60, len(pooled)/20)))
-		h.Fill(pooled)
+		sd := math.Sqrt(p.Pooled.Var)
+		lo, hi := p.Pooled.Mean-4*sd, p.Pooled.Mean+4*sd
+		h := rmt.NewHistogram(lo, hi, max(10, min(60, len(p.Sample)/20)))
+		h.Fill(p.Sample)
 		panel.Series = append(panel.Series, plots.Series{Name: "RBM, both eigenvalues", X: h.Centers(), Y: h.Density(), Kind: plots.Steps})
-		if fit, err := rmt.FitTwoModeDensity(pooled); err == nil {
+		if fit, err := p.Fit(); err == nil {
 			xs, ys := make([]float64, 200), make([]float64, 200)
 			for i := range xs {
 				xs[i] = lo + (hi-lo)*float64(i)/199

@@ -69,8 +69,8 @@ var modelStage = stage{
 // rbmInitial returns the adopted trained ensemble's spectra at step 0 (a row per run), nil
 // without one.
 func (r *runner) rbmInitial() [][]float64 {
-	if a := r.res.adopted; a != nil {
-		return a.initial
+	if a := r.res.adopted; a != nil && a.ens != nil {
+		return a.ens.Initial()
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"fpsolve/ensemble"
 	"fpsolve/internal/output"
 	"fpsolve/internal/plots"
 	"fpsolve/internal/runstore"
@@ -28,34 +29,26 @@ type rbmMember struct {
 }
 
 // rbmOutcome is an rbm ensemble (one [rbm] stage or one sweep point) after training.
+//
+// The trained ensemble itself (spectra, drift tables, pairs, noise) is ens, the type every source
+// of trained ensembles produces; the rest is what only the RBM trainer knows.
 type rbmOutcome struct {
 	cfg      rbmdrift.Config
 	dir      string
 	results  []rbmdrift.RunResult // the present runs, ascending run index
+	ens      *ensemble.Trained    // their ensemble (nil when no run is present)
+	pairs    []ensemble.Pair      // ens.FinalPairs()
 	complete bool                 // every run of the ensemble is present (not a partial shard)
 	trained  int                  // runs trained in this invocation
 	rate     float64              // training updates per wall second
 	measured bool                 // rate measured now (false: from the stored runs)
-	kappa    []float64            // target kappa of each mode (ascending eigenvalue order)
 	acc      *rbmdrift.DriftAccumulator
-	noise    []noiseFit // noiseFits' result, once computed
-	driftCSV []byte
-	pairs    []rbmPair
+	driftCSV []byte // ens.Drift as drift.csv
 
-	// Set by adoptRBM for the later stages: the spectra at step 0 and at the last step (a row
-	// per run), drift.csv read back by time window, and the last window's tables.
-	initial, final [][]float64
-	windows        []model.TimeWindow
-	tables         []*model.Table
-}
-
-// rbmPair is a degenerate target pair over the runs at the last recorded step.
-type rbmPair struct {
-	modes          [2]int
-	kappa          float64
-	spacing        []float64 // |x_i - x_j| per run
-	meanS, meanErr float64
-	pooled         rmt.Moments
+	// Set by adoptRBM for the later stages: drift.csv read back by time window, and the last
+	// window's tables.
+	windows []model.TimeWindow
+	tables  []*model.Table
 }
 
 // rbmStage trains the [rbm] ensemble (without [sweep], which trains one per setting), writes
@@ -89,11 +82,6 @@ func (r *runner) stageRBM() error {
 // (r.res.adopted). It returns the error of reading the tables back (the tables are then nil).
 func (r *runner) adoptRBM(o *rbmOutcome) error {
 	r.res.adopted = o
-	o.initial, o.final = nil, nil
-	for _, res := range o.results {
-		o.initial = append(o.initial, res.Spectra[0])
-		o.final = append(o.final, res.Final())
-	}
 	o.tables, o.windows = nil, nil
 	if len(o.driftCSV) > 0 {
 		ws, err := model.ReadTimeTablesColumn(bytes.NewReader(o.driftCSV), r.tableColumn())
@@ -141,14 +129,17 @@ func (r *runner) sayRBM(label string, o *rbmOutcome) {
 	}
 	r.say("%s: %d runs x %d updates (%d trained now), %.4g updates/s (%s)", label, len(o.results), o.cfg.Steps, o.trained, o.rate, src)
 	for _, p := range o.pairs {
-		r.say("  pair %v (kappa %.4g): <S> = %.4g +- %.2g", p.modes, p.kappa, p.meanS, p.meanErr)
+		r.say("  pair %v (kappa %.4g): <S> = %.4g +- %.2g", p.Modes, p.Target, p.MeanSpacing, p.MeanSpacingErr)
 	}
-	if o.acc != nil {
-		if lines := o.noiseLines(o.noiseFits()); lines != nil {
+	if o.ens != nil && o.ens.Noise != nil {
+		lines, missing := o.noiseLines(o.ens.Noise)
+		if lines != nil {
 			r.say("  measured noise at the fixed points, as [noise] for the Coulomb gas (alpha = %g, batch = %d):", o.cfg.Alpha, o.cfg.Batch)
 			for _, l := range lines {
 				r.say("    %s", l)
 			}
+		} else if missing != nil {
+			r.say("  measured noise at the fixed points: no estimate yet for modes %s (not at their fixed point by the last third of the drift windows), so no [noise] lines", indexList(missing))
 		}
 	}
 }
@@ -190,7 +181,7 @@ func (r *runner) runRBM(dir string, rc rbmdrift.Config, runs int, label string) 
 	}
 
 	// Train the missing runs on a worker pool; each run is saved as soon as it finishes.
-	o := &rbmOutcome{cfg: rc, dir: dir, kappa: rc.ModeKappa()}
+	o := &rbmOutcome{cfg: rc, dir: dir}
 	workers := max(1, min(runtime.NumCPU(), len(todo)))
 	var (
 		mu       sync.Mutex
@@ -289,18 +280,21 @@ func (r *runner) runRBM(dir string, rc rbmdrift.Config, runs int, label string) 
 		return nil, err
 	}
 	o.acc = acc
-	if acc != nil {
+	if o.ens, err = rbmdrift.TrainedWith(rc, o.results, acc); err != nil {
+		return nil, err
+	}
+	if o.ens.Drift != nil {
 		var buf bytes.Buffer
-		if err := model.WriteTimeTables(&buf, acc.TimeTables(rc.Alpha, rc.Steps)); err != nil {
+		if err := model.WriteTimeTables(&buf, o.ens.Drift); err != nil {
 			return nil, err
 		}
 		o.driftCSV = buf.Bytes()
 	}
-	o.pairs = rbmPairs(o.results, o.kappa)
+	o.pairs = o.ens.FinalPairs()
 	if !o.complete {
 		return o, nil
 	}
-	if err := writeSpectra(filepath.Join(dir, "rbm_spectra.csv"), o.results); err != nil {
+	if err := writeSpectra(filepath.Join(dir, "rbm_spectra.csv"), o.ens); err != nil {
 		return nil, err
 	}
 	if o.driftCSV != nil {
@@ -311,9 +305,9 @@ func (r *runner) runRBM(dir string, rc rbmdrift.Config, runs int, label string) 
 	return o, nil
 }
 
-// writeSpectra writes run,step,x0,...,x{N-1} for every run and recorded step.
-func writeSpectra(path string, results []rbmdrift.RunResult) error {
-	n := len(results[0].Spectra[0])
+// writeSpectra writes run,step,x0,...,x{N-1} for every member and recorded step of e.
+func writeSpectra(path string, e *ensemble.Trained) error {
+	n := e.Modes()
 	head := []string{"run", "step"}
 	for i := 0; i < n; i++ {
 		head = append(head, fmt.Sprintf("x%d", i))
@@ -321,9 +315,9 @@ func writeSpectra(path string, results []rbmdrift.RunResult) error {
 	return output.WriteFile(path, func(w io.Writer) error {
 		c := output.NewCSV(w, head...)
 		row := make([]float64, n+2)
-		for _, res := range results {
-			for s, spec := range res.Spectra {
-				row[0], row[1] = float64(res.Run), float64(res.Steps[s])
+		for m, run := range e.Runs {
+			for s, spec := range e.Spectra[m] {
+				row[0], row[1] = float64(run), float64(e.Steps[s])
 				copy(row[2:], spec)
 				c.Row(row...)
 			}
@@ -332,40 +326,27 @@ func writeSpectra(path string, results []rbmdrift.RunResult) error {
 	})
 }
 
-// rbmPairs returns the statistics of the degenerate target pairs at the last recorded step
-// (rbmdrift.DegeneratePairs).
-func rbmPairs(results []rbmdrift.RunResult, kappa []float64) []rbmPair {
-	var out []rbmPair
-	for _, p := range rbmdrift.DegeneratePairs(results, kappa) {
-		out = append(out, rbmPair{modes: p.Modes, kappa: p.Kappa, spacing: p.Spacing, meanS: p.MeanS, meanErr: p.MeanErr, pooled: p.Pooled})
-	}
-	return out
-}
-
 // summary is the "rbm" section of summary.json.
 func (o *rbmOutcome) summary() rbmSummary {
-	n := o.cfg.Hidden
-	target := o.cfg.TargetSpectrum()
-	sum := rbmSummary{Runs: len(o.results), Steps: o.cfg.Steps, Alpha: jnum(o.cfg.Alpha), Batch: o.cfg.Batch,
+	e := o.ens
+	n := e.Modes()
+	last := len(e.Steps) - 1
+	sum := rbmSummary{Runs: e.Members(), Steps: o.cfg.Steps, Alpha: jnum(e.Alpha), Batch: e.Batch,
 		UpdatesPerSecond: jnum(o.rate), Modes: make([]rbmMode, n), Pairs: []pairOut{}}
-	col := make([]float64, len(o.results))
 	for i := 0; i < n; i++ {
-		for k, res := range o.results {
-			col[k] = res.Final()[i]
-		}
-		sum.Modes[i] = rbmMode{momentsOut: moments(rmt.SampleMoments(col)), Target: jnum(target[i]), Kappa: jnum(o.kappa[i])}
+		sum.Modes[i] = rbmMode{momentsOut: moments(rmt.SampleMoments(e.Column(last, i))), Target: jnum(e.Fixed[i]), Kappa: jnum(e.Targets[i])}
 	}
 	for _, p := range o.pairs {
-		sum.Pairs = append(sum.Pairs, pairOut{Modes: p.modes, Kappa: jnum(p.kappa), MeanSpacing: jnum(p.meanS),
-			MeanSpacingErr: jnumPtr(p.meanErr), Var: jnum(p.pooled.Var), Binder: jnum(p.pooled.Binder)})
+		sum.Pairs = append(sum.Pairs, pairOut{Modes: p.Modes, Kappa: jnum(p.Target), MeanSpacing: jnum(p.MeanSpacing),
+			MeanSpacingErr: jnumPtr(p.MeanSpacingErr), Var: jnum(p.Pooled.Var), Binder: jnum(p.Pooled.Binder)})
 	}
-	kap := append([]float64(nil), o.kappa...)
+	kap := append([]float64(nil), e.Targets...)
 	sort.Float64s(kap)
 	sum.Kappa = jnums(kap)
 	if o.acc != nil {
 		d := o.acc.Dropped
 		sum.DriftDropped = &d
-		sum.Noise = o.noiseSummary(o.noiseFits())
+		sum.Noise = o.noiseSummary(e.Noise)
 	}
 	return sum
 }
@@ -376,8 +357,8 @@ func (o *rbmOutcome) summary() rbmSummary {
 // where they have snapshots at the same time), and the measured drift per mode against
 // 2 sigma_h^2 K(x).
 func (r *runner) plotRBM(o *rbmOutcome, path string, overlay bool) error {
-	rc := o.cfg
-	steps := o.results[0].Steps
+	rc, e := o.cfg, o.ens
+	steps := e.Steps
 	nrec := len(steps)
 	// Panels at the start, about 1/3 and 2/3 of the way and the end; with the theories laid
 	// over, the intermediate panels move to the nearest recorded steps at which they have
@@ -406,10 +387,8 @@ func (r *runner) plotRBM(o *rbmOutcome, path string, overlay bool) error {
 	var panels []plots.Panel
 	for _, k := range pick {
 		var xs []float64
-		for _, res := range o.results {
-			if k < len(res.Spectra) {
-				xs = append(xs, res.Spectra[k]...)
-			}
+		for _, spec := range e.At(k) {
+			xs = append(xs, spec...)
 		}
 		lo, hi := minMax(xs)
 		if k > 0 {
@@ -422,7 +401,7 @@ func (r *runner) plotRBM(o *rbmOutcome, path string, overlay bool) error {
 		h := rmt.NewHistogram(lo, hi, nb)
 		h.Fill(xs)
 		dens := h.Density()
-		ser := []plots.Series{{Name: fmt.Sprintf("RBM ensemble (%d runs)", len(o.results)), X: h.Centers(), Y: dens, Kind: plots.Steps}}
+		ser := []plots.Series{{Name: fmt.Sprintf("RBM ensemble (%d runs)", e.Members()), X: h.Centers(), Y: dens, Kind: plots.Steps}}
 		if k == 0 && rc.InitSigma > 0 {
 			ratio := float64(rc.Hidden) / float64(rc.Visible)
 			w2 := rc.InitSigma * rc.InitSigma
@@ -467,7 +446,7 @@ func (r *runner) plotRBM(o *rbmOutcome, path string, overlay bool) error {
 			}
 			ser = append(ser, plots.Series{Name: fmt.Sprintf("mode %d", mode), X: x, Y: y, Kind: plots.Marks, Color: col})
 			lo, hi := minMax(x)
-			kap := o.kappa[mode]
+			kap := o.ens.Targets[mode]
 			ax, ay := make([]float64, 100), make([]float64, 100)
 			for i := range ax {
 				ax[i] = lo + (hi-lo)*float64(i)/99

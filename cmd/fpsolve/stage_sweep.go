@@ -7,6 +7,7 @@ import (
 	"math"
 	"path/filepath"
 
+	"fpsolve/ensemble"
 	"fpsolve/internal/output"
 	"fpsolve/internal/plots"
 	"fpsolve/rmt"
@@ -93,7 +94,7 @@ func (r *runner) stageSweep() error {
 				sp := sweepPair(o, pi, p)
 				sp.langS, sp.langErr = math.NaN(), math.NaN()
 				for _, l := range lang {
-					if math.Abs(l.kappa-p.kappa) <= 1e-6*p.kappa { // the same kappa (to a config's rounding): the same pair
+					if math.Abs(l.kappa-p.Target) <= 1e-6*p.Target { // the same kappa (to a config's rounding): the same pair
 						sp.langS, sp.langErr = l.meanS, l.err
 					}
 				}
@@ -228,20 +229,21 @@ func (r *runner) sweepLangevin(alpha float64, batch int, dir string) ([]langPair
 // sweepPair measures one pair of one setting: <S> with its jackknife error over runs, the
 // two-mode fit sigma and the pooled Binder cumulant, with jackknife errors over runs (both
 // eigenvalues of a run in one block).
-func sweepPair(o *rbmOutcome, pi int, p rbmPair) sweepPoint {
+func sweepPair(o *rbmOutcome, pi int, p ensemble.Pair) sweepPoint {
 	rc := o.cfg
-	sp := sweepPoint{alpha: rc.Alpha, batch: rc.Batch, pair: pi, modes: p.modes, kappa: p.kappa,
-		meanS: p.meanS, meanErr: p.meanErr, binder: p.pooled.Binder,
-		x: math.Sqrt(rc.Alpha / float64(rc.Batch) * (rc.Mu2 - p.kappa))}
-	runs := make([]float64, len(o.results))
+	sp := sweepPoint{alpha: rc.Alpha, batch: rc.Batch, pair: pi, modes: p.Modes, kappa: p.Target,
+		meanS: p.MeanSpacing, meanErr: p.MeanSpacingErr, binder: p.Pooled.Binder,
+		x: math.Sqrt(rc.Alpha / float64(rc.Batch) * (rc.Mu2 - p.Target))}
+	final := o.ens.Final()
+	runs := make([]float64, len(final))
 	for k := range runs {
 		runs[k] = float64(k)
 	}
 	pooled := func(idx []float64) []float64 {
 		out := make([]float64, 0, 2*len(idx))
 		for _, k := range idx {
-			f := o.results[int(k)].Final()
-			out = append(out, f[p.modes[0]], f[p.modes[1]])
+			f := final[int(k)]
+			out = append(out, f[p.Modes[0]], f[p.Modes[1]])
 		}
 		return out
 	}
@@ -260,9 +262,9 @@ func sweepPair(o *rbmOutcome, pi int, p rbmPair) sweepPoint {
 		sp.sigma, sp.sigmaErr = rmt.Jackknife(runs, nb, sigma)
 		_, sp.binderErr = rmt.Jackknife(runs, nb, binder)
 	}
-	if p.meanS > 0 {
-		for _, s := range p.spacing {
-			sp.unit = append(sp.unit, s/p.meanS)
+	if p.MeanSpacing > 0 {
+		for _, s := range p.Spacing {
+			sp.unit = append(sp.unit, s/p.MeanSpacing)
 		}
 	}
 	return sp
