@@ -58,7 +58,7 @@ func BenchmarkStep(b *testing.B) {
 	}
 }
 
-// BenchmarkSeedPicture runs the seed's 10-mode picture (400 cells per axis on [0, 9),
+// BenchmarkSeedPicture runs the source talk's 10-mode picture (400 cells per axis on [0, 9),
 // g^2 = 0.01) with the Ordered coupling from a narrow start near the Marchenko-Pastur range
 // [0, 0.4] to t = 300: dt = 0.05 to t = 1, 0.25 to t = 10, 1 after (365 steps).
 func BenchmarkSeedPicture(b *testing.B) {

@@ -13,7 +13,7 @@ import (
 	"fpsolve/rmt"
 )
 
-// seedPicture returns the seed's 10-mode learning picture in ascending eigenvalue order: mode i
+// seedPicture returns the source talk's 10-mode learning picture in ascending eigenvalue order: mode i
 // has target x_s = mu^2 - kappa sorted ascending (kappa descending), g^2 = 0.01.
 func seedPicture() (model.System, [][]int) {
 	kap := model.FreeFieldKappa(4, 10)
@@ -108,7 +108,7 @@ func langevin(sys model.System, x0 [][]float64, t1 float64, seed uint64) [][]flo
 	return out
 }
 
-// TestClusteredVsLangevin runs the seed's 10-mode picture (N_v = 10, m^2 = 4, mu^2 = 9,
+// TestClusteredVsLangevin runs the source talk's 10-mode picture (N_v = 10, m^2 = 4, mu^2 = 9,
 // g^2 = 0.01, 400 cells on [0, 9)) from a Marchenko-Pastur start (W 10 x 10, entries N(0, 0.01))
 // with the Ordered mean-field coupling, and compares every mode's marginal at t = 60 with the
 // i-th smallest eigenvalue of an Euler-Maruyama ensemble of the same SDE started from the same

@@ -41,7 +41,7 @@ func ExampleSolver_Evolve() {
 	// Output: mean 0.1320 (exact 0.1321), mass 1.000000000000
 }
 
-// The seed's 10-mode picture: four degenerate pairs and two single modes, each cluster on its own
+// The source talk's 10-mode picture: four degenerate pairs and two single modes, each cluster on its own
 // grid, coupled by the mean-field Coulomb force.
 func ExampleClustered() {
 	kappa := model.FreeFieldKappa(4, 10) // ascending; eigenvalue order is mu^2 - kappa ascending

@@ -141,7 +141,7 @@ func unitDistance(a, b []float64) float64 {
 	return math.Sqrt(d)
 }
 
-// DESIGN.md section 5: rbm mu^2 = 9, kappa = 5, zero-flux walls at 0 and 9, E_1..E_5 from an
+// docs/REFERENCES.md R8: rbm mu^2 = 9, kappa = 5, zero-flux walls at 0 and 9, E_1..E_5 from an
 // independent discretisation.
 func TestRBMReference(t *testing.T) {
 	n := 20000

@@ -13,7 +13,7 @@ import (
 	"fpsolve/symeig"
 )
 
-// rbmSystem is the seed's learning picture: n rbm modes with the free-field kappa (m^2 = 4,
+// rbmSystem is the source talk's learning picture: n rbm modes with the free-field kappa (m^2 = 4,
 // mu^2 = 9), four degenerate pairs for n = 10, equal g^2.
 func rbmSystem(n int, g2 float64) model.System {
 	s := model.System{Coulomb: true}

@@ -9,8 +9,8 @@ import (
 )
 
 // G2 returns the continuum noise strength g^2 = (alpha/batch) gtilde2 of one mode, for learning
-// rate alpha, mini-batch size batch and per-sample gradient variance gtilde2 (the seed's
-// gtilde_i^2). With time t = alpha * step, the seed's discrete update
+// rate alpha, mini-batch size batch and per-sample gradient variance gtilde2 (the source talk's
+// gtilde_i^2). With time t = alpha * step, the source talk's discrete update
 //
 //	x_i' = x_i + alpha K_i + (alpha^2/|B|) sum_j gt_i^2/(x_i - x_j) + (alpha/sqrt|B|) sqrt2 gt_i eta_i
 //

@@ -16,7 +16,7 @@ import (
 // g^2 = 0.01, i.e. Omega = (mu^2 - kappa)/kappa^2 = 0.16, stationary width sqrt(g^2/Omega) = 0.25.
 //
 // Step alpha = 0.01: the finite-alpha bias of the variance is alpha Omega/2 = 8e-4 relative (AR(1)
-// law, DESIGN.md section 5), against a statistical error sqrt(2/n) = 1.0% for the n = 2 10^4
+// law, docs/REFERENCES.md R9), against a statistical error sqrt(2/n) = 1.0% for the n = 2 10^4
 // walkers of the normal run (2.2% with -short's 4000), so the bias is invisible. The time
 // t = 40 (4000 steps) is 6.4/Omega: a start at the stable point has then relaxed to
 // exp(-6.4) ~ 2e-3 of its initial distance, far below the statistical errors. (The slowest H_FP

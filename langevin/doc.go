@@ -1,7 +1,7 @@
 // Package langevin integrates the stochastic Coulomb gas of weight-matrix eigenvalues in
 // discrete time, one step per SGD update, at two levels:
 //
-//   - Eigen, the eigenvalue level: the seed's update
+//   - Eigen, the eigenvalue level: the source talk's update
 //     x_i' = x_i + alpha K_i + (alpha^2/|B|) sum_j gt_i^2/(x_i - x_j) + (alpha/sqrt|B|) sqrt2 gt_i eta_i,
 //     written with the continuum noise g_i^2 = G2(alpha, |B|, gt_i^2) of model.Mode.G2 and the
 //     time t = alpha*step;
@@ -37,7 +37,7 @@
 //	dx_i/dt = 2 sigma_h^2 (1/kappa_i - 1/(mu^2 - sigma_h^2 x_i)) x_i.
 //
 // In u_i = sigma_h^2 x_i this is du_i/dt = 2 sigma_h^2 K(u_i) with K the drift of model.RBM: the
-// matrix form drives u at 2 sigma_h^2 times the seed's K (a factor 2 for sigma_h = 1, from
+// matrix form drives u at 2 sigma_h^2 times the source talk's K (a factor 2 for sigma_h = 1, from
 // dx = 2 xi dxi), towards the fixed point u = mu^2 - kappa, x = (mu^2 - kappa)/sigma_h^2. The
 // same factor rescales time and g^2: the eigenvalue process of the RBM matches Eigen with
 // model.RBM after t -> 2 sigma_h^2 t. RBMMatrix is that weight-level

@@ -41,7 +41,7 @@ func TestNormalDeviates(t *testing.T) {
 }
 
 func TestAR1StationaryVariance(t *testing.T) {
-	// DESIGN.md section 5: x' = x - alpha Omega (x - c) + (alpha/sqrt|B|) sqrt2 gt eta is AR(1) with
+	// docs/REFERENCES.md R9: x' = x - alpha Omega (x - c) + (alpha/sqrt|B|) sqrt2 gt eta is AR(1) with
 	// stationary variance (alpha/|B|)(gt^2/Omega)/(1 - alpha Omega/2).
 	const (
 		omega, c, gt2 = 1.0, 2.0, 1.0
@@ -159,7 +159,7 @@ func twoModeCheck(t *testing.T, name string, e *Ensemble, c, sigma, bias float64
 }
 
 func TestTwoModeWignerBothLevels(t *testing.T) {
-	// DESIGN.md section 5: two harmonic modes of equal c and Omega with Coulomb; sigma^2 = g^2/Omega.
+	// docs/REFERENCES.md R6: two harmonic modes of equal c and Omega with Coulomb; sigma^2 = g^2/Omega.
 	const omega, c, g2 = 1.0, 3.0, 0.02
 	sys := harmonicSystem(2, omega, c, g2, true)
 	walkers := 60000

@@ -55,7 +55,7 @@ type RBMParams struct {
 // per unit t: a Coulomb repulsion with the mean diffusion of the two modes in place of the
 // constant g^2 of model.System, plus the constant shift s_W^2 N_v.
 //
-// Relation to the eigenvalue picture: in the seed's variables u = sigma_h^2 x and
+// Relation to the eigenvalue picture: in the source talk's variables u = sigma_h^2 x and
 // tau = 2 sigma_h^2 t the drift is model.RBM's K(u) and the noise is g^2(u) = s_W^2 u. This is not
 // the constant-g^2 Coulomb gas: g^2 grows with u. Near the fixed point u_s = mu^2 - kappa it acts
 // like g^2 = s_W^2 u_s, and a degenerate pair then follows the Wigner surmise with

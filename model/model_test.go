@@ -36,7 +36,7 @@ func TestPotentialDrifts(t *testing.T) {
 }
 
 func TestRBMOmega(t *testing.T) {
-	// DESIGN.md: Omega = V''(x_s) = (mu^2 - kappa)/kappa^2, and x_s = mu^2 - kappa.
+	// docs/REFERENCES.md R2: Omega = V''(x_s) = (mu^2 - kappa)/kappa^2, and x_s = mu^2 - kappa.
 	r := RBM{Mu2: 9, Kappa: 5}
 	if got := -r.DK(r.Stable()); math.Abs(got-4.0/25) > 1e-14 {
 		t.Errorf("V''(x_s) = %g, want 0.16", got)
@@ -130,7 +130,7 @@ func TestReadTables(t *testing.T) {
 func TableHeader() string { return strings.Join(TableColumns[:7], ",") + "\n" }
 
 func TestSystemForceIsGradient(t *testing.T) {
-	// DESIGN.md: F_i = g_i^2 d_i log P_s = -g_i^2 d_i Phi, also when the g_i differ.
+	// docs/REFERENCES.md R3: F_i = g_i^2 d_i log P_s = -g_i^2 d_i Phi, also when the g_i differ.
 	s := System{Coulomb: true, Modes: []Mode{
 		{Drift: RBM{Mu2: 9, Kappa: 5}, G2: 0.01},
 		{Drift: RBM{Mu2: 9, Kappa: 5}, G2: 0.02},
@@ -169,7 +169,7 @@ func TestGroupsFreeField(t *testing.T) {
 }
 
 func TestUMatchesSchroedingerForm(t *testing.T) {
-	// U = (V')^2/(8 g^2) - V''/4 (DESIGN.md section 3); for OU U = Omega^2 y^2/(8 g^2) - Omega/4.
+	// U = (V')^2/(8 g^2) - V''/4 (docs/REFERENCES.md R7); for OU U = Omega^2 y^2/(8 g^2) - Omega/4.
 	m := Mode{Drift: Harmonic{Omega: 2, C: 0}, G2: 0.5}
 	for _, y := range []float64{-1, 0, 0.5} {
 		want := 4*y*y/(8*0.5) - 0.5

@@ -2,7 +2,7 @@ package rbmdrift
 
 import "testing"
 
-// reference is the paper's setting (DESIGN.md section 4).
+// reference is the paper's setting (docs/REFERENCES.md R12).
 func reference() Config {
 	return Config{Visible: 10, Hidden: 10, TargetM2: 4, Mu2: 9, SigmaH: 1, InitSigma: 0.1,
 		Alpha: 0.1, Batch: 16, GibbsSteps: 3, Steps: 1000, RecordEvery: 100, Seed: 1}

@@ -162,7 +162,7 @@ func TestExpectedDriftAligned(t *testing.T) {
 			if math.Abs(got[i]-want) > 1e-10 || math.Abs(spec[i]-x[i]) > 1e-12 {
 				t.Errorf("sigma_h %g mode %d (x %g, kappa %g): drift %g, want %g", sh, i, spec[i], kap[i], got[i], want)
 			}
-			// and the seed's K(x) in its own units (y = sigma_h^2 x, tau = 2 sigma_h^2 t): dy/dtau = K(y).
+			// and the source talk's K(x) in its own units (y = sigma_h^2 x, tau = 2 sigma_h^2 t): dy/dtau = K(y).
 			if sh == 1 {
 				if k := (model.RBM{Mu2: cfg.Mu2, Kappa: kap[i]}).K(x[i]); math.Abs(got[i]-2*k) > 1e-10 {
 					t.Errorf("mode %d: drift %g != 2 K(x) = %g", i, got[i], 2*k)

@@ -40,7 +40,7 @@
 // the PCD update is alpha times minus the gradient of the KL divergence (in nats), factor exactly
 // 1, with C_model standing in for K^-1 (ExactUpdate, KL).
 //
-// # Eigenvalue drift and the seed's K(x)
+// # Eigenvalue drift and the source talk's K(x)
 //
 // With G = C_t - K^-1 the exact update is W' = W + alpha sigma_h^2 G W, so
 // X' = W'^T W' = X + 2 alpha sigma_h^2 W^T G W + O(alpha^2) and, by first-order perturbation
@@ -54,8 +54,8 @@
 //	dx_i/dt = 2 sigma_h^2 (1/kappa_i - 1/(mu^2 - sigma_h^2 x_i)) x_i.
 //
 // In terms of y = sigma_h^2 x and tau = 2 sigma_h^2 t this is dy/dtau = (1/kappa - 1/(mu^2 - y)) y,
-// the seed's K(y) (model.RBM). So with sigma_h = 1 the drift measured here, per unit
-// t = alpha * step, is twice the seed's K(x): the seed's time is tau = 2 alpha * step. The fixed
+// the source talk's K(y) (model.RBM). So with sigma_h = 1 the drift measured here, per unit
+// t = alpha * step, is twice the source talk's K(x): the source talk's time is tau = 2 alpha * step. The fixed
 // point is x_s = (mu^2 - kappa)/sigma_h^2 (Config.TargetSpectrum).
 //
 // # Drift measurement

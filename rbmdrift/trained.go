@@ -20,7 +20,7 @@ const (
 // FitDiffusion, over the bins of acc.TableWindows(w0, W, mode) with w0 = W - max(1, W/3)
 // (W = acc.NumWindows()), half width NoiseHalfWidth and minimum count NoiseMinCount. The
 // estimates are NaN where fewer than three bins qualify or the fit fails, and for a NaN fixed
-// point. For sigma_h = 1 the seed's Coulomb-gas noise is gtilde2 = D2 |B| / (2 alpha), the 2
+// point. For sigma_h = 1 the source talk's Coulomb-gas noise is gtilde2 = D2 |B| / (2 alpha), the 2
 // because the RBM's drift per unit t is 2 K(x). NoiseAtFixedPoints panics if len(fixed) is not
 // acc.Modes.
 func NoiseAtFixedPoints(acc *DriftAccumulator, fixed []float64) []ensemble.Noise {

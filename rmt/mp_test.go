@@ -11,7 +11,7 @@ var mpCases = []struct {
 	r, s2 float64
 	rows  int
 }{
-	{0.5, 0.01, 400}, // the seed's s = 0.1 with N = M/2
+	{0.5, 0.01, 400}, // the source talk's s = 0.1 with N = M/2
 	{1, 0.01, 10},    // square W: the lower edge touches 0
 	{0.1, 2, 50},
 	{0.9, 0.3, 100},

@@ -23,7 +23,7 @@ const (
 	scipyCNStepMs512  = 56.0   // scipy Crank-Nicolson, pre-factorised SuperLU, full 512^2 grid, ms per step
 	scipyEigshFD      = 0.56   // scipy eigsh shift-invert, FD 200,000 cells, 6 lowest, s
 	scipyEigshChamber = 1.15   // scipy eigsh shift-invert, chamber 256^2, 8 lowest, s
-	targetSeedSeconds = 30.0   // seed's 10-mode picture end to end, s (issue target)
+	targetSeedSeconds = 30.0   // source talk's 10-mode picture end to end, s (issue target)
 	targetEigenRate   = 1e8    // langevin eigenvalue level, mode-updates/s on all cores
 	targetMatrixRate  = 5e4    // langevin matrix level 10 x 10, steps/s per core
 	targetRBMRate     = 2e5    // rbmdrift updates/s per core

@@ -23,13 +23,13 @@ func (o *rbmOutcome) noiseSummary(fits []ensemble.Noise) []noiseOut {
 	return out
 }
 
-// gtilde2 is the [noise] gtilde2 of the seed's Coulomb gas for a measured diffusion (sigma_h = 1):
+// gtilde2 is the [noise] gtilde2 of the source talk's Coulomb gas for a measured diffusion (sigma_h = 1):
 // d2 |B| / (2 alpha), the 2 because the RBM's drift per unit t is 2 K(x).
 func (o *rbmOutcome) gtilde2(f ensemble.Noise) float64 {
 	return f.D2 * float64(o.cfg.Batch) / (2 * o.cfg.Alpha)
 }
 
-// noiseLines are the [noise] lines that put the measured noise into the seed's Coulomb gas
+// noiseLines are the [noise] lines that put the measured noise into the source talk's Coulomb gas
 // (sigma_h = 1), in ascending eigenvalue order. They are valid TOML or absent: when a mode has no
 // estimate (it has not reached its fixed point, so no bin near x* holds enough increments),
 // noiseLines returns no lines and the modes without one.

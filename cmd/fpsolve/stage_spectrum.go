@@ -157,7 +157,7 @@ func fmtList(v []float64) string {
 }
 
 // plotLevels draws U(x) with the levels E_n as horizontal lines and the eigenfunctions drawn
-// around their levels (the seed's double-well figure); without U, only the levels.
+// around their levels (the source talk's double-well figure); without U, only the levels.
 func plotLevels(path string, levels, xs, u []float64, psi [][]float64) error {
 	top := levels[len(levels)-1]
 	gap := top / float64(max(1, len(levels)-1))

@@ -161,7 +161,7 @@ snapshots = 2
 	}
 }
 
-// TestSpectrumStage: the rbm double well at g^2 = 0.01 reproduces DESIGN.md's reference levels
+// TestSpectrumStage: the rbm double well at g^2 = 0.01 reproduces the reference levels of docs/REFERENCES.md R8
 // (converged values from an independent discretisation); both discretisations are reported.
 func TestSpectrumStage(t *testing.T) {
 	data, err := os.ReadFile("../../testdata/hfp_g2_0.01.toml")
