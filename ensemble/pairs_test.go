@@ -10,6 +10,7 @@ import (
 )
 
 func TestPairsExact(t *testing.T) {
+	t.Parallel()
 	// Targets: one single mode, one pair (modes 1 and 2, equal to 1e-13 relative, within
 	// model.Groups' 1e-12), one triple (not a pair). Three members' spectra at step index 1 give
 	// the spacings exactly. The jackknife error of a mean over at most 100 members is the
@@ -58,6 +59,7 @@ func TestPairsExact(t *testing.T) {
 }
 
 func TestPairsCoulombGas(t *testing.T) {
+	t.Parallel()
 	// A large ensemble of exact two-mode Coulomb gas draws (rmt.SampleTwoMode) next to a
 	// non-degenerate mode. The pair's statistics must match the laws within 4 standard errors
 	// (a false alarm about once in 16000 per check):

@@ -24,6 +24,7 @@ func small() *Trained {
 }
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	if err := small().Validate(); err != nil {
 		t.Fatalf("valid ensemble: %v", err)
 	}
@@ -82,6 +83,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestAccessors(t *testing.T) {
+	t.Parallel()
 	e := small()
 	if e.Modes() != 3 || e.Members() != 3 {
 		t.Errorf("Modes %d, Members %d, want 3, 3", e.Modes(), e.Members())

@@ -124,6 +124,7 @@ func langevin(sys model.System, x0 [][]float64, t1 float64, seed uint64) [][]flo
 // worse there, because overlapping clusters pass through each other: measured at t = 100,
 // mode 0 mean 0.50 against 0.12 (200 SE) and mode 3 variance 0.47 against 0.10.
 func TestClusteredVsLangevin(t *testing.T) {
+	t.Parallel()
 	sys, cl := seedPicture()
 	rng := rand.New(rand.NewPCG(1, 2))
 	nw := 2000
@@ -208,6 +209,7 @@ func TestClusteredVsLangevin(t *testing.T) {
 // TestClusteredWithoutCoulomb: without the Coulomb term the modes are independent, so the
 // clustered solver must equal separate one-mode solvers bit for bit (no mean-field coupling).
 func TestClusteredWithoutCoulomb(t *testing.T) {
+	t.Parallel()
 	sys := model.System{Modes: []model.Mode{
 		{Drift: model.RBM{Mu2: 9, Kappa: 5}, G2: 0.01},
 		{Drift: model.RBM{Mu2: 9, Kappa: 4.5}, G2: 0.02},

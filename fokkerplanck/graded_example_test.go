@@ -69,6 +69,7 @@ func ExampleNewGradedAxis() {
 // TestFDRefusesGraded: hamiltonian.FD discretises a uniform axis only and must refuse a graded
 // one with an error naming the cause.
 func TestFDRefusesGraded(t *testing.T) {
+	t.Parallel()
 	ax, err := fokkerplanck.NewGradedAxis(0, 9, 300, 1e-4, 1.1)
 	if err != nil {
 		t.Fatal(err)

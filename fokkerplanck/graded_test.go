@@ -65,6 +65,7 @@ func halve(a Axis) Axis {
 // the ramp, a constant width h after it, and h above every ramp width (the ramp stops when it
 // reaches h).
 func TestNewGradedAxis(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		lo, hi, h0, r float64
 		n             int
@@ -116,6 +117,7 @@ func TestNewGradedAxis(t *testing.T) {
 }
 
 func TestNewGradedAxisErrors(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name          string
 		lo, hi, h0, r float64
@@ -154,6 +156,7 @@ func TestNewGradedAxisErrors(t *testing.T) {
 
 // TestGradedRefusals: graded axes are refused where the operator is not one dimensional.
 func TestGradedRefusals(t *testing.T) {
+	t.Parallel()
 	g, err := NewGradedAxis(-2, 2.5, 60, 0.01, 1.1)
 	if err != nil {
 		t.Fatal(err)
@@ -189,6 +192,7 @@ func TestGradedRefusals(t *testing.T) {
 // differences of the densities, and a few steps keep them there. Allow 1e-13 relative to the
 // largest value.
 func TestGradedUniformEdges(t *testing.T) {
+	t.Parallel()
 	plain := Axis{Lo: -2, Hi: 2.5, N: 90}
 	edges := make([]float64, plain.N+1)
 	for i := range edges {
@@ -268,6 +272,7 @@ func TestGradedUniformEdges(t *testing.T) {
 // for the transient mean c + (m0 - c) e^{-t} at t = 1 (TR-BDF2, dt = 2.5e-3: time error 1e-6,
 // below the finest spatial error).
 func TestGradedStationaryOrder(t *testing.T) {
+	t.Parallel()
 	const c, g2, m0 = 0.3, 0.1, -0.5
 	lo, hi := -2.0, 2.5
 	sig := math.Sqrt(g2)
@@ -357,6 +362,7 @@ func cirRun(t *testing.T, mode model.Mode, ax Axis, a, b, c, x0, t1, dt float64)
 // factor 1.5 (the next-order terms). The finest errors (0.31% mean, 1.9% variance) are the
 // tolerance scale that a real run can expect at r = 1.0125.
 func TestGradedCIR(t *testing.T) {
+	t.Parallel()
 	const a, b, c, hi, x0, t1, dt = 0.05, 2e-5, 1e-5, 9.0, 1e-4, 60.0, 0.1
 	mode := cirMode(t, a, b, c, hi)
 	trueM, trueV := cirExact(a, b, c, x0, 0, t1)
@@ -410,6 +416,7 @@ func TestGradedCIR(t *testing.T) {
 // wall cell with one), far below the uniform width's; an explicit run at that limit agrees with
 // TR-BDF2 at a small step to the O(dt) error of forward Euler (dt ~ 2e-5: 1e-4 in L1 allowed).
 func TestGradedExplicit(t *testing.T) {
+	t.Parallel()
 	const g2 = 0.1
 	ax, err := NewGradedAxis(-2, 2.5, 80, 0.002, 1.1)
 	if err != nil {
@@ -466,6 +473,7 @@ func TestGradedExplicit(t *testing.T) {
 // at second order when every graded cell is halved: the coupling integrals use the cell widths and the
 // centre distances (with a uniform width in their place the means would stop converging).
 func TestGradedClustered(t *testing.T) {
+	t.Parallel()
 	ax, err := NewGradedAxis(-2, 2.5, 60, 0.005, 1.15)
 	if err != nil {
 		t.Fatal(err)
@@ -557,6 +565,7 @@ func TestGradedClustered(t *testing.T) {
 // below the adaptive ones: the mean to 3e-4, the L1 distance to 3e-4 (budget times t = 1, with
 // a factor 3 for the error estimate of step doubling).
 func TestGradedAdaptive(t *testing.T) {
+	t.Parallel()
 	ax, err := NewGradedAxis(-2, 2.5, 160, 0.002, 1.05)
 	if err != nil {
 		t.Fatal(err)

@@ -63,6 +63,7 @@ func opCases(t *testing.T) []opCase {
 // grid: non-negative off-diagonal rates, V-weighted column sums zero (mass conservation), G p_s = 0
 // for the normalised exp(-Phi_c) and detailed balance (V G diag(p_s) symmetric).
 func TestGenerator(t *testing.T) {
+	t.Parallel()
 	for _, tc := range opCases(t) {
 		t.Run(tc.name, func(t *testing.T) {
 			op, err := NewOperator(tc.sys, tc.axes)
@@ -117,6 +118,7 @@ func TestGenerator(t *testing.T) {
 // TestVolumes checks that the cells tile the domain: the chamber of d equal axes of length L has
 // volume L^d/d!, the full grid the product of the lengths (rounding: 1e-12).
 func TestVolumes(t *testing.T) {
+	t.Parallel()
 	for _, tc := range opCases(t) {
 		op, err := NewOperator(tc.sys, tc.axes)
 		if err != nil {
@@ -158,6 +160,7 @@ func TestVolumes(t *testing.T) {
 }
 
 func TestNewOperatorErrors(t *testing.T) {
+	t.Parallel()
 	a := Axis{Lo: 0, Hi: 9, N: 10}
 	cases := []struct {
 		name string
@@ -186,6 +189,7 @@ func TestNewOperatorErrors(t *testing.T) {
 // checks the observed order of the max-norm error as h halves: the finite-volume scheme is second
 // order.
 func TestStationaryConvergence(t *testing.T) {
+	t.Parallel()
 	sig2 := 0.1
 	cases := []struct {
 		name string
@@ -274,6 +278,7 @@ func simpson(f func(float64) float64, a, b float64, n int) float64 {
 // against the Gaussian Coulomb gas: <S> = sqrt(pi) sigma, pooled <y^2> = 1.5 sigma^2, Binder
 // -4/27 and the pooled density rho(y) (rmt.TwoModeDensity), sigma^2 = g^2/Omega.
 func TestTwoModeStationary(t *testing.T) {
+	t.Parallel()
 	g2, omega, c := 0.02, 0.5, 1.0
 	sigma := math.Sqrt(g2 / omega)
 	ax := Axis{Lo: c - 7*sigma, Hi: c + 7*sigma, N: 280}
@@ -314,6 +319,7 @@ func TestTwoModeStationary(t *testing.T) {
 // TestBern checks B(z) = z/(e^z - 1) and B(-z) = B(z) + z = e^z B(z) against direct evaluation
 // in extended form where that is accurate, and the asymptotics where it overflows.
 func TestBern(t *testing.T) {
+	t.Parallel()
 	for _, z := range []float64{-800, -50, -3, -0.7, -0.5, -0.3, -1e-3, -1e-6, 0, 1e-7, 1e-4, 0.2, 0.5, 0.6, 2, 30, 700, 800} {
 		bz, bmz := bernPair(z)
 		var want float64
@@ -336,6 +342,7 @@ func TestBern(t *testing.T) {
 }
 
 func TestSteepTableCell(t *testing.T) {
+	t.Parallel()
 	// A drift/diffusion ratio of 1e12 (a table node from a handful of increments) makes Phi fall
 	// by 1e10 across a cell of width 0.01, below what the sub-cell quadrature resolves: the cell's
 	// integral comes from the boundary layer at its low-Phi edge instead of underflowing to 0.

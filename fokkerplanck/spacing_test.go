@@ -9,6 +9,7 @@ import (
 )
 
 func TestPartition(t *testing.T) {
+	t.Parallel()
 	mode := model.Mode{Drift: model.Harmonic{Omega: 1}, G2: 0.1}
 	sys := func(n int, coulomb bool) model.System {
 		s := model.System{Coulomb: coulomb}
@@ -45,6 +46,7 @@ func TestPartition(t *testing.T) {
 }
 
 func TestClusterStationary(t *testing.T) {
+	t.Parallel()
 	// The same density, bit for bit, as the clustered solver's own start.
 	sys := model.System{Coulomb: true, Modes: []model.Mode{
 		{Drift: model.Harmonic{Omega: 1, C: -1}, G2: 0.1},
@@ -72,6 +74,7 @@ func TestClusterStationary(t *testing.T) {
 }
 
 func TestSpacing(t *testing.T) {
+	t.Parallel()
 	// All mass in one cell of two independent modes: S is the distance of the cell's centres,
 	// exactly, in one bin of density 1/width.
 	ax := Axis{Lo: 0, Hi: 1, N: 50}
@@ -121,6 +124,7 @@ func TestSpacing(t *testing.T) {
 }
 
 func TestProductSpacing(t *testing.T) {
+	t.Parallel()
 	// Two modes each uniform on one cell are |a - b| h apart (h/3 within one cell, the mean
 	// distance of two uniform points); two Gaussians of width s have a Gaussian difference of
 	// width sqrt(2) s, so <|x_a - x_b|> = 2 s/sqrt(pi) when their centres coincide (midpoint
@@ -163,6 +167,7 @@ func TestProductSpacing(t *testing.T) {
 }
 
 func TestCellCoord(t *testing.T) {
+	t.Parallel()
 	// Integer at every edge, slope one over the cell's width, linear beyond the ends; on equal
 	// cells (x - Lo)/h (to rounding).
 	graded, err := NewGradedAxis(0, 9, 200, 1e-4, 1.1)

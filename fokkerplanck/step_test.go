@@ -17,6 +17,7 @@ func gaussian(m, v float64) func(x []float64) float64 {
 // and variance g^2/Omega + (v0 - g^2/Omega) e^{-2 Omega t}, for each method, with the fixed and
 // the adaptive stepper.
 func TestOrnsteinUhlenbeck(t *testing.T) {
+	t.Parallel()
 	const omega, c, g2, m0, v0 = 1.0, 0.5, 0.1, -0.5, 0.02
 	ax := Axis{Lo: -2.5, Hi: 3, N: 550} // h = 0.01
 	op, err := NewOperator(model.System{Modes: []model.Mode{harmonic(omega, c, g2)}}, []Axis{ax})
@@ -87,6 +88,7 @@ func TestOrnsteinUhlenbeck(t *testing.T) {
 // the OU mean at t = 1 (exact c + (m0 - c) e^{-Omega t}) as h halves, with dt small enough
 // (TR-BDF2, dt = 2.5e-3: time error ~ 1e-6) that the grid error dominates. Expected order 2.
 func TestOUSpatialOrder(t *testing.T) {
+	t.Parallel()
 	const omega, c, g2, m0, v0 = 1.0, 0.5, 0.1, -0.5, 0.02
 	want := c + (m0-c)*math.Exp(-omega)
 	var prev float64
@@ -119,6 +121,7 @@ func TestOUSpatialOrder(t *testing.T) {
 // with large steps: mass conserved to 1e-12 relative at every step, densities never negative,
 // and the long-time state equal to Stationary() to rounding.
 func TestLongTime(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name   string
 		sys    model.System
@@ -184,6 +187,7 @@ func TestLongTime(t *testing.T) {
 // P_s proportional to exp[(x^2/(2 kappa) + x + mu^2 log(mu^2 - x))/g^2] on [0, mu^2) through its
 // mean and variance, against Simpson quadrature of the continuum formula.
 func TestOneModeRBMStationary(t *testing.T) {
+	t.Parallel()
 	for _, g2 := range []float64{0.1, 0.01, 1e-3} {
 		r := model.RBM{Mu2: 9, Kappa: 5}
 		phi := func(x float64) float64 { return -(x*x/(2*r.Kappa) + x + r.Mu2*math.Log(r.Mu2-x)) / g2 }
@@ -209,6 +213,7 @@ func TestOneModeRBMStationary(t *testing.T) {
 // levels are 0, Omega/2, Omega, ..., so ||P - P_s||_1 decays as exp(-2 E_1 t) = exp(-Omega t);
 // a square grid letting probability between orderings would show a rate near 0.1.
 func TestNoSpuriousSlowMode(t *testing.T) {
+	t.Parallel()
 	ax := Axis{Lo: -2.5, Hi: 2.5, N: 160}
 	sys := model.System{Coulomb: true, Modes: []model.Mode{harmonic(1, 0, 0.1), harmonic(1, 0, 0.1)}}
 	op, err := NewOperator(sys, []Axis{ax, ax})
@@ -243,6 +248,7 @@ func TestNoSpuriousSlowMode(t *testing.T) {
 }
 
 func TestExplicit(t *testing.T) {
+	t.Parallel()
 	op, err := NewOperator(model.System{Modes: []model.Mode{harmonic(1, 0, 0.1)}}, []Axis{{Lo: -2, Hi: 2, N: 100}})
 	if err != nil {
 		t.Fatal(err)
@@ -275,6 +281,7 @@ func TestExplicit(t *testing.T) {
 }
 
 func TestStepErrors(t *testing.T) {
+	t.Parallel()
 	op, err := NewOperator(model.System{Modes: []model.Mode{harmonic(1, 0, 0.1)}}, []Axis{{Lo: -2, Hi: 2, N: 50}})
 	if err != nil {
 		t.Fatal(err)

@@ -47,6 +47,7 @@ func lowest(t testing.TB, h *sparse.CSR, k int, o *Options) *Result {
 
 // Ornstein-Uhlenbeck: H_FP = -(g^2/2) d^2 + Omega^2 x^2/(8 g^2) - Omega/4 has E_n = n Omega/2.
 func TestOUSpectrum(t *testing.T) {
+	t.Parallel()
 	ou := model.Mode{Drift: model.Harmonic{Omega: 1.5, C: 0.3}, G2: 0.5}
 	ax := fokkerplanck.Axis{Lo: 0.3 - 6, Hi: 0.3 + 6, N: 1200} // +-6 sigma_x = sqrt(g^2/Omega)*10
 	fd, err := FD(ou, ax)
@@ -74,6 +75,7 @@ func TestOUSpectrum(t *testing.T) {
 
 // The rbm ground state is psi_0 = sqrt(P_s) with E_0 = 0, P_s ~ exp(-V/g^2) on [0, mu^2).
 func TestRBMGroundState(t *testing.T) {
+	t.Parallel()
 	rbm := model.RBM{Mu2: 9, Kappa: 5}
 	mode := model.Mode{Drift: rbm, G2: 0.01}
 	ax := fokkerplanck.Axis{Lo: 0, Hi: 9, N: 3000}
@@ -144,6 +146,7 @@ func unitDistance(a, b []float64) float64 {
 // docs/REFERENCES.md R8: rbm mu^2 = 9, kappa = 5, zero-flux walls at 0 and 9, E_1..E_5 from an
 // independent discretisation.
 func TestRBMReference(t *testing.T) {
+	t.Parallel()
 	n := 20000
 	if !testing.Short() {
 		n = 200000
@@ -178,6 +181,7 @@ func TestRBMReference(t *testing.T) {
 
 // FD and SG are different second-order schemes: their levels must approach each other like h^2.
 func TestFDSGConverge(t *testing.T) {
+	t.Parallel()
 	mode := model.Mode{Drift: model.RBM{Mu2: 9, Kappa: 5}, G2: 0.01}
 	diff := func(n int) float64 {
 		ax := fokkerplanck.Axis{Lo: 0, Hi: 9, N: n}
@@ -210,6 +214,7 @@ func TestFDSGConverge(t *testing.T) {
 // angular momentum: rates 2 m Omega, Laguerre polynomials in r^2). So E = (n + 2m) Omega/2: level
 // j Omega/2 has multiplicity floor(j/2) + 1: 0, 1/2, 1 (x2), 3/2 (x2), 2 (x3), 5/2 (x3).
 func TestChamberLevels(t *testing.T) {
+	t.Parallel()
 	omega := 1.0
 	ou := model.Mode{Drift: model.Harmonic{Omega: omega, C: 0}, G2: 0.5}
 	n := 96
@@ -264,6 +269,7 @@ func toCSR(d mat.Symmetric) *sparse.CSR {
 // Lowest against the dense oracle mat.EigenSym on random sparse symmetric matrices (indefinite:
 // the automatic shift has to move below the spectrum).
 func TestLowestDense(t *testing.T) {
+	t.Parallel()
 	rnd := rand.New(rand.NewPCG(1, 2))
 	for _, c := range []struct {
 		n       int
@@ -313,6 +319,7 @@ func TestLowestDense(t *testing.T) {
 // Exact multiplicity: two identical decoupled tridiagonal blocks give every level twice. A single
 // Krylov space holds one vector per eigenspace; the complement probe must find the partners.
 func TestLowestDegenerate(t *testing.T) {
+	t.Parallel()
 	m := 50
 	d := mat.NewSymDense(2*m, nil)
 	for b := 0; b < 2; b++ {
@@ -335,6 +342,7 @@ func TestLowestDegenerate(t *testing.T) {
 }
 
 func TestLowestErrors(t *testing.T) {
+	t.Parallel()
 	sq := sparse.NewCSR(2, 3, []int{0, 1, 2}, []int{0, 1}, []float64{1, 1})
 	if _, err := Lowest(sq, 1, nil); err == nil {
 		t.Error("non-square matrix: no error")
@@ -367,6 +375,7 @@ func TestLowestErrors(t *testing.T) {
 // Cross-package: E_1 of the symmetrised SG operator equals half the late-time decay rate of
 // ||p - p_s|| under the fokkerplanck time stepper on the same grid.
 func TestDecayRate(t *testing.T) {
+	t.Parallel()
 	mode := model.Mode{Drift: model.RBM{Mu2: 9, Kappa: 5}, G2: 0.01}
 	h, op := sgOperator(t, []model.Mode{mode}, false, fokkerplanck.Axis{Lo: 0, Hi: 9, N: 300})
 	r := lowest(t, h, 3, nil)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestDiagonalScale(t *testing.T) {
+	t.Parallel()
 	diag := func(v ...float64) *sparse.CSR {
 		m := sparse.NewDOK(len(v), len(v))
 		for i, x := range v {

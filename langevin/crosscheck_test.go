@@ -105,6 +105,7 @@ func rbmSystem(modes int) model.System {
 // TestCrossStationaryOneMode: one rbm mode from its stable point, t = 40, against
 // Operator.Stationary (the cell averages of P_s ~ exp[(x^2/(2 kappa) + x + mu^2 log(mu^2 - x))/g^2]).
 func TestCrossStationaryOneMode(t *testing.T) {
+	t.Parallel()
 	sys := rbmSystem(1)
 	ax := fokkerplanck.Axis{Lo: 0, Hi: xMu2, N: 900} // h = 0.01 = width/25
 	op, err := fokkerplanck.NewOperator(sys, []fokkerplanck.Axis{ax})
@@ -142,6 +143,7 @@ func TestCrossStationaryOneMode(t *testing.T) {
 // Fokker-Planck side is the ordered chamber x_0 < x_1, so mode 0 is the lower eigenvalue on both
 // sides; each marginal and the mean spacing are compared.
 func TestCrossStationaryDegeneratePair(t *testing.T) {
+	t.Parallel()
 	sys := rbmSystem(2)
 	ax := fokkerplanck.Axis{Lo: 2.5, Hi: 5.5, N: 300} // h = 0.01; P_s < 1e-10 beyond (6 pooled widths)
 	op, err := fokkerplanck.NewOperator(sys, []fokkerplanck.Axis{ax, ax})
@@ -176,6 +178,7 @@ func TestCrossStationaryDegeneratePair(t *testing.T) {
 // dt = 0.01, the same initial density as cell averages). The Euler-Maruyama bias of the moments
 // over this time is O(alpha Omega) = 0.16% relative, below the statistical errors.
 func TestCrossTransient(t *testing.T) {
+	t.Parallel()
 	const m0, sd0, t1 = 3.0, 0.1, 4.0
 	for _, modes := range []int{1, 2} {
 		sys := rbmSystem(modes)
@@ -251,6 +254,7 @@ func (d nanDrift) Stable() float64          { return 1 }
 // the step and the time, at both levels; the matrix level with 9 modes goes through LAPACK
 // (Dsyev), which used to panic on the NaN.
 func TestNonFiniteDriftStops(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		level string
 		modes int
@@ -304,6 +308,7 @@ func TestNonFiniteDriftStops(t *testing.T) {
 // density stops Clustered.Step with an error naming the cluster, the step and the time.
 // (It belongs in package fokkerplanck; it is here because this file is the robustness brief's.)
 func TestClusteredStepNaN(t *testing.T) {
+	t.Parallel()
 	sys := rbmSystem(2)
 	sys.Modes[1].Drift = model.RBM{Mu2: xMu2, Kappa: 3} // stable points 4 and 6: two clusters
 	c, err := fokkerplanck.NewClustered(sys, [][]int{{0}, {1}}, fokkerplanck.Axis{Lo: 0, Hi: xMu2, N: 90}, fokkerplanck.TRBDF2)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestNormalDeviates(t *testing.T) {
+	t.Parallel()
 	// The ziggurat must give N(0,1): KS against Phi, and the tail beyond zigR (handled by its own
 	// branch) must carry 2(1 - Phi(R)) = 2.58e-4 of the mass.
 	const zigR = 3.6541528853610088 // the base edge of rng.Xoshiro256PlusPlus's 256-layer ziggurat
@@ -41,6 +42,7 @@ func TestNormalDeviates(t *testing.T) {
 }
 
 func TestAR1StationaryVariance(t *testing.T) {
+	t.Parallel()
 	// docs/REFERENCES.md R9: x' = x - alpha Omega (x - c) + (alpha/sqrt|B|) sqrt2 gt eta is AR(1) with
 	// stationary variance (alpha/|B|)(gt^2/Omega)/(1 - alpha Omega/2).
 	const (
@@ -82,6 +84,7 @@ func TestAR1StationaryVariance(t *testing.T) {
 }
 
 func TestAlphaOverBatchCollapse(t *testing.T) {
+	t.Parallel()
 	// Same alpha/|B| = 1/160, alpha Omega = 0.1, 0.025, 0.00625: variances agree up to the
 	// finite-alpha factor 1/(1 - alpha Omega/2), and tend to (alpha/|B|) gt^2/Omega.
 	const omega, gt2, walkers = 1.0, 2.0, 40000
@@ -159,6 +162,7 @@ func twoModeCheck(t *testing.T, name string, e *Ensemble, c, sigma, bias float64
 }
 
 func TestTwoModeWignerBothLevels(t *testing.T) {
+	t.Parallel()
 	// docs/REFERENCES.md R6: two harmonic modes of equal c and Omega with Coulomb; sigma^2 = g^2/Omega.
 	const omega, c, g2 = 1.0, 3.0, 0.02
 	sys := harmonicSystem(2, omega, c, g2, true)
@@ -192,6 +196,7 @@ func TestTwoModeWignerBothLevels(t *testing.T) {
 }
 
 func TestMatrixLevelMatchesEigenLevel(t *testing.T) {
+	t.Parallel()
 	// Both levels integrate the same Dyson Brownian motion: each ordered eigenvalue has the same
 	// law at t = steps*alpha (two-sample KS). Transients from a narrow start test the dynamics, the
 	// GOE starts test the stationary Coulomb gas. alpha Omega <= 0.03: the O(alpha) differences
@@ -254,6 +259,7 @@ func TestMatrixLevelMatchesEigenLevel(t *testing.T) {
 }
 
 func TestCollisionTreatmentBias(t *testing.T) {
+	t.Parallel()
 	// The near-collision refinement against the exact matrix-level law (GOE with
 	// sigma^2 = (g^2/Omega)/(1 - alpha Omega/2), pooled variance 1.5 sigma^2): the eigenvalue
 	// level's relative bias must shrink with alpha Omega (it is O(alpha Omega)), while the plain
@@ -290,6 +296,7 @@ func TestCollisionTreatmentBias(t *testing.T) {
 }
 
 func TestWallsAndNearCollisionsStayFinite(t *testing.T) {
+	t.Parallel()
 	// Stress: rbm modes with large noise (walls at 0 and mu^2 are hit often) and walkers that start
 	// 1e-12 apart. No NaN, every eigenvalue inside [0, mu^2) and strictly ascending, at both levels.
 	sys := rbmSystem(4, 0.5)
@@ -349,6 +356,7 @@ func mustMatrix(t *testing.T, sys model.System, alpha float64) *Matrix {
 }
 
 func TestReproducibleAcrossGoroutines(t *testing.T) {
+	t.Parallel()
 	// Streams depend on (seed, walker) only: 1 and 4 goroutines, and one Advance or two halves,
 	// give bit-identical ensembles at both levels.
 	sys := rbmSystem(6, 0.02)
@@ -377,6 +385,7 @@ func TestReproducibleAcrossGoroutines(t *testing.T) {
 }
 
 func TestConstructorErrors(t *testing.T) {
+	t.Parallel()
 	h := model.Harmonic{Omega: 1}
 	tab, err := model.NewTable([]float64{0, 1}, []float64{1, -1}, []float64{0.1, 0.1})
 	if err != nil {
@@ -409,6 +418,7 @@ func TestConstructorErrors(t *testing.T) {
 }
 
 func TestOrderByStablePoint(t *testing.T) {
+	t.Parallel()
 	// rbm modes in ascending kappa have descending stable points mu^2 - kappa: with Coulomb the
 	// mode of largest kappa holds the smallest eigenvalue, whatever order the draw comes in.
 	sys := model.System{Coulomb: true, Modes: []model.Mode{
@@ -425,6 +435,7 @@ func TestOrderByStablePoint(t *testing.T) {
 }
 
 func TestJacobiAgainstClosedForm(t *testing.T) {
+	t.Parallel()
 	// 2 x 2: eigenvalues (a+d)/2 -+ sqrt(((a-d)/2)^2 + b^2); 3 x 3 tridiagonal Toeplitz [1 2 1]:
 	// eigenvalues 2 + 2 cos(k pi/4), k = 3, 2, 1. Rounding: 1e-14.
 	a := []float64{1, 0.5, 0, 3}

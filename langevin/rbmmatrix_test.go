@@ -64,6 +64,7 @@ func fixedW(w []float64) Init {
 }
 
 func TestRBMMatrixLearnsTargetSpectrum(t *testing.T) {
+	t.Parallel()
 	// Deterministic learning (NoiseVar = 0) from a small random W: the spectrum of W^T W must
 	// reach x_i = (mu^2 - kappa_i)/sigma_h^2 for the Hidden lowest kappa_k = m^2 + 2 - 2cos(2 pi k/N_v).
 	// The fixed point of the discrete map is exact (G W = 0), so only the remaining distance
@@ -109,6 +110,7 @@ func TestRBMMatrixLearnsTargetSpectrum(t *testing.T) {
 }
 
 func TestRBMMatrixOneStepDrift(t *testing.T) {
+	t.Parallel()
 	// For aligned W the noise-free step is exact in the singular values:
 	// x' = x (1 + alpha sigma_h^2 c)^2, c = 1/kappa - 1/(mu^2 - sigma_h^2 x), so
 	// (x' - x)/alpha = 2 sigma_h^2 c x + alpha sigma_h^4 c^2 x. Checked to 1e-10 relative
@@ -156,6 +158,7 @@ func TestRBMMatrixOneStepDrift(t *testing.T) {
 }
 
 func TestRBMMatrixOneStepNoise(t *testing.T) {
+	t.Parallel()
 	// One noisy step from a fixed aligned W with well-separated x. With eps^2 = alpha s_W^2 and
 	// x_d the noise-free image (exact map above), perturbation theory gives
 	//   Var(delta x_i) = 4 x_d,i eps^2 + O(eps^4)                          (induced diffusion)
@@ -210,6 +213,7 @@ func TestRBMMatrixOneStepNoise(t *testing.T) {
 }
 
 func TestRBMMatrixStationaryPair(t *testing.T) {
+	t.Parallel()
 	// N_v = N_h = 3, m^2 = 1, mu^2 = 9: kappa = 1, 4, 4, learned x = 8, 5, 5. At small noise the
 	// degenerate pair is a Coulomb gas with g^2 = D(x_s) = 2 s^2 x_s and curvature
 	// Omega = 2 sigma_h^4 x_s/kappa^2, so sigma^2 = s^2 kappa^2/sigma_h^4, times
@@ -268,6 +272,7 @@ func TestRBMMatrixStationaryPair(t *testing.T) {
 }
 
 func TestRBMMatrixReproducible(t *testing.T) {
+	t.Parallel()
 	// Bit-identical walkers for 1 and 2 goroutines and for 50 steps in one call or as 20 + 30.
 	p := RBMParams{Visible: 5, Hidden: 3, TargetM2: 1, Mu2: 9, SigmaH: 1, NoiseVar: 0.01, InitSigma: 0.1}
 	st, err := NewRBMMatrix(p, 0.05)
@@ -303,6 +308,7 @@ func TestRBMMatrixReproducible(t *testing.T) {
 }
 
 func TestRBMMatrixErrors(t *testing.T) {
+	t.Parallel()
 	good := RBMParams{Visible: 4, Hidden: 3, TargetM2: 1, Mu2: 9, SigmaH: 1, NoiseVar: 0.01, InitSigma: 0.1}
 	bad := []struct {
 		name  string

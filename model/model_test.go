@@ -15,6 +15,7 @@ func derivative(f func(float64) float64, x float64) float64 {
 }
 
 func TestPotentialDrifts(t *testing.T) {
+	t.Parallel()
 	// K = -V' and DK = K' for every analytic drift, checked by central differences.
 	drifts := []Potential{Harmonic{Omega: 1.3, C: 0.7}, RBM{Mu2: 9, Kappa: 5}, RBM{Mu2: 9, Kappa: 4.2}}
 	for _, d := range drifts {
@@ -36,6 +37,7 @@ func TestPotentialDrifts(t *testing.T) {
 }
 
 func TestRBMOmega(t *testing.T) {
+	t.Parallel()
 	// docs/REFERENCES.md R2: Omega = V''(x_s) = (mu^2 - kappa)/kappa^2, and x_s = mu^2 - kappa.
 	r := RBM{Mu2: 9, Kappa: 5}
 	if got := -r.DK(r.Stable()); math.Abs(got-4.0/25) > 1e-14 {
@@ -50,6 +52,7 @@ func TestRBMOmega(t *testing.T) {
 }
 
 func TestTableReproducesHarmonic(t *testing.T) {
+	t.Parallel()
 	// A table of D1 = -Omega (x - c), constant D2 = g2 is the OU process: Phi = V/g2 + const.
 	h := Harmonic{Omega: 2, C: 1}
 	const g2 = 0.05
@@ -79,6 +82,7 @@ func TestTableReproducesHarmonic(t *testing.T) {
 }
 
 func TestTablePhiDerivative(t *testing.T) {
+	t.Parallel()
 	// Phi' = (D2' - D1)/D2 for a table with varying diffusion (Ito form stationary density).
 	x := []float64{0, 1, 2, 3, 4}
 	d1 := []float64{1, 0.5, -0.2, -1, -2}
@@ -99,6 +103,7 @@ func TestTablePhiDerivative(t *testing.T) {
 }
 
 func TestReadTables(t *testing.T) {
+	t.Parallel()
 	in := "mode,x,drift,drift_err,diffusion,diffusion_err,count\n" +
 		"0,1,0.5,0.01,0.1,0.01,10\n0,2,-0.5,0.01,0.1,0.01,10\n0,3,NaN,NaN,NaN,NaN,0\n" +
 		"1,5,1,0.1,0.2,0.1,30\n1,6,-1,0.1,0.2,0.1,30\n0,4,9,0.1,1e-9,0.1,9\n"
@@ -130,6 +135,7 @@ func TestReadTables(t *testing.T) {
 func TableHeader() string { return strings.Join(TableColumns[:7], ",") + "\n" }
 
 func TestSystemForceIsGradient(t *testing.T) {
+	t.Parallel()
 	// docs/REFERENCES.md R3: F_i = g_i^2 d_i log P_s = -g_i^2 d_i Phi, also when the g_i differ.
 	s := System{Coulomb: true, Modes: []Mode{
 		{Drift: RBM{Mu2: 9, Kappa: 5}, G2: 0.01},
@@ -151,6 +157,7 @@ func TestSystemForceIsGradient(t *testing.T) {
 }
 
 func TestGroupsFreeField(t *testing.T) {
+	t.Parallel()
 	// kappa_k = m^2 + 2 - 2cos(2 pi k/N): for N = 10 two single modes and four pairs.
 	k := FreeFieldKappa(4, 10)
 	g := Groups(k)
@@ -169,6 +176,7 @@ func TestGroupsFreeField(t *testing.T) {
 }
 
 func TestUMatchesSchroedingerForm(t *testing.T) {
+	t.Parallel()
 	// U = (V')^2/(8 g^2) - V''/4 (docs/REFERENCES.md R7); for OU U = Omega^2 y^2/(8 g^2) - Omega/4.
 	m := Mode{Drift: Harmonic{Omega: 2, C: 0}, G2: 0.5}
 	for _, y := range []float64{-1, 0, 0.5} {
@@ -180,6 +188,7 @@ func TestUMatchesSchroedingerForm(t *testing.T) {
 }
 
 func TestTableDomain(t *testing.T) {
+	t.Parallel()
 	tab, err := NewTable([]float64{1, 2}, []float64{1, -1}, []float64{0.1, 0.1})
 	if err != nil {
 		t.Fatal(err)
@@ -199,6 +208,7 @@ func TestTableDomain(t *testing.T) {
 }
 
 func TestTableBeyondNodes(t *testing.T) {
+	t.Parallel()
 	// Beyond the nodes D1 and D2 keep their end values, and Phi' = -D1/D2 there.
 	tab, err := NewTable([]float64{1, 2, 3}, []float64{0.5, 0.1, -1}, []float64{0.1, 0.2, 0.4})
 	if err != nil {
@@ -222,6 +232,7 @@ func TestTableBeyondNodes(t *testing.T) {
 }
 
 func TestVaryingNoise(t *testing.T) {
+	t.Parallel()
 	// The rbm drift with D2 = g2 exp(s (x - x*)): at the nodes D1 = K and D2 as given (exact);
 	// between nodes K to the linear-interpolation error h^2 max|K''|/8 (h = 9/2000,
 	// |K''| = 2 mu^2/(mu^2 - x)^3 <= 0.61 on [0.5, 5.9]: 1.6e-6); with slope 0 a table with constant diffusion whose stationary density
@@ -264,6 +275,7 @@ func TestVaryingNoise(t *testing.T) {
 }
 
 func TestTableSegmentEqualSpacing(t *testing.T) {
+	t.Parallel()
 	// On equally spaced nodes the arithmetic guess gives the same segment as the binary search
 	// for every x: random points, the nodes themselves, their neighbouring floats and the ends.
 	tab, err := VaryingNoise(RBM{Mu2: 9, Kappa: 5}, 0.01, 1, 0, 9, 777)

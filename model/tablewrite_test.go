@@ -20,6 +20,7 @@ func windowedRows() []WindowRows {
 }
 
 func TestWriteTimeTablesFormat(t *testing.T) {
+	t.Parallel()
 	// The reader's own fixture, byte for byte.
 	var buf bytes.Buffer
 	if err := WriteTimeTables(&buf, windowedRows()); err != nil {
@@ -31,6 +32,7 @@ func TestWriteTimeTablesFormat(t *testing.T) {
 }
 
 func TestWriteTimeTablesRoundTrip(t *testing.T) {
+	t.Parallel()
 	// Values that need all 17 digits, tiny and large ones and a window ending at +Inf read back
 	// exactly (==, not within a tolerance): the writer's shortest exact form parses to the same
 	// float64. The row with 9 increments (below MinCount) and the NaN diffusion are written but
@@ -88,6 +90,7 @@ func (f *failWriter) Write(p []byte) (int, error) {
 }
 
 func TestWriteTimeTablesError(t *testing.T) {
+	t.Parallel()
 	for n := range 3 { // the header, the first row, the second row
 		if err := WriteTimeTables(&failWriter{n: n}, windowedRows()); err == nil {
 			t.Errorf("write error %d not returned", n)
@@ -96,6 +99,7 @@ func TestWriteTimeTablesError(t *testing.T) {
 }
 
 func TestWindowSystems(t *testing.T) {
+	t.Parallel()
 	wins, err := ReadTimeTables(bytes.NewReader([]byte(windowedCSV)))
 	if err != nil {
 		t.Fatal(err)
@@ -127,6 +131,7 @@ func TestWindowSystems(t *testing.T) {
 }
 
 func TestStationaryWidth(t *testing.T) {
+	t.Parallel()
 	tab, err := NewTable([]float64{0, 1}, []float64{1, -1}, []float64{1, 1})
 	if err != nil {
 		t.Fatal(err)

@@ -28,6 +28,7 @@ const windowedCSV = `mode,x,drift,drift_err,diffusion,diffusion_err,count,expect
 `
 
 func TestReadTimeTablesWithoutWindows(t *testing.T) {
+	t.Parallel()
 	// A file without window columns is one window over all time, [0, +Inf), with the tables
 	// that ReadTables returns (the nodes as written).
 	ws, err := ReadTimeTables(strings.NewReader(plainCSV))
@@ -55,6 +56,7 @@ func TestReadTimeTablesWithoutWindows(t *testing.T) {
 }
 
 func TestReadTimeTablesWindows(t *testing.T) {
+	t.Parallel()
 	ws, err := ReadTimeTables(strings.NewReader(windowedCSV))
 	if err != nil {
 		t.Fatal(err)
@@ -101,6 +103,7 @@ func TestReadTimeTablesWindows(t *testing.T) {
 }
 
 func TestReadTimeTablesErrors(t *testing.T) {
+	t.Parallel()
 	head := "mode,x,drift,drift_err,diffusion,diffusion_err,count,expected,window,t0,t1\n"
 	rows := func(w1, t0, t1 string) string {
 		return head + "0,1,0.5,0,0.2,0,10,0,0,0,5\n0,2,-0.5,0,0.2,0,10,0,0,0,5\n" +

@@ -11,6 +11,7 @@ import (
 )
 
 func TestDefaultConfig(t *testing.T) {
+	t.Parallel()
 	d := DefaultConfig()
 	want := Config{Data: DataExact, Sampler: SamplerDirect, MeasureEvery: 1, Bins: 60, DriftWindows: 1}
 	if d != want {
@@ -27,6 +28,7 @@ func TestDefaultConfig(t *testing.T) {
 }
 
 func TestValidateStrict(t *testing.T) {
+	t.Parallel()
 	c := reference().WithDefaults()
 	c.Runs = 3
 	if err := c.ValidateStrict(Strict{}); err != nil {
@@ -64,6 +66,7 @@ func TestValidateStrict(t *testing.T) {
 }
 
 func TestConfigJSON(t *testing.T) {
+	t.Parallel()
 	// One window is written the same way whether it is spelled 0 or 1; Runs is never written.
 	c := reference()
 	c.Runs = 9
@@ -83,6 +86,7 @@ func TestConfigJSON(t *testing.T) {
 }
 
 func TestModeKappa(t *testing.T) {
+	t.Parallel()
 	// Eigenvalue i (ascending) learns the (Hidden-1-i)-th smallest kappa; extra hidden units
 	// learn none.
 	c := Config{Visible: 6, Hidden: 4, TargetM2: 0.5, Mu2: 9, SigmaH: 1.5}

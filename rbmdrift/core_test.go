@@ -13,6 +13,7 @@ import (
 )
 
 func TestNormalSource(t *testing.T) {
+	t.Parallel()
 	// The ziggurat must produce N(0,1): KS against the normal CDF and the first four moments.
 	const n = 400000
 	src := NewSource(7, 3)
@@ -46,6 +47,7 @@ func TestNormalSource(t *testing.T) {
 }
 
 func TestTargetKernelSpectrum(t *testing.T) {
+	t.Parallel()
 	// Eigenvalues of K_t are kappa_k = m^2 + 2 - 2 cos(2 pi k/n) (model.FreeFieldKappa).
 	for _, n := range []int{1, 2, 3, 10} {
 		var es mat.EigenSym
@@ -62,6 +64,7 @@ func TestTargetKernelSpectrum(t *testing.T) {
 }
 
 func TestJacobiMatchesGonum(t *testing.T) {
+	t.Parallel()
 	// Warm-started Jacobi against gonum's EigenSym on a sequence of slowly changing W^T W.
 	cfg := reference()
 	tr, err := NewTrainer(cfg, 4)
@@ -135,6 +138,7 @@ func alignedWeights(n int, m2 float64, x []float64) (*mat.Dense, []float64) {
 }
 
 func TestExpectedDriftAligned(t *testing.T) {
+	t.Parallel()
 	// With W's left singular vectors on the target's eigenvectors, the exact-gradient eigenvalue
 	// drift is dx/dt = 2 sigma_h^2 (1/kappa - 1/(mu^2 - sigma_h^2 x)) x (package doc).
 	for _, sh := range []float64{1, 1.3} {
@@ -191,6 +195,7 @@ func TestExpectedDriftAligned(t *testing.T) {
 }
 
 func TestGradientIsMinusKLGradient(t *testing.T) {
+	t.Parallel()
 	// sigma_h^2 (C_t - K^-1) W = -dKL/dW (factor exactly 1), checked by central differences of KL.
 	cfg := Config{Visible: 4, Hidden: 3, TargetM2: 0.7, Mu2: 5, SigmaH: 0.8, Alpha: 0.1, Batch: 1, GibbsSteps: 1}
 	src := NewSource(11, 0)
@@ -238,6 +243,7 @@ func trainedWeights(cfg Config) *mat.Dense {
 }
 
 func TestChainStationaryCovariance(t *testing.T) {
+	t.Parallel()
 	// With W fixed, the chains' stationary covariance is K^-1, K = mu^2 - sigma_h^2 W W^T, for both
 	// the explicit Gibbs sampler and the direct k-step law.
 	for _, sampler := range []string{SamplerDirect, SamplerGibbs} {
@@ -314,6 +320,7 @@ func TestChainStationaryCovariance(t *testing.T) {
 }
 
 func TestSamplersAgreeOnSpectra(t *testing.T) {
+	t.Parallel()
 	// The direct k-step law is exact in law: short training ensembles with either sampler have
 	// the same distribution of every final eigenvalue (two-sample KS).
 	runs := 200
@@ -353,6 +360,7 @@ func TestSamplersAgreeOnSpectra(t *testing.T) {
 }
 
 func TestMarchenkoPasturInit(t *testing.T) {
+	t.Parallel()
 	// X = W^T W for W_ij ~ N(0, s^2), 400 x 200, has the Marchenko-Pastur spectrum with r = 1/2.
 	const rows, cols, s = 400, 200, 0.1
 	w := make([]float64, rows*cols)
@@ -371,6 +379,7 @@ func TestMarchenkoPasturInit(t *testing.T) {
 }
 
 func TestImproperAndNaN(t *testing.T) {
+	t.Parallel()
 	cfg := reference()
 	cfg.InitSigma = 2 // sigma_h^2 x_max ~ 10 * 4 * 4 > mu^2 = 9
 	_, err := TrainRun(cfg, 7)
@@ -388,6 +397,7 @@ func TestImproperAndNaN(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	bad := map[string]func(*Config){
 		"visible":       func(c *Config) { c.Visible = 0 },
 		"hidden":        func(c *Config) { c.Hidden = -1 },
@@ -415,6 +425,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestTargetSpectrum(t *testing.T) {
+	t.Parallel()
 	// x_s = (mu^2 - kappa)/sigma_h^2, ascending.
 	c := reference()
 	c.SigmaH = 2

@@ -7,6 +7,7 @@ import (
 )
 
 func TestGradedEdges(t *testing.T) {
+	t.Parallel()
 	// The exact layout: lo, then logBins geometric edges from lo+floor to lo+w (excluded), then
 	// the equal edges lo + b w; ratios equal to rounding (1e-12 relative).
 	lo, hi, bins, logBins, floor := 0.0, 9.0, 90, 30, 1e-7
@@ -48,6 +49,7 @@ func TestGradedEdges(t *testing.T) {
 }
 
 func TestGradedBinsMatchEqualBins(t *testing.T) {
+	t.Parallel()
 	// Training with log_bins files every increment of the first equal bin into the log bins and
 	// every other increment into the same bin as without: the same training (same seed), so the
 	// equal bins beyond the first agree bit for bit and the log bins' counts add up to the first.
@@ -105,6 +107,7 @@ func TestGradedBinsMatchEqualBins(t *testing.T) {
 }
 
 func TestGradedBinsRecoverFellerCoefficients(t *testing.T) {
+	t.Parallel()
 	// Increments of the Feller (CIR) process dx = (b + a x) dt + sqrt(2 c x) dW at positions
 	// spread log-uniformly over 1e-6..1e-1: in every log bin the Kramers-Moyal estimates agree
 	// with D1 = b + a X and D2 = c X at the bin's mean position X (both linear in x, so the bin

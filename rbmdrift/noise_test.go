@@ -11,6 +11,7 @@ import (
 // a different noise that must not leak in. The fit recovers d and s within 4 of its own
 // standard errors, and those errors are small (2% of d, 0.1 in s).
 func TestNoiseAtFixedPointsRecovers(t *testing.T) {
+	t.Parallel()
 	const d, s, xs, dt = 0.004, 1.5, 2.0, 0.1
 	acc := NewWindowedDriftAccumulator(1, 180, 3, 3, 0, 9, dt)
 	r := rand.New(rand.NewPCG(3, 4))

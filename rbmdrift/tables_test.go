@@ -10,6 +10,7 @@ import (
 )
 
 func TestTimeTables(t *testing.T) {
+	t.Parallel()
 	// Two windows of 5 steps each (t = 0.1 step): [0, 0.5) and [0.5, 1). The rows are the
 	// windows' bins, mode by mode, and read back through the drift table file exactly.
 	acc := NewWindowedDriftAccumulator(2, 4, 2, 10, 0, 4, 0.1)
@@ -58,6 +59,7 @@ func TestTimeTables(t *testing.T) {
 }
 
 func TestFitDiffusion(t *testing.T) {
+	t.Parallel()
 	// Bins exactly on D2 = d (1 + s (x - x*)) at x* + {-0.2, ..., 0.2} with equal errors e give d
 	// and s back to rounding (1e-12). The x are symmetric about x*, so the line's intercept and
 	// slope are uncorrelated and the errors are exact: err(A) = e/sqrt(5),

@@ -9,6 +9,7 @@ import (
 )
 
 func TestLearnedEigenvaluesApproachTarget(t *testing.T) {
+	t.Parallel()
 	// As alpha/|B| -> 0 the learned x_i approach mu^2 - kappa_i (sigma_h = 1): the time-averaged
 	// spectrum of one long run deviates by ~ sigma ~ sqrt(alpha/|B|) (Coulomb gas width).
 	settings := []struct {
@@ -54,6 +55,7 @@ func TestLearnedEigenvaluesApproachTarget(t *testing.T) {
 }
 
 func TestWignerSurmiseOfPair(t *testing.T) {
+	t.Parallel()
 	// The spacing S of the degenerate pair with the smallest kappa (ascending indices 7, 8)
 	// follows the Wigner surmise P(S) = S/(2 sigma^2) exp(-S^2/(4 sigma^2)), sigma = <S>/sqrt(pi).
 	runs := 300
@@ -94,6 +96,7 @@ func TestWignerSurmiseOfPair(t *testing.T) {
 }
 
 func TestReproducibleRuns(t *testing.T) {
+	t.Parallel()
 	// Run r depends only on (seed, r): alone, inside an ensemble, with 1 or 2 goroutines.
 	for _, sampler := range []string{SamplerDirect, SamplerGibbs} {
 		cfg := reference()
@@ -125,6 +128,7 @@ func TestReproducibleRuns(t *testing.T) {
 }
 
 func TestDriftRecoversAR1(t *testing.T) {
+	t.Parallel()
 	// Synthetic AR(1), x' = x - Omega (x - c) dt + sqrt(2 D dt) eta: Kramers-Moyal from single
 	// steps must give D1 = -Omega (x - c) and D2 = D per bin (exact for a linear drift and
 	// Gaussian increments; the bin mean position absorbs the drift's variation across a bin).
@@ -180,6 +184,7 @@ func TestDriftRecoversAR1(t *testing.T) {
 }
 
 func TestDriftMeasuredOnTrainer(t *testing.T) {
+	t.Parallel()
 	// Measured single-step drift agrees with the exact-gradient drift where the latter dominates
 	// (far from the fixed point, early in training, single modes), within errors plus the O(alpha)
 	// discrete-time correction.

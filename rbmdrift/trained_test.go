@@ -25,6 +25,7 @@ func smallTraining(t *testing.T) (Config, []RunResult) {
 }
 
 func TestTrained(t *testing.T) {
+	t.Parallel()
 	cfg, results := smallTraining(t)
 	e, err := Trained(cfg, results)
 	if err != nil {
@@ -101,6 +102,7 @@ func TestTrained(t *testing.T) {
 }
 
 func TestTrainedErrors(t *testing.T) {
+	t.Parallel()
 	cfg := Config{Visible: 2, Hidden: 2, TargetM2: 4, Mu2: 9, SigmaH: 1, Alpha: 0.1, Batch: 1, GibbsSteps: 1, Steps: 10}
 	run := func(r int, steps ...int) RunResult {
 		res := RunResult{Run: r, Steps: steps}

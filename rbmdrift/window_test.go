@@ -8,6 +8,7 @@ import (
 )
 
 func TestDriftWindowOfStep(t *testing.T) {
+	t.Parallel()
 	// Window w covers steps [w*Steps/W, (w+1)*Steps/W) with integer division: the boundaries
 	// below are worked out by hand.
 	for _, c := range []struct {
@@ -70,6 +71,7 @@ func replay(t *testing.T, cfg Config, r, windows int) (plain, windowed *DriftAcc
 }
 
 func TestDriftWindowsOneIsUnchanged(t *testing.T) {
+	t.Parallel()
 	// drift_windows = 1 (and the unset 0) accumulate exactly as the single-window accumulator
 	// did: bit-for-bit equal sums; W = 3 files the same increments by window.
 	cfg := reference()
@@ -125,6 +127,7 @@ func TestDriftWindowsOneIsUnchanged(t *testing.T) {
 }
 
 func TestDriftWindowsRecoverSwitchingAR1(t *testing.T) {
+	t.Parallel()
 	// Synthetic AR(1) whose drift coefficient switches at mid-run:
 	// x' = x - a(s) x dt + sqrt(2 D dt) eta, a = 1 for s < 200, a = 3 after. Per window the
 	// Kramers-Moyal drift is exactly -a x (Euler step, linear drift) and the diffusion D.
@@ -211,6 +214,7 @@ func BenchmarkDriftAdd(b *testing.B) {
 }
 
 func TestTableWindowsPools(t *testing.T) {
+	t.Parallel()
 	// Pooling windows [1, 3) adds their counts exactly, and its drift is the count-weighted
 	// mean of the two windows' drifts (1e-12 relative: the same sums in another order).
 	cfg := reference()

@@ -9,6 +9,7 @@ import (
 )
 
 func TestFitLineExact(t *testing.T) {
+	t.Parallel()
 	// Noise-free data y = 2 - 3x are fitted exactly (rounding, 1e-12 relative to the offset scale).
 	for _, tc := range []struct {
 		name  string
@@ -47,6 +48,7 @@ func TestFitLineExact(t *testing.T) {
 }
 
 func TestFitProportionalExact(t *testing.T) {
+	t.Parallel()
 	// y = 0.7 x exactly, and the error 1/sqrt(sum x^2/sigma^2) = 1/sqrt(1/0.25 + 4/1 + 9/4) = 1/sqrt(10.25).
 	x, sigma := []float64{1, 2, 3}, []float64{0.5, 1, 2}
 	y := []float64{0.7, 1.4, 2.1}
@@ -60,6 +62,7 @@ func TestFitProportionalExact(t *testing.T) {
 }
 
 func TestFitPulls(t *testing.T) {
+	t.Parallel()
 	// Monte Carlo: K fits of data with Gaussian noise of the stated sigma. The pulls
 	// (estimate - truth)/error must have mean 0 and standard deviation 1, and chi2 mean dof:
 	// statistical errors 1/sqrt(K), 1/sqrt(2K) and sqrt(2 dof/K); tolerance 4 of those. K = 2000.
@@ -112,6 +115,7 @@ func TestFitPulls(t *testing.T) {
 }
 
 func TestFitErrors(t *testing.T) {
+	t.Parallel()
 	nan := math.NaN()
 	for _, tc := range []struct {
 		name     string
@@ -152,6 +156,7 @@ func TestFitErrors(t *testing.T) {
 }
 
 func TestTwoModeLogLikeDerivatives(t *testing.T) {
+	t.Parallel()
 	// The analytic derivatives of L(u) = log(sigma rho(u sigma; sigma)) and the Hessian of
 	// -log L in (c, sigma) used for the errors, against central finite differences (truncation
 	// ~h^2 ~ 1e-8 relative with gonum's default steps; tolerance 1e-6).
@@ -200,6 +205,7 @@ func TestTwoModeLogLikeDerivatives(t *testing.T) {
 }
 
 func TestFitTwoModeDensity(t *testing.T) {
+	t.Parallel()
 	// Pooled samples of exact pairs: the fit recovers (c, sigma) within 3 standard errors.
 	for _, tc := range []struct {
 		c, sigma float64
@@ -274,6 +280,7 @@ func TestFitTwoModeDensity(t *testing.T) {
 }
 
 func TestFitTwoModeDensityBadData(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		xs   []float64

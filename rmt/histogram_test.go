@@ -6,6 +6,7 @@ import (
 )
 
 func TestHistogramBins(t *testing.T) {
+	t.Parallel()
 	// Bin i holds [e_i, e_(i+1)); the last bin also holds hi; outside points go to Under/Over,
 	// NaN to NaN.
 	h := NewHistogram(0.1, 0.7, 6) // edges 0.1, 0.2, ..., 0.7, not exact in binary
@@ -61,6 +62,7 @@ func TestHistogramBins(t *testing.T) {
 }
 
 func TestHistogramDensity(t *testing.T) {
+	t.Parallel()
 	h := NewHistogram(0, 2, 4)
 	h.Fill([]float64{0.1, 0.2, 0.6, 1.9, -1, 5, 7, math.NaN()})
 	// 4 of 8 points inside: sum density*width = 1/2; bin 0 has 2 points -> 2/(8*0.5) = 0.5.
@@ -88,6 +90,7 @@ func TestHistogramDensity(t *testing.T) {
 }
 
 func TestHistogramChi2(t *testing.T) {
+	t.Parallel()
 	uniform := func(x float64) float64 { return math.Max(0, math.Min(1, x)) }
 	for _, tc := range []struct {
 		name    string
@@ -126,6 +129,7 @@ func TestHistogramChi2(t *testing.T) {
 }
 
 func TestHistogramPanics(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		f    func()

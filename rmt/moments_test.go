@@ -6,6 +6,7 @@ import (
 )
 
 func TestSampleMoments(t *testing.T) {
+	t.Parallel()
 	// Exact small samples: the moments are sums of a few terms, exact to rounding (1e-15).
 	for _, tc := range []struct {
 		name string
@@ -35,6 +36,7 @@ func TestSampleMoments(t *testing.T) {
 }
 
 func TestSampleMomentsStatistical(t *testing.T) {
+	t.Parallel()
 	// Large samples against the moments of their laws. The Binder cumulant of n points has
 	// statistical error sqrt(8/(3n)) for a Gaussian (the excess kurtosis has variance 24/n);
 	// tolerance 4 of those. n = 1e5 (2e4 in short mode).
@@ -62,6 +64,7 @@ func TestSampleMomentsStatistical(t *testing.T) {
 }
 
 func TestWeightedAndGridMoments(t *testing.T) {
+	t.Parallel()
 	// Integer weights equal repeated points (rounding, 1e-14).
 	x := []float64{-2, 0.5, 1, 3}
 	w := []float64{1, 3, 2, 1}
@@ -103,6 +106,7 @@ func TestWeightedAndGridMoments(t *testing.T) {
 }
 
 func TestStdErr(t *testing.T) {
+	t.Parallel()
 	// sqrt(s^2/n) with the unbiased s^2 = 5/3 of {1, 2, 3, 4}: sqrt(5/12).
 	if got, want := StdErr([]float64{1, 2, 3, 4}), math.Sqrt(5.0/12); !close(got, want, 1e-15) {
 		t.Errorf("StdErr = %.17g, want %.17g", got, want)
@@ -113,6 +117,7 @@ func TestStdErr(t *testing.T) {
 }
 
 func TestMomentsPanics(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		f    func()

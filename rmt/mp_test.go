@@ -18,6 +18,7 @@ var mpCases = []struct {
 }
 
 func TestMarchenkoPasturAnalytic(t *testing.T) {
+	t.Parallel()
 	for _, tc := range mpCases {
 		lo, hi := MarchenkoPasturEdges(tc.r, tc.s2, tc.rows)
 		a := float64(tc.rows) * tc.s2
@@ -80,6 +81,7 @@ func TestMarchenkoPasturAnalytic(t *testing.T) {
 }
 
 func TestMarchenkoPasturSample(t *testing.T) {
+	t.Parallel()
 	// Eigenvalues of X = W^T W for one W of M x N iid N(0, s2) entries against the MP law.
 	M, N := sampleSize(400, 200), sampleSize(200, 100)
 	const s2 = 0.01
@@ -127,6 +129,7 @@ func TestMarchenkoPasturSample(t *testing.T) {
 }
 
 func TestMarchenkoPasturPanics(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		f    func()

@@ -6,6 +6,7 @@ import (
 )
 
 func TestRatioErr(t *testing.T) {
+	t.Parallel()
 	// Exact cases, a few roundings each, so to 1e-15 relative. A fully correlated ratio is
 	// constant: its error is zero up to the cancellation of terms of size 1e-3 (1e-19), an
 	// absolute 1e-9 after the square root. An inconsistent covariance gives exactly zero.
@@ -30,6 +31,7 @@ func TestRatioErr(t *testing.T) {
 }
 
 func TestRatioErrMonteCarlo(t *testing.T) {
+	t.Parallel()
 	// An independent check: correlated Gaussian num and den with relative errors of 1e-3, where
 	// the first order is exact to 1e-3; the spread of num/den over 40000 draws has a relative
 	// statistical error 1/sqrt(2*40000) = 0.35%, so they agree within 2%.
@@ -54,6 +56,7 @@ func TestRatioErrMonteCarlo(t *testing.T) {
 }
 
 func TestFitRelativeLine(t *testing.T) {
+	t.Parallel()
 	// Exact data on y = a (1 - b x) give a and b back to rounding with chi^2 = 0.
 	const a, b = 2.5, 9.0
 	var x, y, e []float64
@@ -106,6 +109,7 @@ func TestFitRelativeLine(t *testing.T) {
 }
 
 func TestUsableErrors(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		sigma []float64

@@ -6,6 +6,7 @@ import (
 )
 
 func TestMeanAndJackknifeMean(t *testing.T) {
+	t.Parallel()
 	// The delete-one jackknife error of the mean is the usual standard error s/sqrt(n) exactly
 	// (algebraically), so up to rounding (1e-14 relative) while n <= 100 blocks.
 	cases := []struct {
@@ -49,6 +50,7 @@ func TestMeanAndJackknifeMean(t *testing.T) {
 }
 
 func TestKDE(t *testing.T) {
+	t.Parallel()
 	// One point: the normal density itself (to rounding), cut off beyond 8 bandwidths.
 	f := KDE([]float64{1}, 0.5)
 	for _, x := range []float64{1, 1.3, 0, 3.9} {
@@ -83,6 +85,7 @@ func TestKDE(t *testing.T) {
 }
 
 func TestKSGrid(t *testing.T) {
+	t.Parallel()
 	// KS of n points at the quantiles (k - 1/2)/n of a uniform density is exactly 1/(2n) (to
 	// rounding, 1e-12) on equal cells given by their ends and on unequal cells given by edges.
 	const n = 50
@@ -143,6 +146,7 @@ func TestKSGrid(t *testing.T) {
 }
 
 func TestCompareMoments(t *testing.T) {
+	t.Parallel()
 	// Exact: standard error sqrt(4/16) = 1/2.
 	m := Moments{Mean: 1, Var: 4}
 	cases := []struct {

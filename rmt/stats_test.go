@@ -6,6 +6,7 @@ import (
 )
 
 func TestKSDistance(t *testing.T) {
+	t.Parallel()
 	uniform := func(x float64) float64 { return math.Max(0, math.Min(1, x)) }
 	for _, tc := range []struct {
 		name   string
@@ -33,6 +34,7 @@ func TestKSDistance(t *testing.T) {
 }
 
 func TestKSDistance2(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		a, b []float64
@@ -55,6 +57,7 @@ func TestKSDistance2(t *testing.T) {
 }
 
 func TestKSPValue(t *testing.T) {
+	t.Parallel()
 	// Kolmogorov's Q(lambda) = 2 sum (-1)^(k-1) exp(-2 k^2 lambda^2), evaluated to 10 digits with
 	// mpmath; d is chosen so that the Stephens-corrected lambda is the tabulated one. Tolerance
 	// 1e-9 relative: the table's digits (both series are converged to rounding).
@@ -94,6 +97,7 @@ func TestKSPValue(t *testing.T) {
 }
 
 func TestChi2Helpers(t *testing.T) {
+	t.Parallel()
 	if got := Chi2([]float64{1, 2, 3}, []float64{1, 3, 1}, []float64{1, 0.5, 2}); got != 5 {
 		t.Errorf("Chi2 = %g, want 0 + 4 + 1", got)
 	}
@@ -114,6 +118,7 @@ func TestChi2Helpers(t *testing.T) {
 }
 
 func TestJackknife(t *testing.T) {
+	t.Parallel()
 	mean := func(v []float64) float64 { return SampleMoments(v).Mean }
 	xs := []float64{0.3, -1.2, 2.5, 0.7, 1.1, -0.4, 0.9}
 
@@ -159,6 +164,7 @@ func TestJackknife(t *testing.T) {
 }
 
 func TestBootstrap(t *testing.T) {
+	t.Parallel()
 	// Bootstrap error of the mean of n independent points: sqrt((n-1)/n) StdErr, with Monte-Carlo
 	// relative error 1/sqrt(2 nres) = 1.6% for nres = 2000; tolerance 6%.
 	rng := newRand(9)

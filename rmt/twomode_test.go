@@ -6,6 +6,7 @@ import (
 )
 
 func TestTwoModeDensityMoments(t *testing.T) {
+	t.Parallel()
 	// Two independent routes to the moments of rho, both accurate to rounding for this entire,
 	// Gaussian-decaying function: Gauss-Legendre with 400 nodes on [-15 sigma, 15 sigma] (tail
 	// exp(-112)), and GridMoments, the midpoint rule on cells of width sigma/8 over the same range,
@@ -45,6 +46,7 @@ func TestTwoModeDensityMoments(t *testing.T) {
 }
 
 func TestTwoModeLowerUpper(t *testing.T) {
+	t.Parallel()
 	// The ordered densities: each integrates to 1, their means are -+ <S>/2 = -+ sqrt(pi) sigma/2,
 	// and their average is the pooled rho. Quadrature as in TestTwoModeDensityMoments (rounding
 	// level, tolerance 1e-11); the pointwise identities hold to rounding (1e-15 relative).
@@ -78,6 +80,7 @@ func TestTwoModeLowerUpper(t *testing.T) {
 }
 
 func TestTwoModeCDF(t *testing.T) {
+	t.Parallel()
 	// F(y) = int_{-inf}^y rho: Gauss-Legendre with 300 nodes from -15 sigma (tail exp(-112)) is at
 	// rounding, tolerance 1e-13. Also the limits F(-inf) = 0, F(0) = 1/2 (rho is even), F(inf) = 1.
 	for _, sigma := range []float64{0.5, 3} {
@@ -113,6 +116,7 @@ func sampleTwoModePairs(seed uint64, n int, c, sigma float64) []float64 {
 }
 
 func TestTwoModeMonteCarlo(t *testing.T) {
+	t.Parallel()
 	// The exact 2x2 Coulomb gas sampled as centre of mass ~ N(c, sigma^2/2) and spacing ~ Wigner
 	// (by inverting its CDF), both eigenvalues pooled, against the analytic pooled density.
 	n := sampleSize(200000, 20000) // pairs
@@ -169,6 +173,7 @@ func TestTwoModeMonteCarlo(t *testing.T) {
 }
 
 func TestTwoModePanics(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		f    func()

@@ -6,6 +6,7 @@ import (
 )
 
 func TestWignerSurmiseMoments(t *testing.T) {
+	t.Parallel()
 	// Gauss-Legendre with 200 nodes on [0, 20 sigma] integrates these entire functions to
 	// rounding; the tail beyond 20 sigma is exp(-100). Hence the 1e-12 tolerance.
 	const tol = 1e-12
@@ -31,6 +32,7 @@ func TestWignerSurmiseMoments(t *testing.T) {
 }
 
 func TestWignerCDFAndQuantile(t *testing.T) {
+	t.Parallel()
 	// The CDFs must equal the quadrature of the densities (Gauss-Legendre with 100 nodes on a
 	// smooth integrand: error at rounding, 1e-13), and the quantile must invert the CDF to
 	// rounding (1e-14 relative).
@@ -65,6 +67,7 @@ func TestWignerCDFAndQuantile(t *testing.T) {
 }
 
 func TestWignerPanics(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		f    func()

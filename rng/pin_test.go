@@ -185,6 +185,7 @@ func checkPins(t *testing.T, pins []streamPin, zigR float64, checkF64 bool, fres
 }
 
 func TestXoshiro256PlusPlusPins(t *testing.T) {
+	t.Parallel()
 	checkPins(t, plusPlusPins, zig256R, false, func(seed, stream uint64) generator {
 		g := NewXoshiro256PlusPlusWalker(seed, int(stream))
 		return &g
@@ -192,6 +193,7 @@ func TestXoshiro256PlusPlusPins(t *testing.T) {
 }
 
 func TestXoshiro256StarStarPins(t *testing.T) {
+	t.Parallel()
 	checkPins(t, starStarPins, zig128R, true, func(seed, stream uint64) generator {
 		g := NewXoshiro256StarStarStream(seed, stream)
 		return &g
@@ -200,6 +202,7 @@ func TestXoshiro256StarStarPins(t *testing.T) {
 
 // TestReseed checks that the Seed methods reproduce the constructors' states.
 func TestReseed(t *testing.T) {
+	t.Parallel()
 	a := NewXoshiro256PlusPlusWalker(3, 5)
 	a.Uint64()
 	a.SeedWalker(9, 2)

@@ -13,6 +13,7 @@ import (
 // TestUniformBounds sets states whose next output is 0 and 2^64-1 and checks the ends of
 // Float64 ([0, 1)) and Float64Open ((0, 1)).
 func TestUniformBounds(t *testing.T) {
+	t.Parallel()
 	const (
 		zero = 0
 		ones = math.MaxUint64
@@ -56,6 +57,7 @@ func inverse(a uint64) uint64 {
 
 // TestUniformMoments checks that the uniforms stay in range and have mean 1/2 and variance 1/12.
 func TestUniformMoments(t *testing.T) {
+	t.Parallel()
 	const n = 1 << 20
 	pp := NewXoshiro256PlusPlusWalker(11, 4)
 	ss := NewXoshiro256StarStarStream(11, 4)
@@ -87,6 +89,7 @@ func TestUniformMoments(t *testing.T) {
 // tail sampler alone), and the Kolmogorov-Smirnov distance to the normal distribution function
 // (critical value 1.95/sqrt(n) at the 0.1% level).
 func TestNormal(t *testing.T) {
+	t.Parallel()
 	n := 1 << 20
 	if testing.Short() {
 		n = 1 << 17
@@ -145,6 +148,7 @@ func TestNormal(t *testing.T) {
 
 // TestStreamsDiffer checks that neighbouring keys give unrelated streams.
 func TestStreamsDiffer(t *testing.T) {
+	t.Parallel()
 	a, b := NewXoshiro256PlusPlusWalker(1, 0), NewXoshiro256PlusPlusWalker(1, 1)
 	c, d := NewXoshiro256StarStarStream(1, 0), NewXoshiro256StarStarStream(2, 0)
 	same := 0

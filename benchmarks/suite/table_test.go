@@ -13,6 +13,7 @@ import (
 // rate half the reference is 2x slower, and non-positive or infinite inputs give no ratio.
 // Tolerance 1e-15: one division, rounding only.
 func TestRatio(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		v, ref float64
 		higher bool
@@ -46,6 +47,7 @@ func TestRatio(t *testing.T) {
 // TestFormatNumber checks three significant digits, plain inside [0.001, 1e5), compact
 // exponent outside.
 func TestFormatNumber(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		v    float64
 		want string
@@ -63,6 +65,7 @@ func TestFormatNumber(t *testing.T) {
 // TestWriteTable checks the layout on two rows written out by hand: padded columns joined by
 // " | ", a rule as wide as the header, one extra line per extra reference, notes after.
 func TestWriteTable(t *testing.T) {
+	t.Parallel()
 	rows := []Row{
 		{Component: "a", Workload: "w", Size: "n=1", Value: 2, Unit: "s",
 			Refs: []Ref{{Name: "target", Value: 4, Source: SourceTarget}, {Name: "scipy", Value: 1, Source: SourceStored}}},
@@ -89,6 +92,7 @@ func TestWriteTable(t *testing.T) {
 
 // TestWriteJSON checks that the JSON holds the machine, every row and one ratio text per reference.
 func TestWriteJSON(t *testing.T) {
+	t.Parallel()
 	rows := []Row{{Component: "c", Workload: "w", Size: "s", Value: 10, Unit: "ms/step",
 		Refs: []Ref{{Name: "target", Value: 5, Source: SourceTarget}, {Name: "scipy", Value: 56, Source: SourceLive}}}}
 	var b bytes.Buffer
@@ -116,6 +120,7 @@ func TestWriteJSON(t *testing.T) {
 // TestGridCells checks the chamber cell counts against the binomial formulas n(n+1)/2 and
 // n(n+1)(n+2)/6 (the cells i_0 <= i_1 [<= i_2]) evaluated by hand, and the size labels.
 func TestGridCells(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		g     fpGrid
 		cells int
@@ -142,6 +147,7 @@ func TestGridCells(t *testing.T) {
 // TestRowNames checks that every -list name is unique and has the component/workload/size
 // shape that -only matches.
 func TestRowNames(t *testing.T) {
+	t.Parallel()
 	seen := map[string]bool{}
 	shape := regexp.MustCompile(`^(fokkerplanck|hamiltonian|langevin|rbmdrift)/[^/]+/.+$`)
 	for _, g := range groups() {
@@ -163,6 +169,7 @@ func TestRowNames(t *testing.T) {
 // TestParseFigure checks the parsing of the reference scripts' output lines (as printed by
 // cn_bench.py and benchmarks/hamiltonian/eigsh_bench.py).
 func TestParseFigure(t *testing.T) {
+	t.Parallel()
 	out := []byte(strings.Join([]string{
 		"fd assembly (numpy): 0.041 s",
 		"fd: n=200000 k=6 best of 3: 0.493 s",

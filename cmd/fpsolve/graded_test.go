@@ -25,6 +25,7 @@ func gradedPipeline(t *testing.T) string {
 }
 
 func TestGradedPipeline(t *testing.T) {
+	t.Parallel()
 	// The pipeline's acceptance at reduced statistics: the Fokker-Planck equation on the graded
 	// grid and the Langevin walkers, driven by the log-binned drift table, reproduce every RBM
 	// eigenvalue's final mean within 4 standard errors and variance within 45% (with 120 runs
@@ -89,6 +90,7 @@ func TestGradedPipeline(t *testing.T) {
 }
 
 func TestGradedPlotAndKS(t *testing.T) {
+	t.Parallel()
 	axis, err := fokkerplanck.NewGradedAxis(0, 9, 1300, 1e-9, 1.02)
 	if err != nil {
 		t.Fatal(err)
@@ -136,6 +138,7 @@ func TestGradedPlotAndKS(t *testing.T) {
 }
 
 func TestLangevinSnapshotsKeepTheWalk(t *testing.T) {
+	t.Parallel()
 	// Recording the walkers at the [time] snapshots splits their run at those steps; each
 	// walker's stream is its own, so the final positions (langevin.csv) are the same bytes as
 	// without [time]. The snapshot steps are t_k/alpha: 100, 200, ..., 500 of 600.

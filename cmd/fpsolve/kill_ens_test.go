@@ -16,6 +16,7 @@ import (
 // with SIGINT), reruns the same command to completion and checks that rbm_spectra.csv and
 // drift.csv are those of an uninterrupted run: as a set of rows and byte for byte.
 func TestRBMKillResume(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary and trains about 3 s of runs; skipped with -short")
 	}

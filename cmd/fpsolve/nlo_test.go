@@ -12,6 +12,7 @@ import (
 )
 
 func TestFitSpacingNLO(t *testing.T) {
+	t.Parallel()
 	// Points on <S> = a x (1 - b g), g = alpha/|B|, at the batch sweep's settings: exact data
 	// give a and b back to rounding (1e-12) with chi^2 = 0; with Gaussian errors of 4% (the
 	// sweeps' jackknife errors) the spread of b over 2000 replicas matches the propagated
@@ -67,6 +68,7 @@ func TestFitSpacingNLO(t *testing.T) {
 }
 
 func TestSweepLangevin(t *testing.T) {
+	t.Parallel()
 	// With [model], [noise] (alpha, batch, gtilde2) and [langevin], the sweep reruns the walkers
 	// at every setting with its alpha and |B|: g^2 = (alpha/|B|) gtilde2, steps scaled so that
 	// t = steps * alpha stays 200. At this small noise a degenerate pair is a two-mode Coulomb
@@ -151,6 +153,7 @@ seed = 5
 }
 
 func TestNoiseSlope(t *testing.T) {
+	t.Parallel()
 	// One harmonic mode (Omega = 1, centre 0) with g^2(x) = 0.01 exp(5 x): the walkers'
 	// stationary mean and variance against the Ito stationary density
 	// P ∝ exp(-int_0^x K/D) / D, integrated here directly (trapezoid on 20001 points over

@@ -14,6 +14,7 @@ import (
 // digits; with a mode that has no estimate there are no lines (NaN is not TOML) and that mode
 // is named instead.
 func TestNoiseLines(t *testing.T) {
+	t.Parallel()
 	o := &rbmOutcome{cfg: rbmdrift.Config{Mu2: 9, SigmaH: 1, Alpha: 0.1, Batch: 16}}
 	fits := []ensemble.Noise{{Mode: 0, D2: 0.004, Slope: 1.5}, {Mode: 1, D2: 0.002, Slope: -0.25}}
 	lines, missing := o.noiseLines(fits)

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -15,36 +14,6 @@ import (
 	"fpsolve/model"
 	"fpsolve/rmt"
 )
-
-// ensRun runs the command in-process and returns its exit code, stdout and stderr.
-func ensRun(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code := run(args, &out, &errb)
-	return code, out.String(), errb.String()
-}
-
-// ensMustRun runs the command and fails the test on a non-zero exit.
-func ensMustRun(t *testing.T, args ...string) string {
-	t.Helper()
-	code, out, errs := ensRun(t, args...)
-	if code != 0 {
-		t.Fatalf("fpsolve %v: exit %d: %s", args, code, errs)
-	}
-	return out
-}
-
-func ensWriteConfig(t *testing.T, dir, body string) string {
-	t.Helper()
-	p := filepath.Join(dir, "fp.toml")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
 
 // ensRBMConfig is a small rbm study: 6 x 6 weights, spectra every 100 updates, drift bins of
 // width 0.015 (fine enough that the slow smallest eigenvalue, near 0.02, spans several bins).
@@ -67,34 +36,8 @@ seed = %d
 `, steps, runs, seed)
 }
 
-func ensRead(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-func ensSummary(t *testing.T, dir string) map[string]any {
-	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal(ensRead(t, filepath.Join(dir, "summary.json")), &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
-// ensStripTimes removes the wall-clock figures from a summary.
-func ensStripTimes(m map[string]any) map[string]any {
-	delete(m, "seconds")
-	if r, ok := m["rbm"].(map[string]any); ok {
-		delete(r, "updates_per_second")
-	}
-	return m
-}
-
 func TestRBMStageOutputs(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out")
 	cfg := ensWriteConfig(t, dir, ensRBMConfig(12, 400, 1))
@@ -206,6 +149,7 @@ func TestRBMStageOutputs(t *testing.T) {
 // TestRBMResume removes some persisted runs and every output of a complete run, as a kill
 // would leave them, and checks that the rerun ends with the same bytes.
 func TestRBMResume(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	cfg := ensWriteConfig(t, dir, ensRBMConfig(12, 400, 1))
 	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
@@ -252,6 +196,7 @@ func TestRBMResume(t *testing.T) {
 }
 
 func TestRBMShardMerge(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	cfg := ensWriteConfig(t, dir, ensRBMConfig(12, 400, 1))
 	full := filepath.Join(dir, "full")
@@ -318,6 +263,7 @@ seed = 3
 `
 
 func TestLangevinStage(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	cfg := ensWriteConfig(t, dir, ensLangevinConfig)
 	full := filepath.Join(dir, "full")
@@ -376,6 +322,7 @@ func TestLangevinStage(t *testing.T) {
 }
 
 func TestSweepStage(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	cfg := ensWriteConfig(t, dir, ensRBMConfig(6, 300, 1)+`
 [sweep]

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -14,52 +12,11 @@ import (
 
 // runConfig writes cfg to a temporary directory, runs the command on it and returns the output
 // directory, stdout, stderr and the exit code.
-func runConfig(t *testing.T, cfg string, extra ...string) (dir, stdout, stderr string, code int) {
-	t.Helper()
-	tmp := t.TempDir()
-	path := filepath.Join(tmp, "fp.toml")
-	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	dir = filepath.Join(tmp, "out")
-	var o, e bytes.Buffer
-	code = run(append([]string{"-config", path, "-out", dir}, extra...), &o, &e)
-	return dir, o.String(), e.String(), code
-}
-
-func readSummary(t *testing.T, dir string) map[string]any {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, "summary.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(data, &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
-func num(t *testing.T, v any, path ...any) float64 {
-	t.Helper()
-	for _, p := range path {
-		switch k := p.(type) {
-		case string:
-			v = v.(map[string]any)[k]
-		case int:
-			v = v.([]any)[k]
-		}
-	}
-	f, ok := v.(float64)
-	if !ok {
-		t.Fatalf("%v: %v is not a number", path, v)
-	}
-	return f
-}
 
 // TestTimeStageOU: one harmonic mode from a Gaussian stays Gaussian with mean
 // c + (m0 - c) e^(-Omega t) and variance g^2/Omega + (v0 - g^2/Omega) e^(-2 Omega t).
 func TestTimeStageOU(t *testing.T) {
+	t.Parallel()
 	cfg := `
 [model]
 drift = "harmonic"
@@ -120,6 +77,7 @@ snapshots = 3
 // TestTimeStageWigner: two harmonic modes with the Coulomb term relax to the Coulomb gas:
 // pooled variance 1.5 sigma^2, Binder -4/27, <S> = sqrt(pi) sigma with sigma^2 = g^2/Omega.
 func TestTimeStageWigner(t *testing.T) {
+	t.Parallel()
 	cfg := `
 [model]
 drift = "harmonic"
@@ -164,6 +122,7 @@ snapshots = 2
 // TestSpectrumStage: the rbm double well at g^2 = 0.01 reproduces the reference levels of docs/REFERENCES.md R8
 // (converged values from an independent discretisation); both discretisations are reported.
 func TestSpectrumStage(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile("../../testdata/hfp_g2_0.01.toml")
 	if err != nil {
 		t.Fatal(err)
@@ -195,6 +154,7 @@ func TestSpectrumStage(t *testing.T) {
 
 // TestDefaultStudyReduced runs the embedded default study on a coarse grid and short time.
 func TestDefaultStudyReduced(t *testing.T) {
+	t.Parallel()
 	cfg := string(fpsolve.DefaultConfig)
 	cfg = strings.Replace(cfg, "points = 400", "points = 90", 1)
 	cfg = strings.Replace(cfg, "t_end = 300.0", "t_end = 20.0", 1)
@@ -212,6 +172,7 @@ func TestDefaultStudyReduced(t *testing.T) {
 // TestBadInput: the ten kinds of bad input of the robustness issue, each refused by the command
 // with one line on stderr naming the file and the key, a non-zero exit, and nothing written.
 func TestBadInput(t *testing.T) {
+	t.Parallel()
 	const good = `
 [model]
 drift = "rbm"

@@ -12,6 +12,7 @@ import (
 // two uniform points); two Gaussians of width s have a Gaussian difference of width sqrt(2) s,
 // so <|x_a - x_b|> = 2 s/sqrt(pi) when their centres coincide.
 func TestProductPair(t *testing.T) {
+	t.Parallel()
 	axis := fokkerplanck.Axis{Lo: 0, Hi: 1, N: 100}
 	h := axis.Width()
 	cell := func(i int) []float64 {

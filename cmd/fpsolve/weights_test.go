@@ -47,6 +47,7 @@ seed = 11
 // TestLangevinWeights runs the idealised RBM at the weight level from the learned W and checks
 // the eigenvalue ensemble against the learned spectrum and the linearised multiplicative noise.
 func TestLangevinWeights(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	cfg := ensWriteConfig(t, dir, weightsConfig)
 	full := filepath.Join(dir, "full")
@@ -120,6 +121,7 @@ func TestLangevinWeights(t *testing.T) {
 // TestLangevinWeightsBadInput: level = "weights" configs that must be refused, each with an
 // error naming the key.
 func TestLangevinWeightsBadInput(t *testing.T) {
+	t.Parallel()
 	const eigen = `
 [model]
 drift = "rbm"

@@ -42,6 +42,7 @@ seed = 2
 }
 
 func TestWindowedPipeline(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out")
 	cfg := ensWriteConfig(t, dir, windowedPipeline(3000))

@@ -25,6 +25,7 @@ dt = 0.1
 `
 
 func TestDefaultConfigParses(t *testing.T) {
+	t.Parallel()
 	c, err := Parse(fpsolve.DefaultConfig, "fp.toml")
 	if err != nil {
 		t.Fatal(err)
@@ -35,6 +36,7 @@ func TestDefaultConfigParses(t *testing.T) {
 }
 
 func TestDefaults(t *testing.T) {
+	t.Parallel()
 	c, err := Parse([]byte(base), "t.toml")
 	if err != nil {
 		t.Fatal(err)
@@ -60,6 +62,7 @@ func TestDefaults(t *testing.T) {
 
 // TestRefusals: each bad input is refused with one line naming the file, the key and the cause.
 func TestRefusals(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, edit, want string
 	}{
@@ -107,6 +110,7 @@ func TestRefusals(t *testing.T) {
 }
 
 func TestTableFromFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	tab := "mode,x,drift,drift_err,diffusion,diffusion_err,count\n0,1,0.5,0,0.1,0,50\n0,2,-0.5,0,0.1,0,50\n"
 	if err := os.WriteFile(filepath.Join(dir, "d.csv"), []byte(tab), 0o644); err != nil {

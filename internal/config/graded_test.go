@@ -26,6 +26,7 @@ dt = 0.1
 }
 
 func TestGradedKeys(t *testing.T) {
+	t.Parallel()
 	// Defaults: no log bins, equal cells; a graded grid with the default ratio when wall_cell
 	// is set.
 	c, err := Parse([]byte(gradedBase("", "", "")), "t.toml")
@@ -68,6 +69,7 @@ func TestGradedKeys(t *testing.T) {
 }
 
 func TestDriftTableMemory(t *testing.T) {
+	t.Parallel()
 	// 2 runs x 4 modes x 1e9 bins x 56 bytes is far beyond MaxBytes: refused before training.
 	_, err := Parse([]byte(rbmBase+"bins = 1000000000\n"), "t.toml")
 	if err == nil || !strings.Contains(err.Error(), "rbm.bins: the drift tables of 2 runs need about") {
@@ -76,6 +78,7 @@ func TestDriftTableMemory(t *testing.T) {
 }
 
 func TestNoiseSlopeKey(t *testing.T) {
+	t.Parallel()
 	// noise.slope: one number or one per mode, finite; only for drifts with a potential, and
 	// not with [spectrum] (H_FP needs a constant g^2). Each refusal is one line naming the key.
 	base := func(model, noise, extra string) string {

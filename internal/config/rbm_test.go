@@ -13,6 +13,7 @@ import (
 // TestRBMKeyMessages: every [rbm] key's refusal is one line naming the file and the key, with
 // the message of the key's rule.
 func TestRBMKeyMessages(t *testing.T) {
+	t.Parallel()
 	table := "\n[model]\ndrift = \"table\"\n[grid]\npoints = 20\n[time]\nt_end = 1.0\ndt = 0.1\n"
 	for _, tc := range []struct{ from, to, extra, want string }{
 		{"visible = 4", "visible = 0", "", "rbm.visible: 0 must be at least 1"},
@@ -58,6 +59,7 @@ func TestRBMKeyMessages(t *testing.T) {
 // TestRBMDefaults: an [rbm] section that gives only the keys without a default resolves to
 // rbmdrift.DefaultConfig's values; without the section there is none.
 func TestRBMDefaults(t *testing.T) {
+	t.Parallel()
 	c, err := Parse([]byte(rbmBase), "t.toml")
 	if err != nil {
 		t.Fatal(err)
@@ -81,6 +83,7 @@ func TestRBMDefaults(t *testing.T) {
 // TestRBMJSON: the fingerprints of a config hash the section's JSON form, so every [rbm] key,
 // and any added later, must change it (found by reflection over the toml tags).
 func TestRBMJSON(t *testing.T) {
+	t.Parallel()
 	c, err := Parse([]byte(rbmBase+"log_bins = 3\nlog_floor = 1e-8\nseed = 7\n"), "t.toml")
 	if err != nil {
 		t.Fatal(err)

@@ -22,6 +22,7 @@ record_every = 5
 `
 
 func TestDriftWindows(t *testing.T) {
+	t.Parallel()
 	// Default 1 (one window, the behaviour before the key existed); accepted up to steps;
 	// refused below 1 and above steps, naming the key.
 	c, err := Parse([]byte(rbmBase), "t.toml")

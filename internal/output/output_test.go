@@ -9,6 +9,7 @@ import (
 )
 
 func TestWriteFileAtomic(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "sub", "a.csv")
 	if err := WriteFile(path, func(w io.Writer) error {

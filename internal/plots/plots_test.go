@@ -8,6 +8,7 @@ import (
 )
 
 func TestWritePNG(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "a.png")
 	x := []float64{0, 1, 2, 3}
 	err := Write(path, 2,
