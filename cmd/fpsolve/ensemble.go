@@ -33,46 +33,22 @@ type session struct {
 	out    string    // the top output directory
 	stderr io.Writer // warnings, one line each
 	// stores lists the run stores this invocation filled (a shard's manifest, shard.json).
-	stores []storeRecord
+	stores []runstore.StoreRecord
 	// merged holds, in `fpsolve merge`, the stores that the shards provided, by directory
 	// relative to out: their members are never computed here.
-	merged map[string]storeRecord
+	merged map[string]runstore.StoreRecord
 	// configKey is the config's fingerprint (configKey in main.go).
 	configKey string
 	// shardConfig: the shard's config copy has been written (writeShardConfig).
 	shardConfig bool
 }
 
-// shardManifest is shard.json: written by a shard run that completed, read by `fpsolve merge`
-// to check that the shard set is complete and consistent before anything is written.
-type shardManifest struct {
-	Format int           `json:"format"`
-	Shard  int           `json:"shard"`
-	Of     int           `json:"of"`
-	Config string        `json:"config"` // the config's fingerprint
-	Stores []storeRecord `json:"stores"`
-}
-
-// shardManifestName is the manifest's file name in a shard directory.
-const shardManifestName = "shard.json"
-
 func (r *runner) writeShardManifest() error {
 	if err := r.writeShardConfig(); err != nil {
 		return err
 	}
-	m := shardManifest{Format: runstore.FormatVersion, Shard: r.shard.I, Of: r.shard.N, Config: r.sess.configKey, Stores: r.sess.stores}
-	if m.Stores == nil {
-		m.Stores = []storeRecord{}
-	}
-	return output.WriteJSON(filepath.Join(r.out, shardManifestName), m)
-}
-
-// storeRecord describes one run store of a shard: where it is, the key of its members and how
-// many members the whole ensemble has (the shard holds those with index = I mod N).
-type storeRecord struct {
-	Dir     string `json:"dir"` // relative to the output directory, slash-separated
-	Tag     string `json:"tag"`
-	Members int    `json:"members"`
+	return runstore.WriteManifest(r.out, runstore.Manifest{Format: runstore.FormatVersion, Shard: r.shard.I, Of: r.shard.N,
+		Config: r.sess.configKey, Stores: r.sess.stores})
 }
 
 func (r *runner) warn(format string, a ...any) {
@@ -130,7 +106,7 @@ func (r *runner) mayCompute(s runstore.Store, todo []int) error {
 	if rec.Tag != s.Tag {
 		return fmt.Errorf("the shards computed %s under other settings than this merge resolves (a drift table or another input file changed since?); rerun the shards", rel)
 	}
-	return fmt.Errorf("%s: members %s are missing after the copy from the shards; merge computes nothing", rel, indexList(todo))
+	return fmt.Errorf("%s: members %s are missing after the copy from the shards; merge computes nothing", rel, runstore.IndexList(todo))
 }
 
 // storeDone records that this invocation filled store s of an ensemble of members members (the
@@ -139,7 +115,7 @@ func (r *runner) storeDone(s runstore.Store, members int) {
 	if r.sess == nil {
 		return
 	}
-	r.sess.stores = append(r.sess.stores, storeRecord{Dir: r.storeRel(s), Tag: s.Tag, Members: members})
+	r.sess.stores = append(r.sess.stores, runstore.StoreRecord{Dir: r.storeRel(s), Tag: s.Tag, Members: members})
 }
 
 // modeKey is one resolved mode in a run-store key. The drift's type is named: two drift kinds
@@ -172,28 +148,6 @@ func floatsDigest(rows [][]float64) string {
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))
-}
-
-// indexList formats ascending indices compactly: "0, 3-5, 9" (at most 20 items).
-func indexList(idx []int) string {
-	var parts []string
-	for k := 0; k < len(idx); {
-		j := k
-		for j+1 < len(idx) && idx[j+1] == idx[j]+1 {
-			j++
-		}
-		if len(parts) == 20 {
-			parts = append(parts, fmt.Sprintf("... (%d in all)", len(idx)))
-			break
-		}
-		if j > k {
-			parts = append(parts, fmt.Sprintf("%d-%d", idx[k], idx[j]))
-		} else {
-			parts = append(parts, fmt.Sprint(idx[k]))
-		}
-		k = j + 1
-	}
-	return strings.Join(parts, ", ")
 }
 
 // embeddedName is the name main.go gives the embedded default config.

@@ -139,7 +139,7 @@ func (r *runner) sayRBM(label string, o *rbmOutcome) {
 				r.say("    %s", l)
 			}
 		} else if missing != nil {
-			r.say("  measured noise at the fixed points: no estimate yet for modes %s (not at their fixed point by the last third of the drift windows), so no [noise] lines", indexList(missing))
+			r.say("  measured noise at the fixed points: no estimate yet for modes %s (not at their fixed point by the last third of the drift windows), so no [noise] lines", runstore.IndexList(missing))
 		}
 	}
 }
