@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"reflect"
@@ -25,5 +26,17 @@ func TestNoiseLines(t *testing.T) {
 	fits[1].D2, fits[1].Slope = math.NaN(), math.NaN()
 	if lines, missing := o.noiseLines(fits); lines != nil || !reflect.DeepEqual(missing, []int{1}) {
 		t.Errorf("with mode 1 unestimated: lines %q, missing %v; want none and [1]", lines, missing)
+	}
+}
+
+// TestJnum: summary numbers are JSON numbers in the shortest exact form, and null where JSON
+// has none (NaN, infinities).
+func TestJnum(t *testing.T) {
+	t.Parallel()
+	b, err := json.Marshal(struct {
+		A, B, C, D jnum
+	}{jnum(0.1), jnum(math.NaN()), jnum(math.Inf(-1)), jnum(1e-300)})
+	if err != nil || string(b) != `{"A":0.1,"B":null,"C":null,"D":1e-300}` {
+		t.Errorf("%s, %v", b, err)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -59,30 +58,13 @@ func WriteBytes(path string, data []byte) error {
 }
 
 // WriteJSON writes v as indented JSON atomically. Non-finite floats must have been replaced by
-// nil (see Num) beforehand: JSON has no NaN.
+// null beforehand (fpsolve's summary numbers marshal NaN as null): JSON has no NaN.
 func WriteJSON(path string, v any) error {
 	data, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", path, err)
 	}
 	return WriteBytes(path, append(data, '\n'))
-}
-
-// Num returns v, or nil when v is NaN or infinite, for JSON output.
-func Num(v float64) any {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return nil
-	}
-	return v
-}
-
-// Nums applies Num to every element.
-func Nums(v []float64) []any {
-	out := make([]any, len(v))
-	for i, x := range v {
-		out[i] = Num(x)
-	}
-	return out
 }
 
 // CSV writes comma-separated rows of numbers with a header line.
