@@ -1,6 +1,7 @@
 package rbmdrift
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime"
@@ -26,6 +27,15 @@ func (r RunResult) Final() []float64 { return r.Spectra[len(r.Spectra)-1] }
 // improper or the weights stop being finite it returns the partial result and an error naming
 // the run and step.
 func TrainRun(cfg Config, r int) (RunResult, error) {
+	return TrainRunContext(context.Background(), cfg, r)
+}
+
+// TrainRunContext is TrainRun with cancellation: it checks ctx before every update (a
+// non-blocking look at ctx.Done(), nothing when ctx cannot be cancelled) and, once ctx is
+// done, stops and returns the partial result with ctx.Err(). A run that is not cancelled gives
+// the same bits as TrainRun.
+func TrainRunContext(ctx context.Context, cfg Config, r int) (RunResult, error) {
+	done := ctx.Done()
 	res := RunResult{Run: r}
 	tr, err := NewTrainer(cfg, r)
 	if err != nil {
@@ -44,6 +54,13 @@ func TrainRun(cfg Config, r int) (RunResult, error) {
 		res.Drift = cfg.newDrift()
 	}
 	for s := 0; s < cfg.Steps; s++ {
+		if done != nil {
+			select {
+			case <-done:
+				return res, ctx.Err()
+			default:
+			}
+		}
 		meas := res.Drift != nil && s%cfg.MeasureEvery == 0
 		if meas {
 			if !have {

@@ -1,8 +1,11 @@
 package rbmdrift_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math"
+	"time"
 
 	"fpsolve/rbmdrift"
 )
@@ -54,4 +57,16 @@ func ExampleTrainEnsemble() {
 	}
 	fmt.Println(done, "runs;", n, "increments of the largest eigenvalue")
 	// Output: 4 runs; 400 increments of the largest eigenvalue
+}
+
+func ExampleTrainRunContext() {
+	// A run of 10^9 updates (hours) that a deadline stops after 20 ms: the error is the
+	// context's, the partial result keeps the spectrum of step 0.
+	cfg := rbmdrift.Config{Visible: 10, Hidden: 10, TargetM2: 4, Mu2: 9, SigmaH: 1, InitSigma: 0.1,
+		Alpha: 0.02, Batch: 64, GibbsSteps: 3, Steps: 1_000_000_000, Seed: 1}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	res, err := rbmdrift.TrainRunContext(ctx, cfg, 0)
+	fmt.Println(errors.Is(err, context.DeadlineExceeded), res.Steps)
+	// Output: true [0]
 }
