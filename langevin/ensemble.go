@@ -1,11 +1,13 @@
 package langevin
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"runtime"
 	"sync"
+	"time"
 
 	"fpsolve/model"
 	"fpsolve/symeig"
@@ -97,6 +99,16 @@ func Run(s Stepper, walkers, steps int, seed uint64, init Init, workers int) (*E
 // stopped there; Advance then returns an error naming the first such walker, the step and the
 // time t = alpha*step, and the ensemble must not be used further.
 func (e *Ensemble) Advance(s Stepper, steps, workers int) error {
+	return e.AdvanceContext(context.Background(), s, steps, workers)
+}
+
+// AdvanceContext is Advance with cancellation. Each worker runs its walkers' steps in slices
+// of about 10 ms (a split that changes no result) and looks at ctx between slices; once ctx
+// is done the workers stop and AdvanceContext returns ctx.Err(). The walkers are then at
+// different steps, so a cancelled ensemble must not be used further (nor saved): Steps and
+// Counts are left as they were before the call. Without cancellation the result is Advance's,
+// bit for bit, for any number of workers.
+func (e *Ensemble) AdvanceContext(ctx context.Context, s Stepper, steps, workers int) error {
 	if s.Dim() != e.N {
 		panic("langevin: Ensemble.Advance: stepper dimension differs from the ensemble's")
 	}
@@ -120,8 +132,9 @@ func (e *Ensemble) Advance(s Stepper, steps, workers int) error {
 			work := make([]float64, s.WorkLen())
 			var c Counts
 			bad[g] = -1
-			for w := lo; w < hi; w++ {
-				cw := s.Advance(e.X[w*e.N:w*e.N+e.N], steps, &e.src[w], work)
+			sl := slicer{done: ctx.Done(), n: 16}
+			for w := lo; w < hi && !sl.stop; w++ {
+				cw := sl.advance(s, e.X[w*e.N:w*e.N+e.N], steps, &e.src[w], work)
 				if cw.NonFinite > 0 && bad[g] < 0 {
 					bad[g], badSteps[g] = w, cw.Steps
 				}
@@ -131,6 +144,9 @@ func (e *Ensemble) Advance(s Stepper, steps, workers int) error {
 		}()
 	}
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	for _, c := range counts {
 		e.Counts.add(c)
 	}
@@ -147,6 +163,46 @@ func (e *Ensemble) Advance(s Stepper, steps, workers int) error {
 		}
 	}
 	return nil
+}
+
+// slicer runs one worker's walkers in slices of steps, checking for cancellation in between.
+type slicer struct {
+	done <-chan struct{} // nil: never cancelled (one Stepper.Advance call per walker)
+	n    int             // steps per slice, doubled while a slice takes under sliceTime
+	stop bool            // done was closed
+}
+
+// sliceTime is the target wall time of one slice: the latency of a cancellation.
+const sliceTime = 10 * time.Millisecond
+
+// advance moves x by steps updates of s in slices (a split that changes no result: the walker
+// continues its own stream) and returns the summed counts, as one s.Advance call would. It
+// stops early when done closes (setting stop) or at a non-finite proposal.
+func (sl *slicer) advance(s Stepper, x []float64, steps int, src *Source, work []float64) Counts {
+	if sl.done == nil {
+		return s.Advance(x, steps, src, work)
+	}
+	var c Counts
+	for k := 0; k < steps; {
+		select {
+		case <-sl.done:
+			sl.stop = true
+			return c
+		default:
+		}
+		m := min(sl.n, steps-k)
+		t0 := time.Now()
+		cm := s.Advance(x, m, src, work)
+		c.add(cm) // c.Steps: the k steps before this slice and the slice's
+		if cm.NonFinite > 0 {
+			return c
+		}
+		k += m
+		if time.Since(t0) < sliceTime && sl.n < 1<<30 {
+			sl.n *= 2
+		}
+	}
+	return c
 }
 
 // Walker returns the current point of walker w (a position in Index), aliasing X.

@@ -1,8 +1,11 @@
 package langevin_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
+	"time"
 
 	"fpsolve/langevin"
 	"fpsolve/model"
@@ -51,4 +54,25 @@ func ExampleNewMatrix() {
 	}
 	fmt.Printf("mean spacing %.2f\n", e.Pair(0, 1).MeanSpacing)
 	// Output: mean spacing 0.18
+}
+
+func ExampleEnsemble_AdvanceContext() {
+	// 10^9 steps of 100 walkers, stopped by a deadline after 20 ms: the error is the
+	// context's and the ensemble is left as it was before the call (Steps 0), not to be used.
+	sys := model.System{Modes: []model.Mode{{Drift: model.Harmonic{Omega: 1}, G2: 0.01}}}
+	st, err := langevin.NewEigen(sys, 0.01)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	e, err := langevin.NewEnsemble(st, langevin.Walkers(100), 1, langevin.StableInit(sys))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	err = e.AdvanceContext(ctx, st, 1_000_000_000, 0)
+	fmt.Println(errors.Is(err, context.DeadlineExceeded), e.Steps)
+	// Output: true 0
 }
