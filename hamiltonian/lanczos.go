@@ -1,6 +1,7 @@
 package hamiltonian
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -48,6 +49,12 @@ type Options struct {
 	// Ordering selects the fill-reducing ordering of the sparse LDL^T factorisation of
 	// H - sigma I: OrderAuto (the zero value), OrderNatural or OrderNestedDissection.
 	Ordering Ordering
+
+	// Context, when not nil, cancels the computation: Lowest looks at it in the fill-reducing
+	// ordering and the factorisation (every few milliseconds of work) and before every
+	// application of the shift-invert operator, and returns its error once it is done. Nil
+	// never cancels; an uncancelled Context changes no result.
+	Context context.Context
 }
 
 // Ordering names a fill-reducing ordering for the factorisation of H - sigma I.
@@ -122,12 +129,22 @@ func Lowest(h *sparse.CSR, k int, opts *Options) (*Result, error) {
 	if o.MaxRestarts == 0 {
 		o.MaxRestarts = 200
 	}
+	if o.Context == nil {
+		o.Context = context.Background()
+	}
+	ctx := o.Context
 
-	perm := ordering(a, o.Ordering)
+	perm := ordering(ctx.Done(), a, o.Ordering)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	var f *ldl
 	var err error
 	if o.Sigma != 0 {
-		f, err = newLDL(a, o.Sigma, perm)
+		f, err = newLDL(ctx, a, o.Sigma, perm)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		if err != nil {
 			return nil, fmt.Errorf("hamiltonian: %v", err)
 		}
@@ -135,7 +152,10 @@ func Lowest(h *sparse.CSR, k int, opts *Options) (*Result, error) {
 		lower := gershgorinLower(a)
 		o.Sigma = -1e-9 * scale
 		for {
-			f, err = newLDL(a, o.Sigma, perm)
+			f, err = newLDL(ctx, a, o.Sigma, perm)
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
 			if err == nil {
 				break
 			}
@@ -219,13 +239,15 @@ func mergeLowest(v1 []float64, x1 [][]float64, v2 []float64, x2 [][]float64, k i
 	return vals, vecs
 }
 
-// ordering returns the fill-reducing permutation for the choice o (nil for natural order).
-func ordering(a csrPattern, o Ordering) []int {
+// ordering returns the fill-reducing permutation for the choice o (nil for natural order). When
+// done (nil: never) closes it stops early with a meaningless result: the caller looks at its
+// context.
+func ordering(done <-chan struct{}, a csrPattern, o Ordering) []int {
 	switch o {
 	case OrderNatural:
 		return nil
 	case OrderNestedDissection:
-		return nestedDissection(a)
+		return nestedDissection(done, a)
 	}
 	if bandwidth(a) <= 2 {
 		return nil
@@ -236,13 +258,13 @@ func ordering(a csrPattern, o Ordering) []int {
 	for i := range id {
 		id[i] = i
 	}
-	_, fNat := symbolic(a, id, id, parent, lnz, flag)
-	perm := nestedDissection(a)
+	_, fNat := symbolic(done, a, id, id, parent, lnz, flag)
+	perm := nestedDissection(done, a)
 	pinv := make([]int, n)
 	for i, p := range perm {
 		pinv[p] = i
 	}
-	_, fND := symbolic(a, perm, pinv, parent, lnz, flag)
+	_, fND := symbolic(done, a, perm, pinv, parent, lnz, flag)
 	if fND < fNat {
 		return perm
 	}
@@ -537,6 +559,9 @@ func (s *solver) run(want int, x0 [][]float64) ([]float64, [][]float64, error) {
 			mm = min(mm, want+s.probeLen)
 		}
 		for j := j0; j < mm; j++ {
+			if err := s.opts.Context.Err(); err != nil {
+				return nil, nil, err
+			}
 			w := row(j + 1)
 			copy(w, row(j))
 			s.f.solve(w)

@@ -1,6 +1,7 @@
 package hamiltonian
 
 import (
+	"context"
 	"fmt"
 )
 
@@ -31,10 +32,18 @@ type csrPattern struct {
 }
 
 // symbolic computes the elimination tree and the column counts of L for the ordering perm and
-// returns the count of nonzeros of L and a flop estimate sum_j lnz_j^2.
-func symbolic(a csrPattern, perm, pinv []int, parent, lnz, flag []int) (nnz int, flops float64) {
+// returns the count of nonzeros of L and a flop estimate sum_j lnz_j^2. When done (nil: never)
+// closes it stops early with meaningless counts: the caller looks at its context.
+func symbolic(done <-chan struct{}, a csrPattern, perm, pinv []int, parent, lnz, flag []int) (nnz int, flops float64) {
 	n := a.n
+	work := 0 // tree steps since the last look at done
 	for k := 0; k < n; k++ {
+		if done != nil && work > 1<<20 {
+			work = 0
+			if cancelled(done) {
+				return 0, 0
+			}
+		}
 		parent[k] = -1
 		flag[k] = k
 		lnz[k] = 0
@@ -45,6 +54,7 @@ func symbolic(a csrPattern, perm, pinv []int, parent, lnz, flag []int) (nnz int,
 				continue
 			}
 			for ; flag[i] != k; i = parent[i] {
+				work++
 				if parent[i] == -1 {
 					parent[i] = k
 				}
@@ -62,8 +72,8 @@ func symbolic(a csrPattern, perm, pinv []int, parent, lnz, flag []int) (nnz int,
 }
 
 // newLDL factors A - sigma I with the ordering perm (nil: natural). It returns an error naming
-// the pivot when A - sigma I is not positive definite.
-func newLDL(a csrPattern, sigma float64, perm []int) (*ldl, error) {
+// the pivot when A - sigma I is not positive definite, and ctx.Err() when ctx is done first.
+func newLDL(ctx context.Context, a csrPattern, sigma float64, perm []int) (*ldl, error) {
 	n := a.n
 	f := &ldl{n: n}
 	if perm == nil {
@@ -80,7 +90,10 @@ func newLDL(a csrPattern, sigma float64, perm []int) (*ldl, error) {
 	f.parent = make([]int, n)
 	lnz := make([]int, n)
 	flag := make([]int, n)
-	nnz, _ := symbolic(a, perm, f.pinv, f.parent, lnz, flag)
+	nnz, _ := symbolic(ctx.Done(), a, perm, f.pinv, f.parent, lnz, flag)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	f.lp = make([]int, n+1)
 	for k := 0; k < n; k++ {
 		f.lp[k+1] = f.lp[k] + lnz[k]
@@ -89,7 +102,7 @@ func newLDL(a csrPattern, sigma float64, perm []int) (*ldl, error) {
 	f.lx = make([]float64, nnz)
 	f.d = make([]float64, n)
 	f.work = make([]float64, n)
-	if err := f.numeric(a, sigma, lnz, flag); err != nil {
+	if err := f.numeric(ctx, a, sigma, lnz, flag); err != nil {
 		return nil, err
 	}
 	f.identity = true
@@ -113,12 +126,22 @@ func newLDL(a csrPattern, sigma float64, perm []int) (*ldl, error) {
 	return f, nil
 }
 
-func (f *ldl) numeric(a csrPattern, sigma float64, lnz, flag []int) error {
+// numeric computes L and D column by column. It looks at ctx every time it has done about 2^20
+// multiply-adds since the last look (a few milliseconds), returning ctx.Err() once it is done.
+func (f *ldl) numeric(ctx context.Context, a csrPattern, sigma float64, lnz, flag []int) error {
 	n := f.n
 	y := f.work
 	pattern := make([]int, n)
 	parent, lp, li, lx, d := f.parent, f.lp, f.li, f.lx, f.d
+	done := ctx.Done()
+	work := 0 // multiply-adds since the last look at ctx
 	for k := 0; k < n; k++ {
+		if done != nil && work > 1<<20 {
+			work = 0
+			if cancelled(done) {
+				return ctx.Err()
+			}
+		}
 		y[k] = -sigma
 		top := n
 		flag[k] = k
@@ -149,6 +172,7 @@ func (f *ldl) numeric(a csrPattern, sigma float64, lnz, flag []int) error {
 			yi := y[i]
 			y[i] = 0
 			p2 := lp[i] + lnz[i]
+			work += lnz[i] + 1
 			for p := lp[i]; p < p2; p++ {
 				y[li[p]] -= lx[p] * yi
 			}
@@ -225,3 +249,16 @@ func (f *ldl) solveBidiag(x []float64) {
 
 // nnzL returns the count of off-diagonal nonzeros of L.
 func (f *ldl) nnzL() int { return f.lp[f.n] }
+
+// cancelled reports whether done (a context's Done channel; nil never closes) is closed.
+func cancelled(done <-chan struct{}) bool {
+	if done == nil {
+		return false
+	}
+	select {
+	case <-done:
+		return true
+	default:
+		return false
+	}
+}

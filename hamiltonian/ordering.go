@@ -3,10 +3,13 @@ package hamiltonian
 // nestedDissection returns a fill-reducing ordering (perm[new] = old) of the graph of the
 // symmetric pattern a: recursive bisection by the middle level of a breadth-first level
 // structure rooted at a pseudo-peripheral vertex, separators ordered last. It needs no
-// coordinates, so it serves any grid (square, chamber) or random sparse matrix.
-func nestedDissection(a csrPattern) []int {
+// coordinates, so it serves any grid (square, chamber) or random sparse matrix. When done (nil:
+// never) closes it stops bisecting and returns a meaningless ordering: the caller looks at its
+// context.
+func nestedDissection(done <-chan struct{}, a csrPattern) []int {
 	n := a.n
 	nd := ndState{
+		done:  done,
 		a:     a,
 		tag:   make([]int, n),
 		dist:  make([]int, n),
@@ -25,6 +28,7 @@ func nestedDissection(a csrPattern) []int {
 const ndLeaf = 16
 
 type ndState struct {
+	done  <-chan struct{} // nil: never; closed: stop (perm is then incomplete)
 	a     csrPattern
 	tag   []int
 	dist  []int
@@ -54,7 +58,7 @@ func (nd *ndState) bfs(s, g int) []int {
 }
 
 func (nd *ndState) rec(verts []int) {
-	if len(verts) <= ndLeaf {
+	if len(verts) <= ndLeaf || cancelled(nd.done) {
 		nd.perm = append(nd.perm, verts...)
 		return
 	}
