@@ -1,6 +1,7 @@
 package fokkerplanck
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strings"
@@ -352,7 +353,18 @@ func (c *Clustered) Step(dt float64) error {
 
 // Evolve steps from the clock to t1 with steps of dt (the last one shortened).
 func (c *Clustered) Evolve(t1, dt float64) error {
+	return c.EvolveContext(context.Background(), t1, dt)
+}
+
+// EvolveContext is Evolve with cancellation: it looks at ctx before every step and returns
+// ctx.Err() once ctx is done, leaving the densities and the clock at the last completed step.
+// Without cancellation it gives Evolve's bits.
+func (c *Clustered) EvolveContext(ctx context.Context, t1, dt float64) error {
+	done := ctx.Done()
 	for c.t < t1*(1-1e-14) {
+		if cancelled(done) {
+			return ctx.Err()
+		}
 		h := min(dt, t1-c.t)
 		if err := c.Step(h); err != nil {
 			return err

@@ -1,6 +1,7 @@
 package fokkerplanck
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -428,7 +429,18 @@ func (s *Solver) explicitStep(p []float64, dt float64) {
 // Evolve advances p from the solver's time to t1 with steps of dt (the last one shortened to
 // land on t1).
 func (s *Solver) Evolve(p []float64, t1, dt float64) error {
+	return s.EvolveContext(context.Background(), p, t1, dt)
+}
+
+// EvolveContext is Evolve with cancellation: it looks at ctx before every step and returns
+// ctx.Err() once ctx is done, leaving p and the clock at the last completed step. Without
+// cancellation it gives Evolve's bits.
+func (s *Solver) EvolveContext(ctx context.Context, p []float64, t1, dt float64) error {
+	done := ctx.Done()
 	for s.t < t1*(1-1e-14) {
+		if cancelled(done) {
+			return ctx.Err()
+		}
 		h := math.Min(dt, t1-s.t)
 		if err := s.Step(p, h); err != nil {
 			return err
@@ -458,6 +470,13 @@ var ErrStepTooSmall = errors.New("fokkerplanck: adaptive step size fell below th
 // the method's order. Three steps per accepted step: worth it when the solution has slow and
 // fast phases.
 func (s *Solver) EvolveAdaptive(p []float64, t1 float64, a *Adaptive) error {
+	return s.EvolveAdaptiveContext(context.Background(), p, t1, a)
+}
+
+// EvolveAdaptiveContext is EvolveAdaptive with cancellation: it looks at ctx before every trial
+// step and returns ctx.Err() once ctx is done, leaving p, the clock and a at the last accepted
+// or rejected step. Without cancellation it gives EvolveAdaptive's bits.
+func (s *Solver) EvolveAdaptiveContext(ctx context.Context, p []float64, t1 float64, a *Adaptive) error {
 	if !(a.Tol > 0) {
 		return fmt.Errorf("fokkerplanck: adaptive tolerance %g must be positive", a.Tol)
 	}
@@ -475,7 +494,11 @@ func (s *Solver) EvolveAdaptive(p []float64, t1 float64, a *Adaptive) error {
 	coarse := make([]float64, len(p))
 	fine := make([]float64, len(p))
 	vol := s.op.vol
+	done := ctx.Done()
 	for s.t < t1*(1-1e-14) {
+		if cancelled(done) {
+			return ctx.Err()
+		}
 		h := math.Min(a.Dt, t1-s.t)
 		if a.MaxDt > 0 {
 			h = math.Min(h, a.MaxDt)
@@ -519,4 +542,17 @@ func (s *Solver) EvolveAdaptive(p []float64, t1 float64, a *Adaptive) error {
 	}
 	s.t = t1
 	return nil
+}
+
+// cancelled reports whether done (a context's Done channel; nil never closes) is closed.
+func cancelled(done <-chan struct{}) bool {
+	if done == nil {
+		return false
+	}
+	select {
+	case <-done:
+		return true
+	default:
+		return false
+	}
 }
