@@ -33,7 +33,7 @@ func TestRBMKillResume(t *testing.T) {
 
 	for _, c := range []struct {
 		sig   syscall.Signal
-		twice bool // a second signal 50 ms after the first exits at once
+		twice bool // a second signal 1 ms after the first (exits at once if the run still runs)
 	}{{syscall.SIGKILL, false}, {syscall.SIGINT, false}, {syscall.SIGINT, true}} {
 		sig, twice, name := c.sig, c.twice, c.sig.String()
 		if twice {
@@ -58,7 +58,9 @@ func TestRBMKillResume(t *testing.T) {
 				t.Fatal(err)
 			}
 			if twice {
-				time.Sleep(50 * time.Millisecond) // the first signal is being handled
+				// The first signal stops the training within milliseconds now, so the second
+				// may come too late; TestSecondSignalExits checks the second-signal exit.
+				time.Sleep(time.Millisecond)
 				cmd.Process.Signal(sig)
 			}
 			err := cmd.Wait()
@@ -66,6 +68,8 @@ func TestRBMKillResume(t *testing.T) {
 				t.Skipf("the run finished before the %v (machine too fast for this config)", sig)
 			}
 			switch {
+			case twice && strings.Contains(stderr.String(), "interrupted by signal"):
+				t.Logf("two SIGINTs: the first stopped the run before the second (%v)", err)
 			case twice:
 				if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 || !strings.Contains(stderr.String(), "second signal") {
 					t.Errorf("two SIGINTs: %v, stderr %q; want exit 130 and the second-signal message", err, stderr.String())

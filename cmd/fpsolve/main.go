@@ -234,6 +234,21 @@ var errInterrupted = errors.New("interrupted by signal; completed work is kept, 
 // interrupted reports whether a signal asked the run to stop.
 func (r *runner) interrupted() bool { return r.ctx != nil && r.ctx.Err() != nil }
 
+// context returns the run's context (context.Background() when it has none): the libraries'
+// long computations take it and return its error promptly after a signal.
+func (r *runner) context() context.Context {
+	if r.ctx == nil {
+		return context.Background()
+	}
+	return r.ctx
+}
+
+// stopped reports whether err is a library's answer to a signal: the run's context is done and
+// err is (or wraps) its error.
+func (r *runner) stopped(err error) bool {
+	return r.interrupted() && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded))
+}
+
 // done is closed when a signal asks the run to stop (never, without a context).
 func (r *runner) done() <-chan struct{} {
 	if r.ctx == nil {
@@ -254,6 +269,9 @@ func (r *runner) all() error {
 		}
 		t0 := time.Now()
 		if err := s.run(r.ctx, r); err != nil {
+			if r.stopped(err) {
+				return errInterrupted // a library stopped by the signal
+			}
 			if err == errInterrupted || strings.HasPrefix(err.Error(), s.name+": ") {
 				return err // the library already names the stage
 			}

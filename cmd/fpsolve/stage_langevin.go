@@ -230,8 +230,11 @@ func (r *runner) langevinBlocks(store runstore.Store, step langevin.Stepper, dim
 				}
 				st, k := stepperAt(s, limit)
 				s += k
-				if err := ens.Advance(st, k, runtime.NumCPU()); err != nil {
+				if err := ens.AdvanceContext(r.context(), st, k, runtime.NumCPU()); err != nil {
 					r.prog.end()
+					if r.stopped(err) {
+						return nil, errInterrupted // the block is not saved: rerun it
+					}
 					return nil, fmt.Errorf("block %d: %w", b, err)
 				}
 				if next < len(snaps) && s == snaps[next] {

@@ -220,13 +220,15 @@ func (r *runner) runRBM(dir string, rc rbmdrift.Config, runs int, label string) 
 				defer wg.Done()
 				for i := range jobs {
 					ts := time.Now()
-					res, err := rbmdrift.TrainRun(rc, i)
+					res, err := rbmdrift.TrainRunContext(r.context(), rc, i)
 					m := &rbmMember{Result: res, Seconds: time.Since(ts).Seconds(), Workers: workers}
 					if err == nil {
 						err = runstore.Save(store, i, *m)
 					}
 					mu.Lock()
-					if err != nil {
+					if r.stopped(err) {
+						stopped = true // the signal stopped this run: not saved, retrained next time
+					} else if err != nil {
 						if firstErr == nil {
 							firstErr = err
 						}

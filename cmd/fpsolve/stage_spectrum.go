@@ -41,12 +41,18 @@ func (r *runner) stageSpectrum() error {
 	if err != nil {
 		return err
 	}
+	if r.interrupted() { // the assembly is linear in the cells; Lowest checks on its own
+		return errInterrupted
+	}
 	h, err := hamiltonian.FromOperator(op)
 	if err != nil {
 		return err
 	}
+	if r.interrupted() {
+		return errInterrupted
+	}
 	states := min(sc.States, op.Len()-1)
-	res, err := hamiltonian.Lowest(h, states, &hamiltonian.Options{Tol: sc.Tolerance * scale(h)})
+	res, err := hamiltonian.Lowest(h, states, &hamiltonian.Options{Tol: sc.Tolerance * scale(h), Context: r.context()})
 	if err != nil {
 		return err
 	}
@@ -60,8 +66,8 @@ func (r *runner) stageSpectrum() error {
 			if err != nil {
 				return err
 			}
-			if fd, err = hamiltonian.Lowest(hf, states, &hamiltonian.Options{Tol: sc.Tolerance * scale(hf)}); err != nil {
-				return fmt.Errorf("finite-difference check: %v", err)
+			if fd, err = hamiltonian.Lowest(hf, states, &hamiltonian.Options{Tol: sc.Tolerance * scale(hf), Context: r.context()}); err != nil {
+				return fmt.Errorf("finite-difference check: %w", err)
 			}
 			sum.FDEigenvalues = jnums(fd.Values)
 		}

@@ -110,12 +110,15 @@ func (r *runner) stageTime() error {
 			if single {
 				p := cl.Density(0)
 				if adapt != nil {
-					err = solver.EvolveAdaptive(p, tb, adapt)
+					err = solver.EvolveAdaptiveContext(r.context(), p, tb, adapt)
 				} else {
-					err = solver.Evolve(p, tb, tc.Dt)
+					err = solver.EvolveContext(r.context(), p, tb, tc.Dt)
 				}
 			} else {
-				err = cl.Evolve(tb, tc.Dt)
+				err = cl.EvolveContext(r.context(), tb, tc.Dt)
+			}
+			if r.stopped(err) {
+				return errInterrupted
 			}
 			if err != nil {
 				return err
@@ -168,7 +171,10 @@ func (r *runner) stageTime() error {
 			if k == sub {
 				t1 = tNext
 			}
-			if err = evolve(t1); err != nil {
+			if err = evolve(t1); err == errInterrupted {
+				r.prog.end()
+				return err
+			} else if err != nil {
 				return fmt.Errorf("at t = %.6g: %v", t, err)
 			}
 			t = t1
