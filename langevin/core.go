@@ -39,10 +39,29 @@ type Counts struct {
 	// that is not finite at the walker's position). Advance stops such a walker at that step,
 	// keeping its last finite state, and Ensemble.Advance returns an error naming it.
 	NonFinite int64
+	// Diverged counts walkers stopped by the growth check: every DivergenceCheck steps (and at
+	// the last step of an Advance) each mode whose domain is unbounded on some side is compared
+	// with its divergence bound (see DivergenceFactor); a walker with a mode beyond it is stopped
+	// there, and Ensemble.Advance returns an error naming the walker, the mode, the step and the
+	// likely cause. Bounded domains (rbm's [0, mu^2), tables) keep walkers in by their walls.
+	Diverged int64
 	// Steps counts the steps made (summed over walkers): fewer than asked only for walkers
-	// stopped by a non-finite proposal.
+	// stopped by a non-finite proposal or by the growth check.
 	Steps int64
 }
+
+// DivergenceFactor sets the growth check's bound: a mode has diverged when |x - x*| exceeds
+// DivergenceFactor times its scale, the largest of its one-mode stationary width
+// sqrt(D(x*)/|K'(x*)|) (sqrt(D(x*)) where K' = 0), |x*| and the width of its domain where that
+// is finite on both sides (then the walls keep it in and it is not checked). A walker of a
+// stable step is never there (1e6 stationary widths); a geometric blow-up passes it long
+// before it overflows, typically within tens of steps.
+const DivergenceFactor = 1e6
+
+// DivergenceCheck is the number of steps between two growth checks of a walker (a power of 2).
+// Between checks a deviation just inside the bound can grow by at most (alpha Omega - 1)^64
+// before it is seen; beyond float64's range the walker is stopped as NonFinite instead.
+const DivergenceCheck = 64
 
 func (c *Counts) add(d Counts) {
 	c.Reflected += d.Reflected
@@ -50,6 +69,7 @@ func (c *Counts) add(d Counts) {
 	c.Crossings += d.Crossings
 	c.Ties += d.Ties
 	c.NonFinite += d.NonFinite
+	c.Diverged += d.Diverged
 	c.Steps += d.Steps
 }
 
@@ -68,6 +88,8 @@ type modeParams struct {
 	aD     float64 // alpha * g^2 (constant diffusion)
 	sd     float64 // sqrt(2 alpha g^2)
 	lo, hi float64 // domain [lo, hi)
+	xs     float64 // stable point
+	bound  float64 // divergence bound of |x - xs| (+Inf: not checked)
 	mode   model.Mode
 	table  bool // diffusion depends on x
 }
@@ -98,6 +120,9 @@ func newCore(sys model.System, alpha float64) (core, error) {
 	if err := sys.Validate(); err != nil {
 		return core{}, fmt.Errorf("langevin: %v", err)
 	}
+	if err := CheckStep(sys, alpha); err != nil {
+		return core{}, err
+	}
 	n := len(sys.Modes)
 	c := core{alpha: alpha, coulomb: sys.Coulomb, order: make([]int, n), p: make([]modeParams, n)}
 	stable := make([]float64, n)
@@ -113,6 +138,7 @@ func newCore(sys model.System, alpha float64) (core, error) {
 		m := sys.Modes[i]
 		p := modeParams{mode: m}
 		p.lo, p.hi = m.Drift.Domain()
+		p.xs, p.bound = stable[i], divergenceBound(m, stable[i], p.lo, p.hi)
 		switch d := m.Drift.(type) {
 		case model.Harmonic:
 			p.kind, p.a, p.b = kindHarmonic, alpha*d.Omega, d.C
@@ -130,6 +156,53 @@ func newCore(sys model.System, alpha float64) (core, error) {
 	return c, nil
 }
 
+// divergenceBound returns the bound of |x - xs| of the growth check (see DivergenceFactor).
+func divergenceBound(m model.Mode, xs, lo, hi float64) float64 {
+	if !math.IsInf(lo, 0) && !math.IsInf(hi, 0) {
+		return math.Inf(1)
+	}
+	curv := math.Abs(m.Drift.DK(xs))
+	if !(curv > 0) || math.IsInf(curv, 0) {
+		curv = 1
+	}
+	scale := math.Max(math.Sqrt(m.D(xs)/curv), math.Abs(xs))
+	if b := DivergenceFactor * scale; b > 0 && !math.IsInf(b, 0) {
+		return b
+	}
+	return math.Inf(1)
+}
+
+// diverged reports whether some mode of r (rank order) is beyond its divergence bound.
+func (c *core) diverged(r []float64) bool {
+	for k := range r {
+		if p := &c.p[k]; math.Abs(r[k]-p.xs) > p.bound {
+			return true
+		}
+	}
+	return false
+}
+
+// divergence describes the first mode of the walker x (mode order) beyond its divergence bound
+// and the likely cause, for Ensemble.Advance's error; "" if there is none.
+func (c *core) divergence(x []float64) string {
+	for k, i := range c.order {
+		p := &c.p[k]
+		v := x[i]
+		if !(math.Abs(v-p.xs) > p.bound) {
+			continue
+		}
+		cause := "noise too strong for the step"
+		if a := c.alpha * math.Abs(p.mode.Drift.DK(v)); a >= StabilityLimit {
+			cause = fmt.Sprintf("alpha * |K'(x)| = %.3g there: alpha * Omega too large for a stable step", a)
+		} else if p.mode.K(v)*(v-p.xs) > 0 {
+			cause = "the drift pushes away from the stable point there"
+		}
+		return fmt.Sprintf("mode %d at x = %.6g is %.3g from its stable point %g, beyond the divergence bound %.3g (%g times its scale): %s",
+			i, v, math.Abs(v-p.xs), p.xs, p.bound, DivergenceFactor, cause)
+	}
+	return ""
+}
+
 // Dim returns the number of modes.
 func (c *core) Dim() int { return len(c.p) }
 
@@ -138,7 +211,8 @@ func (c *core) Dim() int { return len(c.p) }
 // order is the identity. The slice must not be modified.
 func (c *core) Order() []int { return c.order }
 
-// Arrange checks an initial point x (one value per mode) and, with the Coulomb term, sorts its
+// Arrange checks an initial point x (one value per mode: finite, in its domain, within the
+// divergence bound of Counts.Diverged) and, with the Coulomb term, sorts its
 // values and hands them out by rank (see Order), so any draw of a spectrum can be used.
 func (c *core) Arrange(x []float64) error {
 	if len(x) != len(c.p) {
@@ -164,6 +238,8 @@ func (c *core) Arrange(x []float64) error {
 	for k, i := range c.order {
 		if p := &c.p[k]; !(x[i] >= p.lo && x[i] < p.hi) {
 			return fmt.Errorf("initial value %g of mode %d is outside its domain [%g, %g)", x[i], i, p.lo, p.hi)
+		} else if math.Abs(x[i]-p.xs) > p.bound {
+			return fmt.Errorf("initial value %g of mode %d is beyond the divergence bound %g of its stable point %g (see DivergenceFactor)", x[i], i, p.bound, p.xs)
 		}
 	}
 	return nil

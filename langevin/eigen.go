@@ -62,7 +62,8 @@ func (e *Eigen) WorkLen() int { return (4 + maxRefineDepth) * len(e.p) }
 
 // Advance moves one walker, x (one value per mode, as left by Arrange or a previous Advance),
 // by steps updates drawn from src, and returns the exceptional events. It stops early, at the
-// first step whose proposal is not finite (see Counts.NonFinite). work must have length
+// first step whose proposal is not finite (see Counts.NonFinite) or at the growth check that
+// finds a mode beyond its divergence bound (Counts.Diverged). work must have length
 // WorkLen(); Advance does not allocate.
 func (e *Eigen) Advance(x []float64, steps int, src *Source, work []float64) Counts {
 	n := len(e.p)
@@ -90,6 +91,10 @@ func (e *Eigen) Advance(x []float64, steps int, src *Source, work []float64) Cou
 		}
 		if cnt.NonFinite > 0 { // stop the walker: see Counts.NonFinite
 			cnt.Steps = int64(s)
+			break
+		}
+		if (s&(DivergenceCheck-1) == DivergenceCheck-1 || s == steps-1) && e.diverged(w.r) {
+			cnt.Diverged, cnt.Steps = 1, int64(s+1) // stop the walker: see Counts.Diverged
 			break
 		}
 	}

@@ -97,7 +97,8 @@ func Run(s Stepper, walkers, steps int, seed uint64, init Init, workers int) (*E
 //
 // A walker whose proposal stops being finite (a drift or diffusion returning NaN or Inf) is
 // stopped there; Advance then returns an error naming the first such walker, the step and the
-// time t = alpha*step, and the ensemble must not be used further.
+// time t = alpha*step, and the ensemble must not be used further. So is a walker stopped by the
+// growth check (Counts.Diverged): the error names it, the mode, the step and the likely cause.
 func (e *Ensemble) Advance(s Stepper, steps, workers int) error {
 	return e.AdvanceContext(context.Background(), s, steps, workers)
 }
@@ -135,7 +136,7 @@ func (e *Ensemble) AdvanceContext(ctx context.Context, s Stepper, steps, workers
 			sl := slicer{done: ctx.Done(), n: 16}
 			for w := lo; w < hi && !sl.stop; w++ {
 				cw := sl.advance(s, e.X[w*e.N:w*e.N+e.N], steps, &e.src[w], work)
-				if cw.NonFinite > 0 && bad[g] < 0 {
+				if (cw.NonFinite > 0 || cw.Diverged > 0) && bad[g] < 0 {
 					bad[g], badSteps[g] = w, cw.Steps
 				}
 				c.add(cw)
@@ -155,11 +156,19 @@ func (e *Ensemble) AdvanceContext(ctx context.Context, s Stepper, steps, workers
 	for g, w := range bad {
 		if w >= 0 {
 			step := step0 + int(badSteps[g]) + 1
-			t := "t = alpha*step"
-			if a, ok := s.(interface{ Alpha() float64 }); ok {
-				t = fmt.Sprintf("t = %g", a.Alpha()*float64(step))
+			tAt := func(step int) string {
+				if a, ok := s.(interface{ Alpha() float64 }); ok {
+					return fmt.Sprintf("t = %g", a.Alpha()*float64(step))
+				}
+				return "t = alpha*step"
 			}
-			return fmt.Errorf("langevin: walker %d: drift or diffusion not finite at x = %v in step %d (%s)", e.Index[w], e.Walker(w), step, t)
+			if d, ok := s.(interface{ divergence([]float64) string }); ok {
+				if msg := d.divergence(e.Walker(w)); msg != "" {
+					step-- // a diverged walker's Counts.Steps includes the step that took it out
+					return fmt.Errorf("langevin: walker %d: diverged by step %d (%s): %s", e.Index[w], step, tAt(step), msg)
+				}
+			}
+			return fmt.Errorf("langevin: walker %d: drift or diffusion not finite at x = %v in step %d (%s)", e.Index[w], e.Walker(w), step, tAt(step))
 		}
 	}
 	return nil
@@ -177,7 +186,8 @@ const sliceTime = 10 * time.Millisecond
 
 // advance moves x by steps updates of s in slices (a split that changes no result: the walker
 // continues its own stream) and returns the summed counts, as one s.Advance call would. It
-// stops early when done closes (setting stop) or at a non-finite proposal.
+// stops early when done closes (setting stop), at a non-finite proposal or at a divergence
+// (Counts.Diverged; slicing adds growth checks at the slices' ends, which change no result).
 func (sl *slicer) advance(s Stepper, x []float64, steps int, src *Source, work []float64) Counts {
 	if sl.done == nil {
 		return s.Advance(x, steps, src, work)
@@ -194,7 +204,7 @@ func (sl *slicer) advance(s Stepper, x []float64, steps int, src *Source, work [
 		t0 := time.Now()
 		cm := s.Advance(x, m, src, work)
 		c.add(cm) // c.Steps: the k steps before this slice and the slice's
-		if cm.NonFinite > 0 {
+		if cm.NonFinite > 0 || cm.Diverged > 0 {
 			return c
 		}
 		k += m

@@ -76,7 +76,7 @@ func (m *Matrix) Alpha() float64 { return m.alpha }
 func (m *Matrix) WorkLen() int { n := len(m.p); return n*n + 2*n + m.lwork }
 
 // Advance moves one walker by steps matrix-level updates; see Eigen.Advance (it also stops at
-// the first step whose drift is not finite).
+// the first step whose drift is not finite, and at the growth check of Counts.Diverged).
 func (m *Matrix) Advance(x []float64, steps int, src *Source, work []float64) Counts {
 	n := len(m.p)
 	if len(x) != n || len(work) < m.WorkLen() {
@@ -110,6 +110,10 @@ func (m *Matrix) Advance(x []float64, steps int, src *Source, work []float64) Co
 			panic("langevin: Dsyev did not converge") // only with NaN input, excluded above
 		}
 		m.finish(r, y, &cnt)
+		if (s&(DivergenceCheck-1) == DivergenceCheck-1 || s == steps-1) && m.diverged(r) {
+			cnt.Diverged, cnt.Steps = 1, int64(s+1) // stop the walker: see Counts.Diverged
+			break
+		}
 	}
 	for k, i := range m.order {
 		x[i] = r[k]

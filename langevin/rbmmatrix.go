@@ -84,10 +84,13 @@ type RBMMatrix struct {
 	kappa  []float64 // kappa of the learned modes, in ascending order of their fixed points x
 	fixed  []float64 // learned fixed points (mu^2 - kappa)/sigma_h^2, ascending
 	learnW []float64 // the learned W: column c is sqrt(fixed[c]) times kappa[c]'s eigenvector
+	rate   float64   // StabilityRate
 }
 
 // NewRBMMatrix returns the weight-level idealised RBM with parameters p and step alpha (time
-// t = alpha*step). It returns an error naming the first bad parameter.
+// t = alpha*step). It returns an error naming the first bad parameter, and refuses a step that
+// makes the learned state linearly unstable, alpha StabilityRate() >= StabilityLimit, naming the
+// deviation that grows.
 func NewRBMMatrix(p RBMParams, alpha float64) (*RBMMatrix, error) {
 	pos := func(v float64) bool { return v > 0 && !math.IsInf(v, 1) }
 	nonneg := func(v float64) bool { return v >= 0 && !math.IsInf(v, 1) }
@@ -143,6 +146,12 @@ func NewRBMMatrix(p RBMParams, alpha float64) (*RBMMatrix, error) {
 			m.learnW[r*h+c] = xi * vec[k][r]
 		}
 	}
+	rate, what := weightRate(kap, h, p.Mu2, m.sh2)
+	m.rate = rate
+	if alpha*rate >= StabilityLimit {
+		return nil, fmt.Errorf("langevin: RBM: alpha * Omega = %g * %g = %g (%s) is not below the stability limit %g of one step: "+
+			"the learned W is unstable and deviations grow geometrically; lower alpha below %g", alpha, rate, alpha*rate, what, float64(StabilityLimit), StabilityLimit/rate)
+	}
 	// C_target = K_t^-1 from the kernel itself (independent of the basis above).
 	kt := mat.NewSymDense(v, nil)
 	for i := 0; i < v; i++ {
@@ -172,6 +181,44 @@ func NewRBMMatrix(p RBMParams, alpha float64) (*RBMMatrix, error) {
 	}
 	return m, nil
 }
+
+// weightRate returns the largest decay rate per unit t of a deviation of W from the learned
+// state, Omega_W, and which deviation it is; the step W' = W + alpha sigma_h^2 (C_target -
+// K(W)^-1) W is linearly stable exactly when alpha Omega_W < StabilityLimit. kap are the target's
+// kappas, ascending (the first h learned), u_i = mu^2 - kappa_i. Linearising the step about the
+// learned W = sum_i xi_i u_i v_i^T (K^-1 perturbed by sigma_h^2 K^-1 d(W W^T) K^-1) in the basis
+// of deviations u_a v_i^T gives the multipliers 1 - alpha rate with rates
+//
+//   - the singular value of learned mode i: 2 sigma_h^2 u_i/kappa_i^2 (twice R2's Omega, the
+//     factor 2 sigma_h^2 of the package doc);
+//   - the rotations mixing learned modes i != j (u_j v_i^T with u_i v_j^T): sigma_h^2
+//     (u_i + u_j)/(kappa_i kappa_j), and 0 (the symmetry W -> W R);
+//   - the rotations out of the learned subspace (a not learned, kappa_a >= kappa_i):
+//     sigma_h^2 (1/kappa_i - 1/kappa_a).
+func weightRate(kap []float64, h int, mu2, sh2 float64) (rate float64, what string) {
+	for i := 0; i < h; i++ {
+		for j := i; j < h; j++ {
+			r := sh2 * ((mu2 - kap[i]) + (mu2 - kap[j])) / (kap[i] * kap[j])
+			if r > rate {
+				rate, what = r, fmt.Sprintf("learned modes of kappa %g and %g", kap[i], kap[j])
+				if i == j {
+					what = fmt.Sprintf("singular value of the learned mode of kappa %g", kap[i])
+				}
+			}
+		}
+		for a := h; a < len(kap); a++ {
+			if r := sh2 * (1/kap[i] - 1/kap[a]); r > rate {
+				rate, what = r, fmt.Sprintf("rotation of the learned mode of kappa %g towards kappa %g", kap[i], kap[a])
+			}
+		}
+	}
+	return rate, what
+}
+
+// StabilityRate returns Omega_W, the largest decay rate per unit t of a deviation of W from the
+// learned state: NewRBMMatrix refuses alpha Omega_W >= StabilityLimit (see weightRate's
+// derivation in the source; the singular values alone give 2 sigma_h^2 (mu^2 - kappa)/kappa^2).
+func (m *RBMMatrix) StabilityRate() float64 { return m.rate }
 
 func scaled(x []float64, f float64) []float64 {
 	for i := range x {
