@@ -263,6 +263,9 @@ func (r *runner) all() error {
 		return fmt.Errorf("output directory: %v", err)
 	}
 	r.sum.Seconds = map[string]float64{}
+	if err := r.langevinPreflight(); err != nil {
+		return err
+	}
 	for _, s := range pipeline {
 		if !s.enabled(r) {
 			continue

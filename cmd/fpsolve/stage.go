@@ -63,7 +63,12 @@ var modelStage = stage{
 	name:    "model",
 	untimed: true,
 	enabled: func(r *runner) bool { return r.needsModel() },
-	run:     func(_ context.Context, r *runner) error { return r.buildSystem() },
+	run: func(_ context.Context, r *runner) error {
+		if err := r.buildSystem(); err != nil {
+			return err
+		}
+		return r.langevinStepCheck() // the drift table of [rbm] exists only now: see langevinPreflight
+	},
 }
 
 // rbmInitial returns the adopted trained ensemble's spectra at step 0 (a row per run), nil

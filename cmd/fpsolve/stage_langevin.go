@@ -354,6 +354,26 @@ func (r *runner) langevinOutputs(all *langevin.Ensemble, order []int, keys []flo
 	if extra != nil {
 		extra(sum)
 	}
+	var osc []int
+	var oscAO []float64
+	if r.weightsLevel() {
+		if rm, err := r.newRBMMatrix(); err == nil && lc.Alpha*rm.StabilityRate() > langevin.OscillationLimit {
+			osc, oscAO = []int{-1}, []float64{lc.Alpha * rm.StabilityRate()}
+		}
+	} else {
+		o, ao := langevin.Oscillating(r.sys(), lc.Alpha)
+		for j, k := range o {
+			osc, oscAO = append(osc, r.order()[k]), append(oscAO, ao[j])
+		}
+	}
+	warns, err := langevinWarnings(all.Counts, float64(lc.Walkers)*float64(lc.Steps)*float64(n), lc.Alpha, osc, oscAO)
+	if err != nil {
+		return err
+	}
+	for _, w := range warns {
+		r.warn("%s", w)
+	}
+	sum.Warnings = warns
 	r.sum.Langevin = sum
 	r.say("langevin: %d walkers x %d steps (alpha %g, %s level), t = %g; reflected %d, rejected %d, crossings %d",
 		lc.Walkers, lc.Steps, lc.Alpha, lc.Level, float64(lc.Steps)*lc.Alpha, all.Counts.Reflected, all.Counts.Rejected, all.Counts.Crossings)
@@ -380,7 +400,7 @@ func (r *runner) langevinOutputs(all *langevin.Ensemble, order []int, keys []flo
 	for k, i := range order {
 		byConfig[i] = k
 	}
-	err := output.WriteFile(filepath.Join(r.out, "langevin.csv"), func(w io.Writer) error {
+	err = output.WriteFile(filepath.Join(r.out, "langevin.csv"), func(w io.Writer) error {
 		c := output.NewCSV(w, "mode", "x", "density")
 		for i := 0; i < n; i++ {
 			h := hists[byConfig[i]]
@@ -502,8 +522,7 @@ func (r *runner) langevinInit() (langevin.Init, string, error) {
 // [model] nor [noise].
 func (r *runner) stageLangevinWeights() error {
 	lc, rc := r.cfg.Langevin, r.cfg.RBM
-	rm, err := langevin.NewRBMMatrix(langevin.RBMParams{Visible: rc.Visible, Hidden: rc.Hidden, TargetM2: rc.TargetM2,
-		Mu2: rc.Mu2, SigmaH: rc.SigmaH, NoiseVar: lc.WeightVar, InitSigma: rc.InitSigma}, lc.Alpha)
+	rm, err := r.newRBMMatrix()
 	if err != nil {
 		return err
 	}
@@ -542,4 +561,110 @@ func (r *runner) stageLangevinWeights() error {
 	}
 	extra := func(s *langevinSummary) { s.WeightVar, s.Fixed = jnum(lc.WeightVar), jnums(rm.Fixed()) }
 	return r.langevinOutputs(spec, order, rm.Kappas(), note, extra)
+}
+
+// The checks of a [langevin] run (README "How it is checked"):
+//
+//   - Up front, the step: a mode with alpha * Omega >= 2 (Omega = -K'(x*), the curvature at its
+//     stable point; langevin.CheckStep, docs/REFERENCES.md R9) is refused before any stage writes
+//     output (langevinPreflight). With drift = "table" and [rbm] the table exists only after
+//     training, so the refusal comes from the model stage, after the rbm stage's outputs and
+//     before those of [time] and [langevin]. level = "weights" checks the weight-level step
+//     (langevin.RBMMatrix.StabilityRate).
+//   - During the run, the growth: a walker beyond its divergence bound stops the run
+//     (langevin.Counts.Diverged).
+//   - After the run, the walls: see langevinWarnings.
+const (
+	// rejectWarn and rejectStop are the fractions of mode moves rejected at the walls above
+	// which a [langevin] run warns, and stops with an error: a rejected move keeps the old value,
+	// so beyond a few percent the density piles up at the walls by the rule, not the drift, and
+	// beyond half the walkers mostly stand still.
+	rejectWarn, rejectStop = 0.01, 0.5
+	// reflectWarn is the fraction of mode moves reflected at a wall above which the run warns:
+	// reflection is exact for a wall of the model, but so many mean the walls shape the result.
+	reflectWarn = 0.1
+)
+
+// langevinPreflight checks the [langevin] step against the model before any stage runs (see the
+// checks above), where the model does not come from the rbm stage.
+func (r *runner) langevinPreflight() error {
+	lc := r.cfg.Langevin
+	if lc == nil || !langevinStage.enabled(r) {
+		return nil
+	}
+	if r.weightsLevel() {
+		_, err := r.newRBMMatrix()
+		return err
+	}
+	if r.cfg.Model == nil || r.cfg.Model.Drift == "table" && r.cfg.RBM != nil || !r.needsModel() {
+		return nil
+	}
+	// The model stage builds the model again and reports its errors in its own name.
+	if err := r.buildSystem(); err != nil {
+		r.res.model = nil
+		return nil
+	}
+	return r.langevinStepCheck()
+}
+
+// langevinStepCheck refuses a [langevin] step that is unstable for the model just built (and its
+// drift windows), naming the mode and alpha * Omega.
+func (r *runner) langevinStepCheck() error {
+	lc := r.cfg.Langevin
+	if lc == nil || r.weightsLevel() || !langevinStage.enabled(r) {
+		return nil
+	}
+	if err := langevin.CheckStep(r.sys(), lc.Alpha); err != nil {
+		return fmt.Errorf("[langevin] alpha = %g is unstable for the model (nothing run): %v", lc.Alpha, err)
+	}
+	wins, err := r.windowSystems()
+	if err != nil {
+		return err
+	}
+	for w, ws := range wins {
+		if err := langevin.CheckStep(ws.sys, lc.Alpha); err != nil {
+			return fmt.Errorf("[langevin] alpha = %g is unstable for drift window %d (t in [%g, %g]): %v", lc.Alpha, w, ws.t0, ws.t1, err)
+		}
+	}
+	return nil
+}
+
+// newRBMMatrix returns the level = "weights" walkers' integrator.
+func (r *runner) newRBMMatrix() (*langevin.RBMMatrix, error) {
+	lc, rc := r.cfg.Langevin, r.cfg.RBM
+	return langevin.NewRBMMatrix(langevin.RBMParams{Visible: rc.Visible, Hidden: rc.Hidden, TargetM2: rc.TargetM2,
+		Mu2: rc.Mu2, SigmaH: rc.SigmaH, NoiseVar: lc.WeightVar, InitSigma: rc.InitSigma}, lc.Alpha)
+}
+
+// langevinWarnings returns the warnings of a finished run with counts c over moves mode moves
+// (walkers x steps x modes), and an error if it must stop: rejected moves above rejectWarn warn
+// and above rejectStop stop, reflected moves above reflectWarn warn, and a step with
+// alpha * Omega above 1 (oscillating; the finite-step factor 1/(1 - alpha Omega/2) of R9
+// exceeds 2) warns, naming the modes (oscillating: config mode index and alpha * Omega; -1 for
+// the weight level's step).
+func langevinWarnings(c langevin.Counts, moves float64, alpha float64, oscModes []int, oscAO []float64) ([]string, error) {
+	var w []string
+	if moves > 0 {
+		rej, refl := float64(c.Rejected)/moves, float64(c.Reflected)/moves
+		if rej > rejectStop {
+			return nil, fmt.Errorf("%.3g%% of the mode moves (%d of %.0f) were rejected at the walls (limit %g%%): the walkers stand at the domain's walls; likely cause: alpha = %g too large for the drift near the walls, or noise too strong for the step",
+				100*rej, c.Rejected, moves, 100*rejectStop, alpha)
+		}
+		if rej > rejectWarn {
+			w = append(w, fmt.Sprintf("langevin: %.3g%% of the mode moves (%d) were rejected at the walls (above %g%%): the density near the walls is shaped by the rejections; likely cause: alpha = %g too large near the walls, or noise too strong for the step",
+				100*rej, c.Rejected, 100*rejectWarn, alpha))
+		}
+		if refl > reflectWarn {
+			w = append(w, fmt.Sprintf("langevin: %.3g%% of the mode moves (%d) were reflected at the walls (above %g%%): the walls shape the result", 100*refl, c.Reflected, 100*reflectWarn))
+		}
+	}
+	for k, i := range oscModes {
+		what := fmt.Sprintf("mode %d", i)
+		if i < 0 {
+			what = "the weight-level step"
+		}
+		w = append(w, fmt.Sprintf("langevin: %s: alpha * Omega = %.3g is above %d: the step overshoots the stable point and the finite-step factor 1/(1 - alpha Omega/2) = %.3g of the variance (R9) is large",
+			what, oscAO[k], langevin.OscillationLimit, 1/(1-oscAO[k]/2)))
+	}
+	return w, nil
 }

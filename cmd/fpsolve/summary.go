@@ -99,6 +99,8 @@ type langevinSummary struct {
 	Initial string         `json:"initial"`
 	Counts  langevinCounts `json:"counts"`
 	Note    string         `json:"note,omitempty"`
+	// Warnings are the one-line warnings of the run (langevinWarnings), also on stderr.
+	Warnings []string `json:"warnings,omitempty"`
 	// level = "weights" only.
 	WeightVar jnum   `json:"weight_var,omitempty"`
 	Fixed     []jnum `json:"fixed,omitempty"`
