@@ -255,8 +255,9 @@ func (t *Table) diffLin(k int, x float64) float64 {
 var TableColumns = []string{"mode", "x", "drift", "drift_err", "diffusion", "diffusion_err", "count", "expected"}
 
 // ReadTables parses a drift table in CSV form (the columns of TableColumns, with that header
-// line) and returns one Table per mode, indexed by the mode column. Rows whose count is below
-// MinCount or whose drift or diffusion is not finite are (nearly) empty bins and are skipped.
+// line; a leading UTF-8 byte order mark is ignored) and returns one Table per mode, indexed by
+// the mode column. Rows whose count is below MinCount are (nearly) empty bins and are skipped;
+// a row with more increments whose drift or diffusion is NaN or infinite is an error.
 // Modes must be numbered 0..n-1 without gaps. Errors name the line. A file with more than one time window (the
 // WindowColumns) is refused: read it with ReadTimeTables.
 func ReadTables(r io.Reader) ([]*Table, error) { return ReadTablesColumn(r, "drift") }

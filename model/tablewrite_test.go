@@ -35,8 +35,8 @@ func TestWriteTimeTablesRoundTrip(t *testing.T) {
 	t.Parallel()
 	// Values that need all 17 digits, tiny and large ones and a window ending at +Inf read back
 	// exactly (==, not within a tolerance): the writer's shortest exact form parses to the same
-	// float64. The row with 9 increments (below MinCount) and the NaN diffusion are written but
-	// skipped by the reader.
+	// float64. The rows with 9 increments (below MinCount, one with a NaN diffusion: an empty
+	// bin) are written but skipped by the reader.
 	x := []float64{1.0 / 3, 2 + 1e-15, math.Pi, 7.5e3}
 	d1 := []float64{-1e-300, 0.1 + 0.2, -math.SmallestNonzeroFloat64, 123.456789123456789}
 	d2 := []float64{math.Nextafter(1, 2), 3e5, 2.0 / 3, 1e-3 * math.Pi}
@@ -49,7 +49,7 @@ func TestWriteTimeTablesRoundTrip(t *testing.T) {
 		}
 	}
 	rows = append(rows, TableRow{Mode: 0, X: 9, Drift: 1, Diffusion: 1, Count: MinCount - 1},
-		TableRow{Mode: 1, X: 9, Drift: 1, Diffusion: math.NaN(), Count: 100})
+		TableRow{Mode: 1, X: 9, Drift: 1, Diffusion: math.NaN(), Count: MinCount - 1})
 	wins := []WindowRows{{T0: 0, T1: 0.1 * 3, Rows: rows}, {T0: 0.1 * 3, T1: math.Inf(1), Rows: rows[:8]}}
 	var buf bytes.Buffer
 	if err := WriteTimeTables(&buf, wins); err != nil {

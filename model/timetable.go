@@ -51,6 +51,9 @@ func ReadTimeTablesColumn(r io.Reader, driftColumn string) ([]TimeWindow, error)
 	}
 	col := map[string]int{}
 	for i, h := range head {
+		if i == 0 {
+			h = strings.TrimPrefix(h, "\uFEFF") // a UTF-8 byte order mark (spreadsheet exports)
+		}
 		col[strings.TrimSpace(h)] = i
 	}
 	need := []string{"mode", "x", driftColumn, "diffusion", "count"}
@@ -121,8 +124,16 @@ func ReadTimeTablesColumn(r io.Reader, driftColumn string) ([]TimeWindow, error)
 		} else if w.t0 != t0 || w.t1 != t1 {
 			return nil, fmt.Errorf("drift table line %d: window %d has time range [%g, %g), line %d gave [%g, %g)", line, wi, t0, t1, w.line, w.t0, w.t1)
 		}
-		if vals[4] < MinCount || !finite(vals[2]) || !finite(vals[3]) {
-			continue // an empty or nearly empty bin
+		if !finite(vals[4]) {
+			return nil, fmt.Errorf("drift table line %d: column count: %q is not finite", line, rec[col["count"]])
+		}
+		if vals[4] < MinCount {
+			continue // an empty or nearly empty bin (its values may be NaN)
+		}
+		for i, name := range need[2:4] {
+			if !finite(vals[2+i]) {
+				return nil, fmt.Errorf("drift table line %d: column %s: %q is not finite (a row with count >= %d must hold finite values)", line, name, rec[col[name]], MinCount)
+			}
 		}
 		if vals[3] <= 0 {
 			return nil, fmt.Errorf("drift table line %d: diffusion %g must be positive", line, vals[3])
