@@ -599,6 +599,7 @@ func (s *solver) run(want int, x0 [][]float64) ([]float64, [][]float64, error) {
 			return nil, nil, fmt.Errorf("hamiltonian: eigen-decomposition of the %d x %d Lanczos matrix failed", mm, mm)
 		}
 		theta := eig.Values(nil)
+		evec.Reset() // mm shrinks when locked vectors fill the space
 		eig.VectorsTo(&evec)
 		if theta[mm-1] <= 0 {
 			return nil, nil, fmt.Errorf("hamiltonian: shift-invert operator is not positive (largest Ritz value %g)", theta[mm-1])
@@ -778,3 +779,7 @@ func floatsDot(a, b []float64) float64 {
 func floatsAxpy(alpha float64, x, y []float64) {
 	blas64.Axpy(alpha, blas64.Vector{N: len(x), Data: x, Inc: 1}, blas64.Vector{N: len(y), Data: y, Inc: 1})
 }
+
+// MaxStates is the most eigenpairs Lowest computes of an n x n matrix: its Lanczos basis of
+// 2k+1 vectors and the k converged (locked) ones must fit in the n unknowns.
+func MaxStates(n int) int { return max(0, (n-1)/3) }
