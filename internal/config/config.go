@@ -7,9 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -157,7 +159,7 @@ func (f *FloatList) UnmarshalTOML(v any) error {
 		case int64:
 			return float64(n), nil
 		}
-		return 0, fmt.Errorf("%v is not a number", x)
+		return 0, fmt.Errorf("%s is not a number: give a number or a list of numbers", kindOf(x))
 	}
 	switch t := v.(type) {
 	case []any:
@@ -193,13 +195,42 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s: %s: %s", e.File, e.Key, e.Msg)
 }
 
-// Load reads, decodes and validates the file at path.
+// MaxConfigBytes is the largest config file that Load reads.
+const MaxConfigBytes = 1 << 20
+
+// Load reads, decodes and validates the file at path: a regular file of at most
+// MaxConfigBytes.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := readBounded(path, MaxConfigBytes, "config file")
 	if err != nil {
-		return nil, &Error{File: path, Msg: fmt.Sprintf("cannot read: %v", unwrapPath(err))}
+		return nil, &Error{File: path, Msg: "cannot read: " + err.Error()}
 	}
 	return Parse(data, path)
+}
+
+// readBounded reads the regular file at path if it holds at most limit bytes; what names the
+// file in the error, which is the bare reason.
+func readBounded(path string, limit int64, what string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, unwrapPath(err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, unwrapPath(err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file: a %s must be a regular file, not a device, pipe or directory", what)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, unwrapPath(err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("larger than %d MiB: a %s may hold at most %d bytes", limit>>20, what, limit)
+	}
+	return data, nil
 }
 
 func unwrapPath(err error) error {
@@ -219,11 +250,18 @@ func Parse(data []byte, name string) (*Config, error) {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
 			msg := oneLine(strings.SplitN(pe.Message, "\n", 2)[0])
-			return nil, &Error{File: fmt.Sprintf("%s:%d:%d", name, pe.Position.Line, pe.Position.Col), Msg: "malformed TOML: " + msg}
+			file := fmt.Sprintf("%s:%d:%d", name, pe.Position.Line, pe.Position.Col)
+			if strings.Contains(msg, "give a number or a list of numbers") { // a FloatList value of the wrong kind is well-formed
+				return nil, &Error{File: file, Key: pe.LastKey, Msg: msg}
+			}
+			return nil, &Error{File: file, Msg: "malformed TOML: " + msg}
 		}
-		return nil, &Error{File: name, Msg: oneLine(err.Error())}
+		return nil, &Error{File: name, Msg: typeMessage(oneLine(err.Error()))}
 	}
 	c.md = md
+	if err := c.checkSeeds(data); err != nil {
+		return nil, err
+	}
 	if !md.IsDefined("rbm") {
 		c.RBM = nil
 	}
@@ -234,6 +272,76 @@ func Parse(data []byte, name string) (*Config, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// seedKeys are the keys that decode into unsigned integers.
+var seedKeys = [][2]string{{"rbm", "seed"}, {"langevin", "seed"}}
+
+// checkSeeds refuses negative seeds, which the decoder would wrap into huge unsigned values.
+func (c *Config) checkSeeds(data []byte) error {
+	var raw map[string]any
+	if _, err := toml.Decode(string(data), &raw); err != nil {
+		return nil // decoded once already
+	}
+	for _, k := range seedKeys {
+		sec, _ := raw[k[0]].(map[string]any)
+		if v, ok := sec[k[1]].(int64); ok && v < 0 {
+			return &Error{File: c.Path, Key: k[0] + "." + k[1], Msg: fmt.Sprintf("%d must be >= 0 (a seed is an unsigned integer)", v)}
+		}
+	}
+	return nil
+}
+
+// typeRe matches the decoder's type-mismatch errors, which name Go types.
+var typeRe = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): incompatible types: TOML value has type ([^;]+); destination has type (.+)$`)
+
+// typeMessage rewrites the decoder's type-mismatch error in the words of the config: the line,
+// the key, what was given and what the key takes.
+func typeMessage(msg string) string {
+	m := typeRe.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	want := map[string]string{"integer": "an integer", "float": "a number", "slice": "a list", "string": "a string",
+		"bool": "true or false", "struct": "a table", "map": "a table"}[m[4]]
+	if want == "" {
+		want = "another kind of value"
+	}
+	return fmt.Sprintf("line %s: %s: %s is given, the key takes %s", m[1], m[2], kindName(m[3]), want)
+}
+
+// kindName names a Go type of a decoded TOML value the way the config reads.
+func kindName(t string) string {
+	switch t {
+	case "float64":
+		return "a number with a fraction or exponent"
+	case "int64":
+		return "an integer"
+	case "string":
+		return "a string"
+	case "bool":
+		return "a boolean"
+	case "[]any", "[]interface {}":
+		return "a list"
+	case "map[string]any", "map[string]interface {}":
+		return "a table"
+	}
+	return "a date or time"
+}
+
+// kindOf names the kind of a decoded TOML value.
+func kindOf(x any) string {
+	switch v := x.(type) {
+	case string:
+		return fmt.Sprintf("%q (a string)", v)
+	case bool:
+		return fmt.Sprintf("%v (a boolean)", v)
+	case []any:
+		return "a nested list"
+	case map[string]any:
+		return "a table"
+	}
+	return fmt.Sprintf("%v", x)
 }
 
 // oneLine keeps a message on one line: newlines become "; " and a carriage return (which the

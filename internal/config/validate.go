@@ -1,13 +1,14 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 
 	"fpsolve/fokkerplanck"
+	"fpsolve/hamiltonian"
 	"fpsolve/model"
 	"fpsolve/rbmdrift"
 )
@@ -15,6 +16,10 @@ import (
 // MaxBytes is the most memory that a run may plan to use: runs whose estimate exceeds it are
 // refused before anything is allocated.
 const MaxBytes = 16 << 30
+
+// MaxTableBytes is the largest drift table file (model.table) that is read: 64 MiB, about a
+// million rows.
+const MaxTableBytes = 64 << 20
 
 // Defaults filled in by validate where a key is absent.
 const (
@@ -150,12 +155,11 @@ func (c *Config) checkModel() error {
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(c.Dir(), path)
 		}
-		f, err := os.Open(path)
+		data, err := readBounded(path, MaxTableBytes, "drift table")
 		if err != nil {
-			return c.errf("model.table", "cannot read %s: %v", path, unwrapPath(err))
+			return c.errf("model.table", "cannot read %s: %v", path, err)
 		}
-		defer f.Close()
-		tabs, err := model.ReadTablesColumn(f, c.TableColumn())
+		tabs, err := model.ReadTablesColumn(bytes.NewReader(data), c.TableColumn())
 		if err != nil {
 			return c.errf("model.table", "%s: %v", path, err)
 		}
@@ -217,6 +221,9 @@ func (c *Config) checkNoise() error {
 		if err := c.positive("noise.alpha", n.Alpha); err != nil {
 			return err
 		}
+		if !c.IsDefined("noise", "batch") {
+			return c.errf("noise.batch", "missing: noise.batch is required with noise.alpha and noise.gtilde2 (g_i^2 = alpha/batch * gtilde2_i)")
+		}
 		if err := c.atLeast("noise.batch", n.Batch, 1); err != nil {
 			return err
 		}
@@ -277,8 +284,21 @@ func (c *Config) checkGrid() error {
 		}
 	}
 	lo, hi := c.GridRange()
+	if !(lo < hi) && c.Model != nil && c.Model.Drift == "harmonic" && (g.Lo == nil || g.Hi == nil) {
+		// The default range is the centres -+ 8 stationary widths sqrt(g^2/Omega): a g^2 that
+		// tiny leaves no width in floating point (and the stationary density underflows).
+		key := "noise.g2"
+		if len(c.Noise.G2) == 0 {
+			key = "noise.gtilde2"
+		}
+		return c.errf(key, "g^2 = %g is too small: the stationary width sqrt(g^2/omega) vanishes next to the centres, so the default grid range [%g, %g] is empty and the stationary density underflows; give a larger g^2 (or grid.lo and grid.hi)", c.G2()[0], lo, hi)
+	}
 	if !(lo < hi) {
-		return c.errf("grid.hi", "%g must be above lo = %g", hi, lo)
+		key := "grid.hi"
+		if g.Hi == nil {
+			key = "grid.lo"
+		}
+		return c.errf(key, "the grid range [%g, %g] is empty: hi must be above lo", lo, hi)
 	}
 	if g.WallCell != 0 || g.WallRatio != 0 {
 		if !c.IsDefined("grid", "wall_ratio") {
@@ -380,6 +400,9 @@ func (c *Config) checkInitial() error {
 			if err := c.positive(fmt.Sprintf("initial.var[%d]", i), in.Var[i]); err != nil {
 				return err
 			}
+			if err := c.meanInDomain(i, in.Mean[i]); err != nil {
+				return err
+			}
 		}
 	case "marchenko-pastur":
 		if !finite(in.Ratio) || in.Ratio <= 0 || in.Ratio > 1 {
@@ -391,9 +414,39 @@ func (c *Config) checkInitial() error {
 		if err := c.atLeast("initial.rows", in.Rows, 1); err != nil {
 			return err
 		}
+		// The walkers start as the eigenvalues of W^T W with W rows x round(ratio*rows): one per mode.
+		if cols := int(math.Round(in.Ratio * float64(in.Rows))); c.langevinNeedsModel() && cols != n {
+			return c.errf("initial.rows", "%d rows with ratio = %g give %d eigenvalues (round(ratio*rows)), the model has %d modes: [langevin] needs one per mode", in.Rows, in.Ratio, cols, n)
+		}
 	case "rbm":
 		if c.RBM == nil {
 			return c.errf("initial.kind", "\"rbm\" needs an [rbm] section")
+		}
+	}
+	return nil
+}
+
+// meanInDomain checks a Gaussian initial mean against the drift's domain and, for the
+// [time] stage, the grid's [lo, hi]: a start outside carries no mass on the grid.
+func (c *Config) meanInDomain(i int, m float64) error {
+	key := fmt.Sprintf("initial.mean[%d]", i)
+	if c.Model != nil {
+		switch c.Model.Drift {
+		case "rbm":
+			if m < 0 || m >= c.Model.Mu2 {
+				return c.errf(key, "%g is outside the rbm drift's domain [0, mu2 = %g)", m, c.Model.Mu2)
+			}
+		case "table":
+			if c.RBM == nil && i < len(c.tables) {
+				if a, b := c.tables[i].Domain(); m < a || m > b {
+					return c.errf(key, "%g is outside the drift table's domain [%g, %g] of mode %d", m, a, b, i)
+				}
+			}
+		}
+	}
+	if c.Time != nil && c.Grid != nil {
+		if lo, hi := c.GridRange(); m < lo || m > hi {
+			return c.errf(key, "%g is outside the grid [grid.lo = %g, grid.hi = %g]: the initial density would be zero on the grid", m, lo, hi)
 		}
 	}
 	return nil
@@ -460,10 +513,26 @@ func (c *Config) checkSpectrum() error {
 	if c.Modes() > 2 {
 		return c.errf("spectrum", "the eigenproblem is solved for 1 or 2 modes; the model has %d", c.Modes())
 	}
+	if cells := c.spectrumCells(); s.States > hamiltonian.MaxStates(cells) {
+		return c.errf("spectrum.states", "%d is more than the eigensolver computes on %d unknowns: at most %d ((unknowns - 1)/3; its Lanczos basis of 2 states + 1 vectors and the converged states must fit); raise spectrum.points or lower states", s.States, cells, hamiltonian.MaxStates(cells))
+	}
 	if !c.IsDefined("spectrum", "tolerance") {
 		s.Tolerance = 1e-9
 	}
 	return c.positive("spectrum.tolerance", s.Tolerance)
+}
+
+// spectrumCells is the size of the [spectrum] operator: points cells for one mode, the ordered
+// chamber's points (points + 1)/2 cells for two modes with the Coulomb term, points^2 without.
+func (c *Config) spectrumCells() int {
+	p := c.Spectrum.Points
+	switch {
+	case c.Modes() < 2:
+		return p
+	case c.CoulombEnabled():
+		return p * (p + 1) / 2
+	}
+	return p * p
 }
 
 func (c *Config) checkLangevin() error {
@@ -538,7 +607,11 @@ func (c *Config) checkRBM() error {
 	}
 	// Every run keeps its drift accumulator (7 sums per bin, mode and window) until the merge.
 	if b := 56 * float64(r.Runs) * float64(r.DriftWindows) * float64(r.Hidden) * float64(r.Bins+r.LogBins); r.MeasureEvery > 0 && b > MaxBytes {
-		return c.errf("rbm.bins", "the drift tables of %d runs need about %.3g GiB of memory, more than the %d GiB allowed", r.Runs, b/(1<<30), MaxBytes>>30)
+		key := "rbm.runs" // the run count, unless one run alone is too large
+		if b/float64(r.Runs) > MaxBytes {
+			key = "rbm.bins"
+		}
+		return c.errf(key, "the drift tables of %d runs need about %.3g GiB of memory (%d windows x %d modes x %d bins per run), more than the %d GiB allowed", r.Runs, b/(1<<30), r.DriftWindows, r.Hidden, r.Bins+r.LogBins, MaxBytes>>30)
 	}
 	r.Config = r.WithDefaults()
 	return nil
@@ -556,10 +629,20 @@ func (c *Config) checkSweep() error {
 		if err := c.positive(fmt.Sprintf("sweep.alpha[%d]", i), a); err != nil {
 			return err
 		}
+		for j := range i {
+			if s.Alpha[j] == a {
+				return c.errf(fmt.Sprintf("sweep.alpha[%d]", i), "%g repeats sweep.alpha[%d]: every setting is trained once, give each value once", a, j)
+			}
+		}
 	}
 	for i, b := range s.Batch {
 		if err := c.atLeast(fmt.Sprintf("sweep.batch[%d]", i), b, 1); err != nil {
 			return err
+		}
+		for j := range i {
+			if s.Batch[j] == b {
+				return c.errf(fmt.Sprintf("sweep.batch[%d]", i), "%d repeats sweep.batch[%d]: every setting is trained once, give each value once", b, j)
+			}
 		}
 	}
 	return nil
