@@ -37,7 +37,7 @@ type Config struct {
 	TargetM2    float64 `toml:"target_m2"`    // m^2 of the free-field target, > 0
 	Mu2         float64 `toml:"mu2"`          // mu^2 of the RBM, > 0
 	SigmaH      float64 `toml:"sigma_h"`      // sigma_h of the hidden layer, > 0
-	InitSigma   float64 `toml:"init_sigma"`   // initial weights W_ij ~ N(0, InitSigma^2), >= 0
+	InitSigma   float64 `toml:"init_sigma"`   // initial weights W_ij ~ N(0, InitSigma^2), >= 0 (> 0 in ValidateStrict)
 	Alpha       float64 `toml:"alpha"`        // learning rate, > 0
 	Batch       int     `toml:"batch"`        // |B|: persistent chains, and target samples per update with DataSamples
 	GibbsSteps  int     `toml:"gibbs_steps"`  // k full Gibbs steps per update, >= 1
@@ -171,6 +171,12 @@ func (c Config) validate(s *Strict) error {
 	}
 	if !finite(c.InitSigma) || c.InitSigma < 0 {
 		return bad("init_sigma", "%g must be a finite number >= 0", c.InitSigma)
+	}
+	if strict && c.InitSigma == 0 {
+		// From W = 0 the trainer never moves: the exact update sigma_h^2 (C_t - K^-1) W vanishes,
+		// and runs with sampled data or Gibbs chains stay at 0 as well (all spectra 0, histograms
+		// with no width). The Go API keeps 0 for tests of the zero start.
+		return bad("init_sigma", "0 must be > 0 (it is required): W = 0 is a fixed point of the training, every eigenvalue of W^T W would stay 0")
 	}
 	if strict {
 		// Refuse a huge lattice before anything of its size is allocated (the target kappa).

@@ -27,7 +27,7 @@ var fuzzSnippets = []string{
 	"[model]\ndrift = \"rbm\"\nmu2 = 9.0\nkappa = [5.0]\n[noise]\ng2 = 0.01\n[grid]\npoints = 30\n[initial]\nkind = \"uniform\"\n[time]\nt_end = 1.0\ndt = 0.1\n",
 	"[model]\ndrift = \"rbm\"\nmu2 = 9.0\nkappa = [5.0]\n[noise]\ng2 = 0.01\n[grid]\npoints = 30\n[initial]\nkind = \"stationary\"\n[time]\nt_end = 1.0\ndt = 0.1\n",
 	"[rbm]\nvisible = 10\nhidden = 10\ntarget_m2 = 4.0\nmu2 = 9.0\nsigma_h = 1.0\ninit_sigma = 0.1\nalpha = 0.1\nbatch = 16\ngibbs_steps = 3\nsteps = 1000\nruns = 5\nrecord_every = 100\ndata = \"samples\"\nsampler = \"gibbs\"\nmeasure_every = 2\nbins = 30\nseed = 1\n",
-	"[rbm]\nvisible = 4\nhidden = 2\ntarget_m2 = 4.0\nmu2 = 9.0\nsigma_h = 1.0\nalpha = 0.1\nbatch = 4\ngibbs_steps = 1\nsteps = 100\nruns = 2\nrecord_every = 10\n[model]\ndrift = \"table\"\n[grid]\npoints = 20\n[initial]\nkind = \"rbm\"\n[time]\nt_end = 1.0\ndt = 0.1\n[sweep]\nalpha = [0.02, 0.05]\nbatch = [8, 16]\n",
+	"[rbm]\nvisible = 4\nhidden = 2\ntarget_m2 = 4.0\nmu2 = 9.0\nsigma_h = 1.0\ninit_sigma = 0.1\nalpha = 0.1\nbatch = 4\ngibbs_steps = 1\nsteps = 100\nruns = 2\nrecord_every = 10\n[model]\ndrift = \"table\"\n[grid]\npoints = 20\n[initial]\nkind = \"rbm\"\n[time]\nt_end = 1.0\ndt = 0.1\n[sweep]\nalpha = [0.02, 0.05]\nbatch = [8, 16]\n",
 	// Invalid: each names a key, "malformed TOML" or "no stage".
 	"",
 	"[output]\ndir = \"x\"\n",

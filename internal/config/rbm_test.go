@@ -24,7 +24,7 @@ func TestRBMKeyMessages(t *testing.T) {
 		{"mu2 = 9.0", "mu2 = nan", "", "rbm.mu2: NaN must be a positive finite number"},
 		{"mu2 = 9.0", "mu2 = 8.0", "", "rbm.mu2: 8 must exceed the largest target eigenvalue kappa = 8"},
 		{"sigma_h = 1.0", "sigma_h = 0.0", "", "rbm.sigma_h: 0 must be a positive finite number"},
-		{"sigma_h = 1.0", "sigma_h = 1.0\ninit_sigma = -0.5", "", "rbm.init_sigma: -0.5 must be a finite number >= 0"},
+		{"init_sigma = 0.1", "init_sigma = -0.5", "", "rbm.init_sigma: -0.5 must be a finite number >= 0"},
 		{"alpha = 0.1", "alpha = inf", "", "rbm.alpha: +Inf must be a positive finite number"},
 		{"batch = 4", "batch = -2", "", "rbm.batch: -2 must be at least 1"},
 		{"gibbs_steps = 1", "gibbs_steps = 0", "", "rbm.gibbs_steps: 0 must be at least 1"},
@@ -64,7 +64,7 @@ func TestRBMDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := rbmdrift.Config{Visible: 4, Hidden: 4, TargetM2: 4, Mu2: 9, SigmaH: 1, Alpha: 0.1, Batch: 4, GibbsSteps: 1,
+	want := rbmdrift.Config{Visible: 4, Hidden: 4, TargetM2: 4, Mu2: 9, SigmaH: 1, InitSigma: 0.1, Alpha: 0.1, Batch: 4, GibbsSteps: 1,
 		Steps: 10, Runs: 2, RecordEvery: 5, Data: "exact", Sampler: "direct", MeasureEvery: 1, Bins: 60, DriftWindows: 1}
 	if c.RBM.Config != want {
 		t.Errorf("resolved [rbm]\n%+v, want\n%+v", c.RBM.Config, want)

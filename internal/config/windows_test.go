@@ -16,6 +16,7 @@ alpha = 0.1
 batch = 4
 gibbs_steps = 1
 sigma_h = 1.0
+init_sigma = 0.1
 steps = 10
 runs = 2
 record_every = 5
