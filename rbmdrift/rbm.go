@@ -206,6 +206,19 @@ func (c Config) validate(s *Strict) error {
 	if c.DriftWindows > max(1, c.Steps) {
 		return bad("drift_windows", "%d exceeds steps = %d: every window needs at least one step", c.DriftWindows, c.Steps)
 	}
+	if strict && s.DriftNeededBy != "" && c.MeasureEvery > 0 {
+		// Each mode's table in each window needs two rows of model.MinCount increments; the
+		// shortest window has steps/drift_windows steps, measured every measure_every.
+		per := c.Steps / c.DriftWindows / c.MeasureEvery
+		if per == 0 || c.Runs*per < 2*model.MinCount {
+			key := "drift_windows"
+			if c.DriftWindows == 1 {
+				key = "runs"
+			}
+			return bad(key, "%d runs x %d increments per window (steps = %d / drift_windows = %d / measure_every = %d) give each mode at most %d increments in a window, but %s needs a drift table of at least 2 rows of %d: give fewer drift_windows or more runs or steps",
+				c.Runs, per, c.Steps, c.DriftWindows, c.MeasureEvery, c.Runs*per, s.DriftNeededBy, model.MinCount)
+		}
+	}
 	if c.Bins < 2*given {
 		return bad("bins", "%d must be at least %d", c.Bins, 2*given)
 	}

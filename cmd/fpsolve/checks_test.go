@@ -19,6 +19,7 @@ func TestRefusedBeforeComputing(t *testing.T) {
 		{"negative seed", ou + "[langevin]\nwalkers = 10\nalpha = 0.01\nbatch = 4\nsteps = 5\nseed = -1\n", "langevin.seed: -1 must be >= 0"},
 		{"rbm.init_sigma = 0", "[rbm]\nvisible = 4\nhidden = 4\ntarget_m2 = 4.0\nmu2 = 9.0\nsigma_h = 1.0\ninit_sigma = 0.0\nalpha = 0.1\nbatch = 4\ngibbs_steps = 1\nsteps = 200\nruns = 10\nrecord_every = 50\n", "rbm.init_sigma: 0 must be > 0"},
 		{"duplicate sweep alpha", "[rbm]\nvisible = 4\nhidden = 4\ntarget_m2 = 4.0\nmu2 = 9.0\nsigma_h = 1.0\ninit_sigma = 0.1\nalpha = 0.1\nbatch = 4\ngibbs_steps = 1\nsteps = 200\nruns = 10\nrecord_every = 50\n[sweep]\nalpha = [0.1, 0.1]\n", "sweep.alpha[1]: 0.1 repeats sweep.alpha[0]"},
+		{"drift windows too short for a table", "[rbm]\nvisible = 4\nhidden = 4\ntarget_m2 = 4.0\nmu2 = 9.0\nsigma_h = 1.0\ninit_sigma = 0.1\nalpha = 0.1\nbatch = 4\ngibbs_steps = 1\nsteps = 40\nruns = 2\nrecord_every = 10\ndrift_windows = 20\n[model]\ndrift = \"table\"\ncoulomb = false\n[grid]\npoints = 20\n[time]\nt_end = 4.0\ndt = 0.1\n", "rbm.drift_windows: 2 runs x 2 increments per window"},
 		{"table is /dev/zero", "[model]\ndrift = \"table\"\ntable = \"/dev/zero\"\n[grid]\npoints = 10\n[time]\nt_end = 1.0\ndt = 0.5\n", "model.table: cannot read /dev/zero: not a regular file"},
 	} {
 		dir, stdout, stderr, code := runConfig(t, tc.cfg)
