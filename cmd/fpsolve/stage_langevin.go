@@ -30,24 +30,8 @@ type langevinMember struct {
 }
 
 // langevinSnapSteps returns the steps strictly between 0 and the last at which the walkers are
-// also recorded: those at which the [time] stage takes a snapshot (t = step * alpha), so that
-// rbm.png can lay both theories over the RBM ensemble at intermediate times. None without
-// [time].
-func (r *runner) langevinSnapSteps() []int {
-	tc, lc := r.cfg.Time, r.cfg.Langevin
-	if tc == nil || lc == nil {
-		return nil
-	}
-	var out []int
-	for k := 1; k < tc.Snapshots-1; k++ {
-		u := tc.TEnd * float64(k) / float64(tc.Snapshots-1) / lc.Alpha
-		s := int(math.Round(u))
-		if math.Abs(u-float64(s)) <= 1e-9*u && s > 0 && s < lc.Steps && (len(out) == 0 || s > out[len(out)-1]) {
-			out = append(out, s)
-		}
-	}
-	return out
-}
+// also recorded: those at which the [time] stage takes a snapshot (config.LangevinSnapSteps).
+func (r *runner) langevinSnapSteps() []int { return r.cfg.LangevinSnapSteps() }
 
 // langevinBins is the number of histogram bins per mode in langevin.csv.
 const langevinBins = 100

@@ -695,10 +695,16 @@ func (c *Config) EstimateBytes() (bytes float64, key string) {
 	}
 	if c.Langevin != nil {
 		dim := float64(max(c.Modes(), 1)) * 3
+		n := float64(max(c.Modes(), 1))
 		if c.Langevin.Level == "weights" && c.RBM != nil { // W per walker, and its spectrum
 			dim = float64(c.RBM.Visible*c.RBM.Hidden + c.RBM.Hidden)
+			n = float64(c.RBM.Hidden)
 		}
-		consider(float64(c.Langevin.Walkers)*dim*8, "langevin.walkers")
+		// Besides the stepping state: the stored blocks' final values and snapshots, the whole
+		// ensemble and each snapshot assembled again per mode (twice the snapshots), and the
+		// final columns and sorted copies of the analysis.
+		snaps := float64(c.langevinSnapCount())
+		consider(float64(c.Langevin.Walkers)*8*(dim+n*(2*snaps+4)), "langevin.walkers")
 	}
 	if c.RBM != nil {
 		recs := float64(c.RBM.Steps/c.RBM.RecordEvery + 2)
@@ -706,6 +712,38 @@ func (c *Config) EstimateBytes() (bytes float64, key string) {
 		consider(c.RBM.TrainerBytes(), "rbm.visible")
 	}
 	return bytes, key
+}
+
+// LangevinSnapSteps returns the steps strictly between 0 and the last at which the [langevin]
+// walkers are also recorded: those at which the [time] stage takes a snapshot
+// (t = step * alpha), so that rbm.png can lay both theories over the RBM ensemble at
+// intermediate times. None without [time].
+func (c *Config) LangevinSnapSteps() []int {
+	tc, lc := c.Time, c.Langevin
+	if tc == nil || lc == nil {
+		return nil
+	}
+	var out []int
+	for k := 1; k < tc.Snapshots-1; k++ {
+		u := tc.TEnd * float64(k) / float64(tc.Snapshots-1) / lc.Alpha
+		s := int(math.Round(u))
+		if math.Abs(u-float64(s)) <= 1e-9*u && s > 0 && s < lc.Steps && (len(out) == 0 || s > out[len(out)-1]) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// langevinSnapCount is len(LangevinSnapSteps()), bounded above without the loop when
+// time.snapshots is huge.
+func (c *Config) langevinSnapCount() int {
+	if c.Time == nil || c.Langevin == nil {
+		return 0
+	}
+	if c.Time.Snapshots > 1<<20 {
+		return max(0, min(c.Time.Snapshots-2, c.Langevin.Steps-1))
+	}
+	return len(c.LangevinSnapSteps())
 }
 
 func (c *Config) checkMemory() error {
