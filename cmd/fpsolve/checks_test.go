@@ -20,6 +20,7 @@ func TestRefusedBeforeComputing(t *testing.T) {
 		{"rbm.init_sigma = 0", "[rbm]\nvisible = 4\nhidden = 4\ntarget_m2 = 4.0\nmu2 = 9.0\nsigma_h = 1.0\ninit_sigma = 0.0\nalpha = 0.1\nbatch = 4\ngibbs_steps = 1\nsteps = 200\nruns = 10\nrecord_every = 50\n", "rbm.init_sigma: 0 must be > 0"},
 		{"duplicate sweep alpha", "[rbm]\nvisible = 4\nhidden = 4\ntarget_m2 = 4.0\nmu2 = 9.0\nsigma_h = 1.0\ninit_sigma = 0.1\nalpha = 0.1\nbatch = 4\ngibbs_steps = 1\nsteps = 200\nruns = 10\nrecord_every = 50\n[sweep]\nalpha = [0.1, 0.1]\n", "sweep.alpha[1]: 0.1 repeats sweep.alpha[0]"},
 		{"drift windows too short for a table", "[rbm]\nvisible = 4\nhidden = 4\ntarget_m2 = 4.0\nmu2 = 9.0\nsigma_h = 1.0\ninit_sigma = 0.1\nalpha = 0.1\nbatch = 4\ngibbs_steps = 1\nsteps = 40\nruns = 2\nrecord_every = 10\ndrift_windows = 20\n[model]\ndrift = \"table\"\ncoulomb = false\n[grid]\npoints = 20\n[time]\nt_end = 4.0\ndt = 0.1\n", "rbm.drift_windows: 2 runs x 2 increments per window"},
+		{"absurd langevin work", "[model]\ndrift = \"harmonic\"\nkappa = [1.0, 1.0]\nomega = [2.0, 2.0]\n[noise]\ng2 = 0.1\n[langevin]\nwalkers = 1000000\nalpha = 0.001\nbatch = 1\nsteps = 1000000000\n", "langevin.steps: the langevin stage plans 2e+15 work units"},
 		{"table is /dev/zero", "[model]\ndrift = \"table\"\ntable = \"/dev/zero\"\n[grid]\npoints = 10\n[time]\nt_end = 1.0\ndt = 0.5\n", "model.table: cannot read /dev/zero: not a regular file"},
 	} {
 		dir, stdout, stderr, code := runConfig(t, tc.cfg)

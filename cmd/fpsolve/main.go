@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"syscall"
@@ -101,6 +102,9 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		return 1
 	}
 	defer claim.Release()
+	if line := cfg.EstimateLine(runtime.NumCPU(), 180); line != "" { // runs of more than 3 minutes
+		fmt.Fprintf(stderr, "fpsolve: %s\n", line)
+	}
 	r := newRunner(cfg, dir, sh, stdout, stderr)
 	r.sess.configKey = runKey
 	ctx, stop := signalContext(stderr)

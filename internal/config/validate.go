@@ -46,7 +46,7 @@ func (c *Config) validate() error {
 		return c.errf("", "no stage to run: give [rbm], or [model] with [time], [spectrum] or [langevin]")
 	}
 	for _, check := range []func() error{c.checkRBM, c.checkModel, c.checkNoise, c.checkGrid, c.checkInitial,
-		c.checkTime, c.checkSpectrum, c.checkLangevin, c.checkSweep, c.checkMemory} {
+		c.checkTime, c.checkSpectrum, c.checkLangevin, c.checkSweep, c.checkMemory, c.checkWork} {
 		if err := check(); err != nil {
 			return err
 		}
