@@ -37,3 +37,14 @@ func TestReadTablesBOM(t *testing.T) {
 		t.Fatalf("%d tables, %v", len(tabs), err)
 	}
 }
+
+// TestReadTablesTinyDiffusionLine: a diffusion too small for its drift is reported at its own
+// line and x (it was reported at the domain end, x = 4.5).
+func TestReadTablesTinyDiffusionLine(t *testing.T) {
+	t.Parallel()
+	text := "mode,x,drift,drift_err,diffusion,diffusion_err,count\n0,3,-0.2,0,0.1,0,50\n0,1,0.5,0,0.1,0,50\n0,2,0.2,0,1e-300,0,50\n0,4,-0.5,0,0.1,0,50\n"
+	_, err := ReadTables(strings.NewReader(text))
+	if err == nil || !strings.Contains(err.Error(), "drift table line 4: mode 0: table: the potential overflows between x = 1 and 2: diffusion 1e-300 at x = 2 is too small") {
+		t.Errorf("error %v", err)
+	}
+}

@@ -46,13 +46,13 @@ func NewTable(x, d1, d2 []float64) (*Table, error) {
 	}
 	for k := range x {
 		if !finite(x[k]) || !finite(d1[k]) || !finite(d2[k]) {
-			return nil, fmt.Errorf("table: non-finite value at x = %g", x[k])
+			return nil, &NodeError{k, fmt.Sprintf("table: non-finite value at x = %g", x[k])}
 		}
 		if d2[k] <= 0 {
-			return nil, fmt.Errorf("table: diffusion %g at x = %g must be positive", d2[k], x[k])
+			return nil, &NodeError{k, fmt.Sprintf("table: diffusion %g at x = %g must be positive", d2[k], x[k])}
 		}
 		if k > 0 && !(x[k] > x[k-1]) {
-			return nil, fmt.Errorf("table: nodes not strictly ascending at x = %g", x[k])
+			return nil, &NodeError{k, fmt.Sprintf("table: nodes not strictly ascending at x = %g", x[k])}
 		}
 	}
 	t := &Table{X: x, D1: d1, D2: d2, cum: make([]float64, len(x))}
@@ -67,6 +67,14 @@ func NewTable(x, d1, d2 []float64) (*Table, error) {
 	}
 	for k := 1; k < len(x); k++ {
 		t.cum[k] = t.cum[k-1] + t.ratioIntegral(k-1, x[k-1], x[k])
+		if !finite(t.cum[k]) {
+			// The integral of D1/D2 overflows on this segment: blame its smaller diffusion.
+			j := k - 1
+			if d2[k] < d2[j] {
+				j = k
+			}
+			return nil, &NodeError{j, fmt.Sprintf("table: the potential overflows between x = %g and %g: diffusion %g at x = %g is too small for its drift", x[k-1], x[k], d2[j], x[j])}
+		}
 	}
 	// Finite nodes can still overflow: a range near 1e308 wide, or D1/D2 near 1e308. Refuse
 	// tables whose drift or potential is not finite at the nodes, midpoints or domain ends.
@@ -85,6 +93,14 @@ func NewTable(x, d1, d2 []float64) (*Table, error) {
 	}
 	return t, nil
 }
+
+// NodeError is an error of NewTable that a node causes; Node is its index.
+type NodeError struct {
+	Node int
+	Msg  string
+}
+
+func (e *NodeError) Error() string { return e.Msg }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 

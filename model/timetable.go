@@ -71,7 +71,10 @@ func ReadTimeTablesColumn(r io.Reader, driftColumn string) ([]TimeWindow, error)
 		}
 		need = append(need, WindowColumns...)
 	}
-	type node struct{ x, d1, d2 float64 }
+	type node struct {
+		x, d1, d2 float64
+		line      int
+	}
 	type window struct {
 		t0, t1  float64
 		line    int // first line of the window
@@ -138,7 +141,7 @@ func ReadTimeTablesColumn(r io.Reader, driftColumn string) ([]TimeWindow, error)
 		if vals[3] <= 0 {
 			return nil, fmt.Errorf("drift table line %d: diffusion %g must be positive", line, vals[3])
 		}
-		w.modes[m] = append(w.modes[m], node{vals[1], vals[2], vals[3]})
+		w.modes[m] = append(w.modes[m], node{vals[1], vals[2], vals[3], line})
 		w.maxMode = max(w.maxMode, m)
 	}
 	if maxWin < 0 {
@@ -181,6 +184,10 @@ func ReadTimeTablesColumn(r io.Reader, driftColumn string) ([]TimeWindow, error)
 			}
 			t, err := NewTable(x, d1, d2)
 			if err != nil {
+				var ne *NodeError
+				if errors.As(err, &ne) {
+					return nil, fmt.Errorf("drift table line %d:%s mode %d: %v", ns[ne.Node].line, where, m, err)
+				}
 				return nil, fmt.Errorf("drift table:%s mode %d: %v", where, m, err)
 			}
 			tabs[m] = t
