@@ -28,6 +28,17 @@ func fpMethod(name string) fokkerplanck.Method {
 	return fokkerplanck.TRBDF2
 }
 
+// The [time] stage's health rules, checked after every sub-interval of the run (eight per
+// snapshot interval): a density value that is not finite, or a cluster whose mass changed by more
+// than massStop of itself, stops the stage with an error naming the time; a mass change above
+// massWarn (the promise of docs/REFERENCES.md R4), or an undershoot below -densityNegWarn of the
+// largest value, by the end is a warning on stderr and in the summary.
+const (
+	densityNegWarn = 1e-2
+	massStop       = 1e-9
+	massWarn       = 1e-12
+)
+
 // timeStage evolves the Fokker-Planck equation from [initial] to t_end and writes density.csv,
 // density.png, wigner.png and the "fokkerplanck" summary; its result (r.res.time) is the
 // marginals at the snapshots. Shards do not run it: it needs the whole ensemble.
@@ -159,6 +170,12 @@ func (r *runner) stageTime() error {
 		}
 	}
 	record(0)
+	// The densities' health after every sub-interval (see checkHealth): the masses they start with.
+	mass0 := make([]float64, len(clusters))
+	for ci := range clusters {
+		mass0[ci] = cl.Mass(ci)
+	}
+	var worstMass, worstMassT, worstNeg, worstNegT float64
 	// Extra distance samples between snapshots for the relaxation-rate fit.
 	const sub = 8
 	total := tc.TEnd
@@ -178,6 +195,20 @@ func (r *runner) stageTime() error {
 				return fmt.Errorf("at t = %.6g: %v", t, err)
 			}
 			t = t1
+			me, neg, err := cl.Health(mass0)
+			if err == nil && me > massStop {
+				err = fmt.Errorf("the total probability changed by %.2g of itself (the solver conserves it to 1e-12)", me)
+			}
+			if err != nil {
+				r.prog.end()
+				return fmt.Errorf("at t = %.6g: %v; likely cause: a step too large for the drift or cells too coarse for it (lower [time] dt, set adaptive = true, or raise [grid] points)", t, err)
+			}
+			if me > worstMass {
+				worstMass, worstMassT = me, t
+			}
+			if neg < worstNeg {
+				worstNeg, worstNegT = neg, t
+			}
 			if single && k < sub {
 				distT = append(distT, t)
 				dist = append(dist, cl.Operator(0).Distance(cl.Density(0), ps))
@@ -264,6 +295,16 @@ func (r *runner) stageTime() error {
 		sum.Pairs = append(sum.Pairs, pairOut{Modes: sp.modes, MeanSpacing: jnum(sp.mean),
 			Var: jnum(pm.Var), Binder: jnum(pm.Binder), Kappa: jnum(sp.kappa), Independent: true})
 		spacing = append(spacing, sp)
+	}
+	if worstMass > massWarn {
+		w := fmt.Sprintf("fokkerplanck: the total probability changed by %.2g of itself by t = %.6g, more than the 1e-12 the solver promises", worstMass, worstMassT)
+		r.warn("%s", w)
+		sum.Warnings = append(sum.Warnings, w)
+	}
+	if worstNeg < -densityNegWarn {
+		w := fmt.Sprintf("fokkerplanck: the density undershoots to %.2g of its largest value (t = %.6g): TR-BDF2 is not positivity preserving near steep fronts; method = \"backward-euler\" is, or refine dt or the grid", worstNeg, worstNegT)
+		r.warn("%s", w)
+		sum.Warnings = append(sum.Warnings, w)
 	}
 	r.sum.FokkerPlanck = sum
 	r.say("fokkerplanck: %d modes in %d cluster(s), %d cells per axis, t = %g, mass %.15f", n, len(clusters), axis.N, tc.TEnd, mass)

@@ -74,6 +74,8 @@ type fpSummary struct {
 	Coupling       string       `json:"coupling,omitempty"`
 	Modes          []momentsOut `json:"modes"`
 	Pairs          []pairOut    `json:"pairs"`
+	// Warnings are the run's one-line warnings (the mass rule of the [time] stage), also on stderr.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // spectrumSummary is the "spectrum" section.
