@@ -233,7 +233,9 @@ func (e *Ensemble) Mode(i int, dst []float64) []float64 {
 
 // StableInit starts every mode of sys at its drift's stable point plus a Gaussian of standard
 // deviation sqrt(D/|K'|)/10 there (a tenth of the one-mode stationary width; sqrt(D)/10 where
-// K' = 0); draws that leave the domain fall back to the stable point.
+// K' = 0), truncated to the domain: a draw that leaves the domain is drawn again (up to
+// stableInitTries times, then the stable point itself). Falling back at once put every such
+// mode on its exact stable point, so two degenerate modes near a wall started equal.
 func StableInit(sys model.System) Init {
 	n := len(sys.Modes)
 	mean, sd := make([]float64, n), make([]float64, n)
@@ -248,15 +250,22 @@ func StableInit(sys model.System) Init {
 	return func(rng *rand.Rand, _ int) []float64 {
 		x := make([]float64, n)
 		for i := range x {
-			x[i] = mean[i] + sd[i]*rng.NormFloat64()
 			lo, hi := sys.Modes[i].Drift.Domain()
-			if !(x[i] >= lo && x[i] < hi) {
-				x[i] = mean[i]
+			x[i] = mean[i]
+			for try := 0; try < stableInitTries; try++ {
+				if v := mean[i] + sd[i]*rng.NormFloat64(); v >= lo && v < hi {
+					x[i] = v
+					break
+				}
 			}
 		}
 		return x
 	}
 }
+
+// stableInitTries bounds StableInit's redraws of one mode: a stable point inside the domain
+// keeps at least about half of the draws, so 64 failures in a row have probability 2^-64.
+const stableInitTries = 64
 
 // GaussianInit draws mode i from a normal distribution of the given mean and standard deviation.
 func GaussianInit(mean, sd []float64) Init {

@@ -2,6 +2,7 @@ package langevin
 
 import (
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -178,4 +179,28 @@ func dist(a, b []float64) float64 {
 		s += (a[i] - b[i]) * (a[i] - b[i])
 	}
 	return math.Sqrt(s)
+}
+
+// TestStableInitNearAWall: two degenerate rbm modes whose stable point lies closer to the wall
+// than the start's spread (kappa = 0.05, so x* = 8.95 is 0.05 from the wall at mu^2 = 9, with a
+// start spread of about 0.05); about one draw in five leaves the domain. Every start
+// must be inside the domain and the two modes must differ (they once both fell back to x*
+// exactly, a tie the integrator cannot order).
+func TestStableInitNearAWall(t *testing.T) {
+	t.Parallel()
+	m := model.Mode{Drift: model.RBM{Mu2: 9, Kappa: 0.05}, G2: 1000}
+	sys := model.System{Coulomb: true, Modes: []model.Mode{m, m}}
+	init := StableInit(sys)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for w := 0; w < 20000; w++ {
+		x := init(rng, w)
+		for i, v := range x {
+			if !(v >= 0 && v < 9) {
+				t.Fatalf("walker %d, mode %d: start %g outside [0, 9)", w, i, v)
+			}
+		}
+		if x[0] == x[1] {
+			t.Fatalf("walker %d: both modes start at %g", w, x[0])
+		}
+	}
 }
