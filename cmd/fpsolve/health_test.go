@@ -3,6 +3,10 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"fpsolve/ensemble"
+	"fpsolve/model"
+	"fpsolve/rbmdrift"
 )
 
 // TestTimeUndershootWarns: TR-BDF2 on a drift far too steep for its cells (Omega dt = 2, the
@@ -41,5 +45,20 @@ dt = 0.05
 	_, _, errs, code = runConfig(t, cfg+`method = "backward-euler"`+"\n")
 	if code != 0 || strings.Contains(errs, "warning") {
 		t.Errorf("backward Euler: exit %d, stderr %q; want no warning", code, errs)
+	}
+}
+
+// TestDroppedWarning: drift increments outside the binned range (where the RBM is not
+// normalisable) are named with their share of all increments; none, no warning.
+func TestDroppedWarning(t *testing.T) {
+	t.Parallel()
+	acc := rbmdrift.NewDriftAccumulator(1, 10, 0, 9, 0.1)
+	o := &rbmOutcome{acc: acc, ens: &ensemble.Trained{Drift: []model.WindowRows{{Rows: []model.TableRow{{Count: 90}, {Count: 9}}}}}}
+	if w := o.droppedWarning(); w != "" {
+		t.Errorf("no drops: %q", w)
+	}
+	acc.Dropped = 1
+	if w := o.droppedWarning(); !strings.Contains(w, "1 drift increments (1% of all) fell outside [0, 9)") {
+		t.Errorf("one drop in 100: %q", w)
 	}
 }

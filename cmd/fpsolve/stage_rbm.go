@@ -73,6 +73,9 @@ func (r *runner) stageRBM() error {
 	if o.complete {
 		sum := o.summary()
 		r.sum.RBM = &sum
+		for _, w := range sum.Warnings {
+			r.warn("%s", w)
+		}
 		r.sayRBM("rbm", o)
 	}
 	return nil
@@ -349,8 +352,29 @@ func (o *rbmOutcome) summary() rbmSummary {
 		d := o.acc.Dropped
 		sum.DriftDropped = &d
 		sum.Noise = o.noiseSummary(e.Noise)
+		if w := o.droppedWarning(); w != "" {
+			sum.Warnings = append(sum.Warnings, w)
+		}
 	}
 	return sum
+}
+
+// droppedWarning is the warning for drift increments outside the binned range [0, mu^2/sigma_h^2)
+// (empty when there are none): there the RBM's visible covariance is not positive definite, so an
+// eigenvalue that gets there means that a run left the proper models, and its increments are in
+// no drift table.
+func (o *rbmOutcome) droppedWarning() string {
+	if o.acc == nil || o.acc.Dropped == 0 {
+		return ""
+	}
+	total := o.acc.Dropped
+	for _, w := range o.ens.Drift {
+		for _, row := range w.Rows {
+			total += row.Count
+		}
+	}
+	return fmt.Sprintf("rbm: %d drift increments (%.2g%% of all) fell outside [%g, %g), where the RBM is not normalisable: some runs left the proper models (alpha too large for the step?); drift.csv holds none of them",
+		o.acc.Dropped, 100*float64(o.acc.Dropped)/float64(total), o.acc.Lo, o.acc.Hi)
 }
 
 // plotRBM draws the ensemble's spectra at several recorded steps (step 0 against the

@@ -128,6 +128,8 @@ type rbmSummary struct {
 	UpdatesPerSecond jnum       `json:"updates_per_second"`
 	DriftDropped     *int64     `json:"drift_dropped,omitempty"`
 	Noise            []noiseOut `json:"noise,omitempty"`
+	// Warnings are the ensemble's one-line warnings (droppedWarning), also on stderr.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 type rbmMode struct {
