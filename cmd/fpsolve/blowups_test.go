@@ -140,3 +140,17 @@ func TestRejectionsWarnAndStop(t *testing.T) {
 		t.Errorf("summary warnings %v, want the rejections", w)
 	}
 }
+
+// TestRunTimeFailureSaysWhatIsKept: when a stage fails at run time after others completed, the
+// one-line error says that their outputs are kept and where.
+func TestRunTimeFailureSaysWhatIsKept(t *testing.T) {
+	t.Parallel()
+	dir, _, stderr, code := runConfig(t, tableConfig(t, 50, 0.1)+"[time]\nt_end = 0.1\ndt = 0.01\n")
+	if code == 0 || !strings.Contains(stderr, "(the outputs of the completed stages fokkerplanck are in "+dir+")") ||
+		strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "density.csv")); err != nil {
+		t.Errorf("the completed stage's output: %v", err)
+	}
+}

@@ -270,6 +270,7 @@ func (r *runner) all() error {
 	if err := r.langevinPreflight(); err != nil {
 		return err
 	}
+	var done []string // the stages that completed and wrote their outputs
 	for _, s := range pipeline {
 		if !s.enabled(r) {
 			continue
@@ -279,13 +280,20 @@ func (r *runner) all() error {
 			if r.stopped(err) {
 				return errInterrupted // a library stopped by the signal
 			}
-			if err == errInterrupted || strings.HasPrefix(err.Error(), s.name+": ") {
-				return err // the library already names the stage
+			if err == errInterrupted {
+				return err
 			}
-			return fmt.Errorf("%s: %w", s.name, err)
+			if !strings.HasPrefix(err.Error(), s.name+": ") { // the library may name the stage already
+				err = fmt.Errorf("%s: %w", s.name, err)
+			}
+			if len(done) > 0 {
+				err = fmt.Errorf("%w (the outputs of the completed stages %s are in %s)", err, strings.Join(done, ", "), r.out)
+			}
+			return err
 		}
 		if !s.untimed {
 			r.sum.Seconds[s.name] = time.Since(t0).Seconds()
+			done = append(done, s.name)
 		}
 		if r.interrupted() {
 			return errInterrupted
