@@ -121,9 +121,15 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 // then stop at their next check, keeping every completed member and file. A second signal exits
 // at once (status 130), leaving the same resumable state (files are written atomically).
 func signalContext(stderr io.Writer) (context.Context, func()) {
-	ctx, cancel := context.WithCancel(context.Background())
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	ctx, stop := watchSignals(sig, stderr, os.Exit)
+	return ctx, func() { signal.Stop(sig); stop() }
+}
+
+// watchSignals is signalContext on the signals that arrive on sig, exiting through exit.
+func watchSignals(sig <-chan os.Signal, stderr io.Writer, exit func(int)) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		select {
@@ -135,11 +141,11 @@ func signalContext(stderr io.Writer) (context.Context, func()) {
 		select {
 		case <-sig:
 			fmt.Fprintln(stderr, "fpsolve: second signal: exiting now; completed work is kept, rerun the same command to continue")
-			os.Exit(130)
+			exit(130)
 		case <-done:
 		}
 	}()
-	return ctx, func() { signal.Stop(sig); close(done); cancel() }
+	return ctx, func() { close(done); cancel() }
 }
 
 // newRunner returns the top-level runner of one invocation.

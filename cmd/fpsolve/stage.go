@@ -79,3 +79,17 @@ func (r *runner) rbmInitial() [][]float64 {
 	}
 	return nil
 }
+
+// aside runs f in a goroutine and returns its error, or errInterrupted as soon as a signal
+// cancels the run, abandoning f. Only for work that writes nothing and whose result is not
+// needed after a signal (the command exits once the stage returns).
+func (r *runner) aside(f func() error) error {
+	done := make(chan error, 1)
+	go func() { done <- f() }()
+	select {
+	case err := <-done:
+		return err
+	case <-r.done():
+		return errInterrupted
+	}
+}

@@ -37,19 +37,19 @@ func (r *runner) stageSpectrum() error {
 		axes[i] = axis
 	}
 	r.prog.begin("spectrum", 1)
-	op, err := fokkerplanck.NewOperator(r.sys(), axes)
-	if err != nil {
+	// The assembly (about 1 s at 720,000 cells) has no checks of its own: it runs aside, and a
+	// signal abandons it at once (it writes nothing, and the command exits after this stage).
+	// Lowest checks the context itself.
+	var op *fokkerplanck.Operator
+	var h *sparse.CSR
+	if err := r.aside(func() (err error) {
+		if op, err = fokkerplanck.NewOperator(r.sys(), axes); err != nil {
+			return err
+		}
+		h, err = hamiltonian.FromOperator(op)
 		return err
-	}
-	if r.interrupted() { // the assembly is linear in the cells; Lowest checks on its own
-		return errInterrupted
-	}
-	h, err := hamiltonian.FromOperator(op)
-	if err != nil {
+	}); err != nil {
 		return err
-	}
-	if r.interrupted() {
-		return errInterrupted
 	}
 	states := min(sc.States, op.Len()-1)
 	res, err := hamiltonian.Lowest(h, states, &hamiltonian.Options{Tol: sc.Tolerance * scale(h), Context: r.context()})
