@@ -228,7 +228,6 @@ func stopSignal(t *testing.T, cmd *exec.Cmd) (time.Duration, int) {
 	}
 }
 
-
 // TestWatchSignals: the first signal cancels the run's context and nothing else; the second
 // exits at once with status 130 and says so on one line.
 func TestWatchSignals(t *testing.T) {
