@@ -25,7 +25,7 @@ func TestChecksBeforeComputing(t *testing.T) {
 		{"rbm.init_sigma missing", strings.Replace(rbmBase, "init_sigma = 0.1\n", "", 1), "rbm.init_sigma: 0 must be > 0 (it is required)"},
 		{"drift windows too short for a table", rbmBase + "drift_windows = 5\n[model]\ndrift = \"table\"\n[grid]\npoints = 20\n[time]\nt_end = 1.0\ndt = 0.1\n", "rbm.drift_windows: 2 runs x 2 increments per window (steps = 10 / drift_windows = 5 / measure_every = 1) give each mode at most 4 increments in a window"},
 		{"too few runs for a table", strings.Replace(rbmBase, "runs = 2", "runs = 1", 1) + "[model]\ndrift = \"table\"\n[grid]\npoints = 20\n[time]\nt_end = 1.0\ndt = 0.1\n", "rbm.runs: 1 runs x 10 increments per window"},
-		{"langevin snapshots in the memory estimate", ou + "[time]\nt_end = 10.0\ndt = 0.01\nsnapshots = 1001\n[langevin]\nwalkers = 1500000\nalpha = 0.01\nbatch = 4\nsteps = 1000\n", "langevin.walkers: the run needs about 22.4 GiB of memory, more than the 16 GiB allowed"},
+		{"langevin snapshots in the memory estimate", ou + "[time]\nt_end = 10.0\ndt = 0.01\nsnapshots = 1001\n[langevin]\nwalkers = 1500000\nalpha = 0.01\nbatch = 4\nsteps = 1000\n", "langevin.walkers: the run needs about 35.9 GiB of memory, more than the 16 GiB allowed"},
 		{"negative rbm seed", rbmBase + "seed = -1\n", "rbm.seed: -1 must be >= 0"},
 		{"negative langevin seed", ou + lang + "seed = -3\n", "langevin.seed: -3 must be >= 0"},
 		{"tiny g2 is g2's fault", strings.Replace(ou, "g2 = 0.1", "g2 = 1e-300", 1) + "[spectrum]\nstates = 2\n", "noise.g2: g^2 = 1e-300 is too small"},

@@ -703,8 +703,11 @@ func (c *Config) EstimateBytes() (bytes float64, key string) {
 		// Besides the stepping state: the stored blocks' final values and snapshots, the whole
 		// ensemble and each snapshot assembled again per mode (twice the snapshots), and the
 		// final columns and sorted copies of the analysis.
+		// Measured: 1e5 walkers of 10 modes with 99 snapshot steps peak at 2.51 GB resident
+		// against 1.64 GB by this count: the garbage-collected heap's slack and the runtime,
+		// a factor langevinHeapFactor.
 		snaps := float64(c.langevinSnapCount())
-		consider(float64(c.Langevin.Walkers)*8*(dim+n*(2*snaps+4)), "langevin.walkers")
+		consider(langevinHeapFactor*float64(c.Langevin.Walkers)*8*(dim+n*(2*snaps+4)), "langevin.walkers")
 	}
 	if c.RBM != nil {
 		recs := float64(c.RBM.Steps/c.RBM.RecordEvery + 2)
@@ -715,6 +718,10 @@ func (c *Config) EstimateBytes() (bytes float64, key string) {
 }
 
 // LangevinSnapSteps returns the steps strictly between 0 and the last at which the [langevin]
+// langevinHeapFactor is the measured ratio of the [langevin] stage's peak resident memory to its
+// count of live floats (see EstimateBytes).
+const langevinHeapFactor = 1.6
+
 // walkers are also recorded: those at which the [time] stage takes a snapshot
 // (t = step * alpha), so that rbm.png can lay both theories over the RBM ensemble at
 // intermediate times. None without [time].
