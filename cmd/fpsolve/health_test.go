@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -60,5 +61,43 @@ func TestDroppedWarning(t *testing.T) {
 	acc.Dropped = 1
 	if w := o.droppedWarning(); !strings.Contains(w, "1 drift increments (1% of all) fell outside [0, 9)") {
 		t.Errorf("one drop in 100: %q", w)
+	}
+}
+
+// TestSpectrumCheckOff: [spectrum] check = false skips the finite-difference cross-check (no
+// fd_eigenvalues), and the levels are those of the run with the check.
+func TestSpectrumCheckOff(t *testing.T) {
+	t.Parallel()
+	cfg := `
+[model]
+drift = "harmonic"
+kappa = [0.0]
+omega = [1.0]
+[noise]
+g2 = 0.1
+[grid]
+points = 400
+lo = -3.0
+hi = 3.0
+[spectrum]
+states = 4
+`
+	on, _, errs, code := runConfig(t, cfg)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	off, _, errs, code := runConfig(t, cfg+"check = false\n")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	son, soff := readSummary(t, on)["spectrum"].(map[string]any), readSummary(t, off)["spectrum"].(map[string]any)
+	if _, ok := son["fd_eigenvalues"]; !ok {
+		t.Error("the default run has no finite-difference check")
+	}
+	if _, ok := soff["fd_eigenvalues"]; ok {
+		t.Error("check = false still ran the finite-difference check")
+	}
+	if fmt.Sprint(son["eigenvalues"]) != fmt.Sprint(soff["eigenvalues"]) {
+		t.Errorf("levels differ: %v and %v", son["eigenvalues"], soff["eigenvalues"])
 	}
 }

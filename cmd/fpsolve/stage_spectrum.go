@@ -36,6 +36,28 @@ func (r *runner) stageSpectrum() error {
 	for i := range axes {
 		axes[i] = axis
 	}
+	ctx, cancel := context.WithCancel(r.context())
+	defer cancel()
+	// One mode with a potential: the finite-difference check runs beside the main solve, on the
+	// other core (it needs nothing of it).
+	type fdResult struct {
+		res *hamiltonian.Result
+		err error
+	}
+	var fdDone chan fdResult
+	if _, ok := r.sys().Modes[0].Drift.(model.Potential); ok && n == 1 && sc.SpectrumCheck() {
+		fdDone = make(chan fdResult, 1)
+		mode, states := r.sys().Modes[0], min(sc.States, sc.Points-1)
+		go func() {
+			hf, err := hamiltonian.FD(mode, axis)
+			if err != nil {
+				fdDone <- fdResult{nil, err}
+				return
+			}
+			res, err := hamiltonian.Lowest(hf, states, &hamiltonian.Options{Tol: sc.Tolerance * scale(hf), Context: ctx})
+			fdDone <- fdResult{res, err}
+		}()
+	}
 	r.prog.begin("spectrum", 1)
 	// The assembly (about 1 s at 720,000 cells) has no checks of its own: it runs aside, and a
 	// signal abandons it at once (it writes nothing, and the command exits after this stage).
@@ -60,17 +82,21 @@ func (r *runner) stageSpectrum() error {
 	sum := &spectrumSummary{Eigenvalues: jnums(res.Values), Residuals: jnums(res.Residuals),
 		Discretisation: "symmetrised Scharfetter-Gummel generator", Points: sc.Points, Modes: n}
 	var fd *hamiltonian.Result
-	if n == 1 {
-		if _, ok := r.sys().Modes[0].Drift.(model.Potential); ok {
-			hf, err := hamiltonian.FD(r.sys().Modes[0], axis)
-			if err != nil {
-				return err
-			}
-			if fd, err = hamiltonian.Lowest(hf, states, &hamiltonian.Options{Tol: sc.Tolerance * scale(hf), Context: r.context()}); err != nil {
-				return fmt.Errorf("finite-difference check: %w", err)
-			}
-			sum.FDEigenvalues = jnums(fd.Values)
+	if fdDone != nil {
+		var got fdResult
+		select {
+		case got = <-fdDone:
+		case <-r.done():
+			return errInterrupted
 		}
+		if got.err != nil {
+			if r.stopped(got.err) {
+				return errInterrupted
+			}
+			return fmt.Errorf("finite-difference check: %w", got.err)
+		}
+		fd = got.res
+		sum.FDEigenvalues = jnums(fd.Values)
 	}
 	r.sum.Spectrum = sum
 	r.say("spectrum: E_n = %s", fmtList(res.Values))

@@ -109,7 +109,13 @@ type Spectrum struct {
 	States    int     `toml:"states"`
 	Points    int     `toml:"points"`    // grid for the eigenproblem; default [grid] points
 	Tolerance float64 `toml:"tolerance"` // residual tolerance; default 1e-9 relative
+	// Check solves one mode's finite-difference Schroedinger form too, as an independent check
+	// of the levels (default true; it runs beside the main solve).
+	Check *bool `toml:"check"`
 }
+
+// SpectrumCheck reports whether the [spectrum] stage runs its finite-difference cross-check.
+func (s *Spectrum) SpectrumCheck() bool { return s.Check == nil || *s.Check }
 
 // Langevin is the [langevin] section.
 type Langevin struct {
