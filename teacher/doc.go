@@ -63,17 +63,20 @@
 // The approximations: (1) the pair's eigenvalues are taken to first order in D, d + eig(H); the
 // antisymmetric part enters the singular values at O(sigma^2/d), a relative change of <S> of
 // order sigma^2/d^2 (about 1e-4 at the paper's settings); (2) D is treated as Gaussian for the
-// surmise: the multiplicative noise makes it non-Gaussian at relative order beta/kappa, which
-// changes the shape but not <S^2> = 4 sigma^2, so <S> = sqrt(pi) sigma carries a correction of
-// that order only through the shape. The centre of mass has variance (a + b + 2c)/2 instead of
-// (a + b)/2, which the spacing does not see. For eps = 0.1, N = 2, the independent NumPy
+// surmise: the multiplicative noise makes it a mixture of Gaussians whose covariance varies by a
+// relative amount of order alpha/|B|, which leaves <S^2> = 4 sigma^2 exact but lowers
+// <S> = sqrt(pi) sigma by a relative amount of the same order, about (alpha/|B|)/8 (measured:
+// 0.3% at alpha = 0.1, |B| = 4, 0.6% at alpha = 0.5, |B| = 4, 0.1% or less at |B| = 64).
+// The centre of mass has variance (a + b + 2c)/2 instead of (a + b)/2, which the spacing
+// does not see. For eps = 0.1, N = 2, the independent NumPy
 // trainer of docs/REFERENCES.md R13 gives <S> = 0.01440(5), 0.02915 and 0.03704 where
 // ExactSpacing gives 0.01442, 0.02915 and 0.03698.
 //
 // # Runs and seeds
 //
-// Run r draws from NewSource(Seed, r) alone (W row-major, then its data as newTrainer's
-// comment lists), the teacher from stream TeacherStream and shared inputs from DataStream, so a
+// Run r draws from NewSource(Seed, r) alone (W row-major; then with fixed data its inputs,
+// unless shared, and its Samples noise matrices; online, per update, the |B| inputs and then
+// the batch's noise), the teacher from stream TeacherStream and shared inputs from DataStream, so a
 // run is the same alone, in an ensemble or on any number of goroutines. Online, the batch
 // mean of the noise is drawn at once (exact in law). The drift is measured with
 // rbmdrift.DriftAccumulator over [0, 2 max|d|) for singular values ([0, 4 max d^2) for the gram

@@ -48,9 +48,11 @@ func mean(xs []float64) float64 {
 // by 0.1% (alpha 0.1, |B| 64) to 8% (alpha 0.5, |B| 4), so the large-|B| cases check the
 // leading law and the small-|B| ones the data-noise correction. Statistics: S has relative
 // spread sqrt(4/pi - 1) = 0.52 and an integrated autocorrelation of about 1/alpha updates;
-// runs*steps/record is chosen so that the relative error is 0.2-0.3% (logged), well under
-// 1.5%. Burn-in: 20/alpha updates (the initial distance 2 has decayed by e^-20). The -short
-// cases use 4x fewer updates (error about 0.5%).
+// 32 runs of 4e4-1e5 updates, recorded every 2, give a relative error of 0.07-0.10% (logged;
+// the test also fails if it exceeds 0.5%), well under 1.5%; the measured <S> lies 0.1-0.6%
+// below ExactSpacing, the non-Gaussian shape of the package documentation's approximation (2).
+// Burn-in: 20/alpha updates (the initial distance 2 has decayed by e^-20). The -short cases
+// (the |B| = 4 ones) use 4x fewer updates (error about 0.2%).
 func TestMeanSpacing(t *testing.T) {
 	for _, c := range []struct {
 		alpha float64
