@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"fpsolve"
 	"fpsolve/internal/output"
@@ -224,4 +225,73 @@ func spacingPanel(title, label string, s []float64) plots.Panel {
 			{Name: label, X: h.Centers(), Y: h.Density(), Kind: plots.Steps},
 			{Name: fmt.Sprintf("Wigner surmise, sigma = <S>/sqrt(pi) = %.3g", sigma), X: xs, Y: ys, Dashed: true},
 		}}
+}
+
+// trainPool computes the members todo on a pool of workers, each by train(i), which computes
+// member i, saves it and keeps it (distinct i run concurrently). It reports progress under label
+// and returns the number computed; errInterrupted when a signal stopped it (the member in
+// progress is not saved: train returns the context's error), else the first error.
+func (r *runner) trainPool(label string, todo []int, workers int, train func(i int) error) (int, error) {
+	if len(todo) == 0 {
+		return 0, nil
+	}
+	var (
+		mu       sync.Mutex
+		firstErr error
+		stopped  bool
+		done     int
+	)
+	r.prog.begin(label, float64(len(todo)))
+	jobs := make(chan int)
+	go func() {
+		defer close(jobs)
+		for _, i := range todo {
+			mu.Lock()
+			bad := firstErr != nil
+			mu.Unlock()
+			if bad {
+				return
+			}
+			select {
+			case jobs <- i:
+			case <-r.done():
+				// A signal while every worker is busy: start no further member.
+				mu.Lock()
+				stopped = true
+				mu.Unlock()
+				return
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				err := train(i)
+				mu.Lock()
+				if r.stopped(err) {
+					stopped = true // the signal stopped this member: not saved, computed next time
+				} else if err != nil {
+					if firstErr == nil {
+						firstErr = err
+					}
+				} else {
+					done++
+					r.prog.update(float64(done))
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	r.prog.end()
+	if firstErr != nil {
+		return done, firstErr
+	}
+	if stopped {
+		return done, errInterrupted
+	}
+	return done, nil
 }

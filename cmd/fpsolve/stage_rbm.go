@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
-	"sync"
 	"time"
 
 	"fpsolve/ensemble"
@@ -186,72 +185,21 @@ func (r *runner) runRBM(dir string, rc rbmdrift.Config, runs int, label string) 
 	// Train the missing runs on a worker pool; each run is saved as soon as it finishes.
 	o := &rbmOutcome{cfg: rc, dir: dir}
 	workers := max(1, min(runtime.NumCPU(), len(todo)))
-	var (
-		mu       sync.Mutex
-		firstErr error
-		stopped  bool
-		done     int
-	)
 	t0 := time.Now()
-	if len(todo) > 0 {
-		r.prog.begin(label, float64(len(todo)))
-		jobs := make(chan int)
-		go func() {
-			defer close(jobs)
-			for _, i := range todo {
-				mu.Lock()
-				bad := firstErr != nil
-				mu.Unlock()
-				if bad {
-					return
-				}
-				select {
-				case jobs <- i:
-				case <-r.done():
-					// A signal while every worker is busy: start no further run.
-					mu.Lock()
-					stopped = true
-					mu.Unlock()
-					return
-				}
-			}
-		}()
-		var wg sync.WaitGroup
-		for w := 0; w < workers; w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := range jobs {
-					ts := time.Now()
-					res, err := rbmdrift.TrainRunContext(r.context(), rc, i)
-					m := &rbmMember{Result: res, Seconds: time.Since(ts).Seconds(), Workers: workers}
-					if err == nil {
-						err = runstore.Save(store, i, *m)
-					}
-					mu.Lock()
-					if r.stopped(err) {
-						stopped = true // the signal stopped this run: not saved, retrained next time
-					} else if err != nil {
-						if firstErr == nil {
-							firstErr = err
-						}
-					} else {
-						members[i] = m
-						done++
-						r.prog.update(float64(done))
-					}
-					mu.Unlock()
-				}
-			}()
+	done, err := r.trainPool(label, todo, workers, func(i int) error {
+		ts := time.Now()
+		res, err := rbmdrift.TrainRunContext(r.context(), rc, i)
+		m := &rbmMember{Result: res, Seconds: time.Since(ts).Seconds(), Workers: workers}
+		if err == nil {
+			err = runstore.Save(store, i, *m)
 		}
-		wg.Wait()
-		r.prog.end()
-		if firstErr != nil {
-			return nil, firstErr
+		if err == nil {
+			members[i] = m
 		}
-		if stopped {
-			return nil, errInterrupted
-		}
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	wall := time.Since(t0).Seconds()
 	r.storeDone(store, runs)
