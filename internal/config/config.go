@@ -18,6 +18,7 @@ import (
 
 	"fpsolve/model"
 	"fpsolve/rbmdrift"
+	"fpsolve/teacher"
 )
 
 // Config is a whole fpsolve configuration. A nil section pointer means the section is absent.
@@ -32,6 +33,7 @@ type Config struct {
 	Langevin *Langevin `toml:"langevin"`
 	RBM      *RBM      `toml:"rbm"`
 	Sweep    *Sweep    `toml:"sweep"`
+	Teacher  *Teacher  `toml:"teacher"`
 
 	// Path is the file the configuration came from ("" for the embedded default); relative
 	// paths inside it (model.table) are resolved against its directory.
@@ -147,6 +149,22 @@ func (r RBM) MarshalJSON() ([]byte, error) {
 	}{r.Config, r.Runs})
 }
 
+// Teacher is the [teacher] section: the teacher-student trainer's configuration, whose type
+// declares the keys (toml tags), their defaults (teacher.DefaultConfig) and their rules
+// (teacher.Config.Validate). This package adds the file and section to its errors.
+type Teacher struct {
+	teacher.Config
+}
+
+// MarshalJSON writes the whole section, the trainer's configuration and the number of runs,
+// for the fingerprints that hash a config (teacher.Config's JSON form leaves the run count out).
+func (t Teacher) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Config teacher.Config
+		Runs   int
+	}{t.Config, t.Runs})
+}
+
 // Sweep is the [sweep] section.
 type Sweep struct {
 	Alpha []float64 `toml:"alpha"`
@@ -250,7 +268,7 @@ func unwrapPath(err error) error {
 // Parse decodes and validates data; name is used in messages and to resolve relative paths.
 func Parse(data []byte, name string) (*Config, error) {
 	// [rbm] decodes over its defaults; the section is dropped again below if the file has none.
-	c := &Config{Path: name, RBM: &RBM{rbmdrift.DefaultConfig()}}
+	c := &Config{Path: name, RBM: &RBM{rbmdrift.DefaultConfig()}, Teacher: &Teacher{teacher.DefaultConfig()}}
 	md, err := toml.Decode(string(data), c)
 	if err != nil {
 		var pe toml.ParseError
@@ -271,6 +289,9 @@ func Parse(data []byte, name string) (*Config, error) {
 	if !md.IsDefined("rbm") {
 		c.RBM = nil
 	}
+	if !md.IsDefined("teacher") {
+		c.Teacher = nil
+	}
 	if und := md.Undecoded(); len(und) > 0 {
 		return nil, &Error{File: name, Key: und[0].String(), Msg: "unknown key"}
 	}
@@ -281,7 +302,7 @@ func Parse(data []byte, name string) (*Config, error) {
 }
 
 // seedKeys are the keys that decode into unsigned integers.
-var seedKeys = [][2]string{{"rbm", "seed"}, {"langevin", "seed"}}
+var seedKeys = [][2]string{{"rbm", "seed"}, {"langevin", "seed"}, {"teacher", "seed"}}
 
 // checkSeeds refuses negative seeds, which the decoder would wrap into huge unsigned values.
 func (c *Config) checkSeeds(data []byte) error {

@@ -19,6 +19,9 @@ const (
 	secModeUpdate      = 1 / 6.87e7
 	secMatrixStep      = 1 / 5e4
 	secCellStep        = 20e-9
+	// secTeacherUpdate is a teacher-student update at N = 2, |B| = 16 (teacher's
+	// BenchmarkTrainRun: about 160 ns); it is scaled by (N/2)^3.
+	secTeacherUpdate = 160e-9
 )
 
 // MaxWork is the most work units (rbm: runs x steps x (N_v/10)^2.5; langevin: walkers x steps x
@@ -60,6 +63,14 @@ func (c *Config) works(cores int) []work {
 			key = "rbm.steps"
 		}
 		out = append(out, work{"rbm", key, units, units * sec / float64(min(cores, max(r.Runs, 1)))})
+	}
+	if t := c.Teacher; t != nil {
+		units := float64(t.Runs) * float64(t.TotalSteps()) * math.Pow(float64(t.Size)/2, 3)
+		key := "teacher.runs"
+		if t.TotalSteps() > t.Runs {
+			key = "teacher.steps"
+		}
+		out = append(out, work{"teacher", key, units, units * secTeacherUpdate / float64(min(cores, max(t.Runs, 1)))})
 	}
 	if l := c.Langevin; l != nil {
 		n := float64(max(c.Modes(), 1))
@@ -155,6 +166,8 @@ func unitsOf(stage string) string {
 		return "runs x steps x (visible/10)^2.5, times the sweep settings"
 	case "langevin":
 		return "walkers x steps x modes"
+	case "teacher":
+		return "runs x steps x (size/2)^3"
 	}
 	return "cells x t_end/dt"
 }

@@ -11,6 +11,7 @@ import (
 	"fpsolve/hamiltonian"
 	"fpsolve/model"
 	"fpsolve/rbmdrift"
+	"fpsolve/teacher"
 )
 
 // MaxBytes is the most memory that a run may plan to use: runs whose estimate exceeds it are
@@ -42,10 +43,13 @@ func (c *Config) validate() error {
 	if c.Sweep != nil && c.RBM == nil {
 		return c.errf("sweep", "needs an [rbm] section to sweep")
 	}
-	if c.RBM == nil && c.Time == nil && c.Spectrum == nil && c.Langevin == nil {
-		return c.errf("", "no stage to run: give [rbm], or [model] with [time], [spectrum] or [langevin]")
+	if c.Teacher != nil && (c.RBM != nil || c.Sweep != nil) {
+		return c.errf("teacher", "not together with [rbm] or [sweep] (one source of trained ensembles per config for now)")
 	}
-	for _, check := range []func() error{c.checkRBM, c.checkModel, c.checkNoise, c.checkGrid, c.checkInitial,
+	if c.RBM == nil && c.Teacher == nil && c.Time == nil && c.Spectrum == nil && c.Langevin == nil {
+		return c.errf("", "no stage to run: give [rbm], [teacher], or [model] with [time], [spectrum] or [langevin]")
+	}
+	for _, check := range []func() error{c.checkRBM, c.checkTeacher, c.checkModel, c.checkNoise, c.checkGrid, c.checkInitial,
 		c.checkTime, c.checkSpectrum, c.checkLangevin, c.checkSweep, c.checkMemory, c.checkWork} {
 		if err := check(); err != nil {
 			return err
@@ -617,6 +621,37 @@ func (c *Config) checkRBM() error {
 	return nil
 }
 
+// checkTeacher applies the [teacher] rules of teacher.Config.Validate, naming the file and
+// section, then the memory of the runs' drift accumulators.
+func (c *Config) checkTeacher() error {
+	t := c.Teacher
+	if t == nil {
+		return nil
+	}
+	if err := t.Validate(); err != nil {
+		var ke *teacher.KeyError
+		if errors.As(err, &ke) {
+			return c.errf("teacher."+ke.Key, "%s", ke.Msg)
+		}
+		return c.errf("teacher", "%v", err)
+	}
+	if t.Runs < 1 {
+		return c.errf("teacher.runs", "%d must be at least 1", t.Runs)
+	}
+	if t.TotalSteps() < 1 {
+		return c.errf("teacher.steps", "%d must be at least 1", t.Steps)
+	}
+	// Every run keeps its drift accumulator (7 sums per bin and mode) until the merge.
+	if b := 56 * float64(t.Runs) * float64(t.Size) * float64(t.Bins); t.MeasureEvery > 0 && b > MaxBytes {
+		key := "teacher.runs"
+		if b/float64(t.Runs) > MaxBytes {
+			key = "teacher.bins"
+		}
+		return c.errf(key, "the drift tables of %d runs need about %.3g GiB of memory (%d modes x %d bins per run), more than the %d GiB allowed", t.Runs, b/(1<<30), t.Size, t.Bins, MaxBytes>>30)
+	}
+	return nil
+}
+
 func (c *Config) checkSweep() error {
 	s := c.Sweep
 	if s == nil {
@@ -708,6 +743,16 @@ func (c *Config) EstimateBytes() (bytes float64, key string) {
 		// a factor langevinHeapFactor.
 		snaps := float64(c.langevinSnapCount())
 		consider(langevinHeapFactor*float64(c.Langevin.Walkers)*8*(dim+n*(2*snaps+4)), "langevin.walkers")
+	}
+	if t := c.Teacher; t != nil {
+		recs := 2.0 // the first and last step
+		if t.RecordEvery > 0 {
+			recs = float64(t.TotalSteps()/t.RecordEvery + 2)
+		}
+		n := float64(t.Size)
+		// The recorded spectra and final weights of every run, and a run's dataset (fixed data).
+		consider(float64(t.Runs)*(recs*n+n*n)*8, "teacher.runs")
+		consider(float64(max(t.Samples, 0))*n*(n+1)*8*float64(min(t.Runs, 64)), "teacher.samples")
 	}
 	if c.RBM != nil {
 		recs := float64(c.RBM.Steps/c.RBM.RecordEvery + 2)
