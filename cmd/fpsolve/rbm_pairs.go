@@ -5,29 +5,37 @@ import (
 	"math"
 	"path/filepath"
 
+	"fpsolve/ensemble"
 	"fpsolve/internal/plots"
 	"fpsolve/rmt"
 )
 
-// plotRBMPairs draws wigner_rbm.png: for every degenerate pair of the trained ensemble at its
-// last step, the spacing histogram against the Wigner surmise (sigma = <S>/sqrt(pi)), and the
-// pooled one-point density of the pair against the two-mode density rho(x - c; sigma) fitted by
-// maximum likelihood, with the Binder cumulant (the Gaussian Coulomb gas gives -4/27).
+// plotRBMPairs draws wigner_rbm.png, plotPairs of the RBM ensemble's pairs.
 func (r *runner) plotRBMPairs(o *rbmOutcome, path string) error {
-	if len(o.pairs) == 0 {
+	return plotPairs(o.pairs, "RBM", "kappa", path)
+}
+
+// plotPairs draws, for every degenerate pair of a trained ensemble at its last step (pairs, from
+// Trained.FinalPairs), the spacing histogram against the Wigner surmise (sigma = <S>/sqrt(pi)),
+// and the pooled one-point density of the pair against the two-mode density rho(x - c; sigma)
+// fitted by maximum likelihood, with the Binder cumulant (the Gaussian Coulomb gas gives
+// -4/27). label names the source ("RBM") and target the pairs' target (its name and value in
+// the titles). Nothing is written without pairs.
+func plotPairs(pairs []ensemble.Pair, label, target, path string) error {
+	if len(pairs) == 0 {
 		return nil
 	}
 	var panels []plots.Panel
-	for _, p := range o.pairs {
-		panels = append(panels, spacingPanel(fmt.Sprintf("RBM pair %v, kappa = %.4g: spacing", p.Modes, p.Target),
-			fmt.Sprintf("RBM, %d runs", len(p.Spacing)), p.Spacing))
+	for _, p := range pairs {
+		panels = append(panels, spacingPanel(fmt.Sprintf("%s pair %v, %s = %.4g: spacing", label, p.Modes, target, p.Target),
+			fmt.Sprintf("%s, %d runs", label, len(p.Spacing)), p.Spacing))
 		panel := plots.Panel{Title: fmt.Sprintf("pooled density, Binder %.3f (Coulomb gas -0.148)", p.Pooled.Binder),
 			XLabel: "x", YLabel: "rho(x)", Legend: true}
 		sd := math.Sqrt(p.Pooled.Var)
 		lo, hi := p.Pooled.Mean-4*sd, p.Pooled.Mean+4*sd
 		h := rmt.NewHistogram(lo, hi, max(10, min(60, len(p.Sample)/20)))
 		h.Fill(p.Sample)
-		panel.Series = append(panel.Series, plots.Series{Name: "RBM, both eigenvalues", X: h.Centers(), Y: h.Density(), Kind: plots.Steps})
+		panel.Series = append(panel.Series, plots.Series{Name: label + ", both eigenvalues", X: h.Centers(), Y: h.Density(), Kind: plots.Steps})
 		if fit, err := p.Fit(); err == nil {
 			xs, ys := make([]float64, 200), make([]float64, 200)
 			for i := range xs {
