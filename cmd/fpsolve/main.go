@@ -80,8 +80,8 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		fmt.Fprintf(stderr, "fpsolve: -shard: %v\n", err)
 		return 2
 	}
-	if sh.N > 1 && cfg.RBM == nil && cfg.Sweep == nil && cfg.Langevin == nil {
-		fmt.Fprintf(stderr, "fpsolve: -shard: %s has no ensemble to split ([rbm], [sweep] or [langevin]); run it without -shard\n", cfg.Path)
+	if sh.N > 1 && cfg.RBM == nil && cfg.Sweep == nil && cfg.Teacher == nil && cfg.Langevin == nil {
+		fmt.Fprintf(stderr, "fpsolve: -shard: %s has no ensemble to split ([rbm], [sweep], [teacher] or [langevin]); run it without -shard\n", cfg.Path)
 		return 2
 	}
 	dir := cfg.Output.Dir

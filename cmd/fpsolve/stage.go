@@ -26,6 +26,7 @@ type stage struct {
 // pipeline lists every stage in the order it runs.
 var pipeline = []stage{
 	rbmStage,
+	teacherStage,
 	sweepStage,
 	modelStage,
 	timeStage,

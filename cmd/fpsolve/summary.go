@@ -12,6 +12,7 @@ import (
 // sections"). Sections of stages that did not run are absent.
 type summary struct {
 	RBM          *rbmSummary        `json:"rbm,omitempty"`
+	Teacher      *teacherSummary    `json:"teacher,omitempty"`
 	Sweep        *sweepSummary      `json:"sweep,omitempty"`
 	FokkerPlanck *fpSummary         `json:"fokkerplanck,omitempty"`
 	Spectrum     *spectrumSummary   `json:"spectrum,omitempty"`

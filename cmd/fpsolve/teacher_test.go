@@ -1,0 +1,136 @@
+package main
+
+import (
+	"bytes"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// teacherCfg is a small online ensemble of the paper's setting (N = 2, d = (2, 2), alpha = 0.1,
+// |B| = 16, eps = 0.1): 600 runs of 300 updates, about 30 relaxation times 1/alpha, recorded
+// at 0, 100, 200, 300.
+const teacherCfg = `
+[teacher]
+runs = 600
+steps = 300
+record_every = 100
+seed = 7
+`
+
+// TestTeacherStage: the [teacher] stage writes teacher_spectra.csv (run,step,x0,x1; a row per
+// run and recorded step), teacher_drift.csv and the "teacher" summary, whose pair <S> agrees
+// with the exact linear theory; a rerun trains nothing and writes the same bytes; a damaged
+// member is reported and trained again, to the same bytes.
+func TestTeacherStage(t *testing.T) {
+	t.Parallel()
+	tmp := t.TempDir()
+	cfg := ensWriteConfig(t, tmp, teacherCfg)
+	out := filepath.Join(tmp, "out")
+	first := ensMustRun(t, "-config", cfg, "-out", out)
+	if !strings.Contains(first, "(600 trained now)") {
+		t.Errorf("first run: %q, want 600 runs trained", first)
+	}
+	spectra := ensRead(t, filepath.Join(out, "teacher_spectra.csv"))
+	drift := ensRead(t, filepath.Join(out, "teacher_drift.csv"))
+	lines := strings.Split(strings.TrimSuffix(string(spectra), "\n"), "\n")
+	if lines[0] != "run,step,x0,x1" || len(lines) != 1+600*4 {
+		t.Errorf("teacher_spectra.csv: header %q and %d rows, want run,step,x0,x1 and %d", lines[0], len(lines)-1, 600*4)
+	}
+	if !strings.HasPrefix(lines[len(lines)-1], "599,300,") {
+		t.Errorf("last row %q, want run 599 at step 300", lines[len(lines)-1])
+	}
+	sum := readSummary(t, out)
+	if r := num(t, sum, "teacher", "runs"); r != 600 || num(t, sum, "teacher", "steps") != 300 || num(t, sum, "teacher", "batch") != 16 {
+		t.Errorf("summary runs %v, steps %v, batch %v", r, num(t, sum, "teacher", "steps"), num(t, sum, "teacher", "batch"))
+	}
+	// The trainer's <S> lies 0.1-0.6% below the exact law (the multiplicative data noise makes D a
+	// mixture of Gaussians, see the teacher package), hence the 1% beside the statistical error.
+	s := num(t, sum, "teacher", "pairs", 0, "mean_spacing")
+	se := num(t, sum, "teacher", "pairs", 0, "mean_spacing_err")
+	exact := num(t, sum, "teacher", "theory", 0, "exact")
+	if d := math.Abs(s - exact); !(d <= 4*se+0.01*exact) {
+		t.Errorf("<S> = %.5g +- %.2g, exact theory %.5g: off by %.2g standard errors", s, se, exact, d/se)
+	}
+	if m := num(t, sum, "teacher", "modes", 1, "target"); m != 2 {
+		t.Errorf("mode 1 target %v, want 2", m)
+	}
+
+	again := ensMustRun(t, "-config", cfg, "-out", out)
+	if !strings.Contains(again, "(0 trained now)") {
+		t.Errorf("rerun: %q, want every run loaded", again)
+	}
+	same := func(what string) {
+		t.Helper()
+		if !bytes.Equal(ensRead(t, filepath.Join(out, "teacher_spectra.csv")), spectra) || !bytes.Equal(ensRead(t, filepath.Join(out, "teacher_drift.csv")), drift) {
+			t.Errorf("%s: the CSVs changed", what)
+		}
+	}
+	same("rerun")
+
+	member := filepath.Join(out, "runs", "teacher", "member-0000002.gob")
+	b := ensRead(t, member)
+	b[len(b)/2] ^= 0xff
+	if err := os.WriteFile(member, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, errs := ensRun(t, "-config", cfg, "-out", out)
+	if code != 0 || !strings.Contains(errs, "member-0000002.gob") || !strings.Contains(stdout, "(1 trained now)") {
+		t.Errorf("damaged member: exit %d, stdout %q, stderr %q; want it reported and trained again", code, stdout, errs)
+	}
+	same("after the damaged member")
+}
+
+// TestTeacherShards: two shards merge to the unsharded run's CSV bytes; the shards write no
+// final outputs.
+func TestTeacherShards(t *testing.T) {
+	t.Parallel()
+	tmp := t.TempDir()
+	cfg := ensWriteConfig(t, tmp, strings.Replace(teacherCfg, "runs = 600", "runs = 50", 1))
+	whole := filepath.Join(tmp, "whole")
+	ensMustRun(t, "-config", cfg, "-out", whole)
+	var shards []string
+	for _, spec := range []string{"0/2", "1/2"} {
+		s := filepath.Join(tmp, "s"+spec[:1])
+		ensMustRun(t, "-config", cfg, "-out", s, "-shard", spec)
+		if _, err := os.Stat(filepath.Join(s, "teacher_spectra.csv")); err == nil {
+			t.Errorf("shard %s wrote teacher_spectra.csv", spec)
+		}
+		shards = append(shards, s)
+	}
+	merged := filepath.Join(tmp, "merged")
+	out := ensMustRun(t, append([]string{"merge", "-out", merged}, shards...)...)
+	if !strings.Contains(out, "(0 trained now)") {
+		t.Errorf("merge: %q, want nothing trained", out)
+	}
+	for _, f := range []string{"teacher_spectra.csv", "teacher_drift.csv"} {
+		if !bytes.Equal(ensRead(t, filepath.Join(merged, f)), ensRead(t, filepath.Join(whole, f))) {
+			t.Errorf("%s of the merged shards differs from the unsharded run", f)
+		}
+	}
+}
+
+// TestTeacherRefusals: a bad [teacher] key is one line naming teacher.<key> and writes nothing;
+// [teacher] with [rbm] is refused.
+func TestTeacherRefusals(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ extra, want string }{
+		{"alpha = -0.1\n", "teacher.alpha"},
+		{"batch = 0\n", "teacher.batch"},
+		{"teacher = [2.0]\n", "teacher.teacher"},
+		{"data = \"stream\"\n", "teacher.data"},
+		{"spectrum = \"eig\"\n", "teacher.spectrum"},
+		{"unknown = 1\n", "teacher.unknown"},
+		{"\n[rbm]\nvisible = 4\nhidden = 4\nsteps = 10\nruns = 2\nrecord_every = 5\n", "[rbm]"},
+	} {
+		dir, _, errs, code := runConfig(t, teacherCfg+tc.extra)
+		if code == 0 || strings.Count(strings.TrimSpace(errs), "\n") != 0 || !strings.Contains(errs, tc.want) {
+			t.Errorf("%q: exit %d, stderr %q; want one line naming %s", tc.extra, code, errs, tc.want)
+		}
+		if _, err := os.Stat(dir); err == nil {
+			t.Errorf("%q: wrote %s", tc.extra, dir)
+		}
+	}
+}
