@@ -29,20 +29,27 @@ func plotPairs(pairs []ensemble.Pair, label, target, path string) error {
 	for _, p := range pairs {
 		panels = append(panels, spacingPanel(fmt.Sprintf("%s pair %v, %s = %.4g: spacing", label, p.Modes, target, p.Target),
 			fmt.Sprintf("%s, %d runs", label, len(p.Spacing)), p.Spacing))
+		// Against y = x - <x>: a pair whose spread is far below its centre still gets readable
+		// tick labels.
+		c0 := p.Pooled.Mean
 		panel := plots.Panel{Title: fmt.Sprintf("pooled density, Binder %.3f (Coulomb gas -0.148)", p.Pooled.Binder),
-			XLabel: "x", YLabel: "rho(x)", Legend: true}
+			XLabel: fmt.Sprintf("x - %.6g", c0), YLabel: "rho", Legend: true}
 		sd := math.Sqrt(p.Pooled.Var)
-		lo, hi := p.Pooled.Mean-4*sd, p.Pooled.Mean+4*sd
-		h := rmt.NewHistogram(lo, hi, max(10, min(60, len(p.Sample)/20)))
-		h.Fill(p.Sample)
+		y := make([]float64, len(p.Sample))
+		for i, v := range p.Sample {
+			y[i] = v - c0
+		}
+		lo, hi := -4*sd, 4*sd
+		h := rmt.NewHistogram(lo, hi, max(10, min(60, len(y)/20)))
+		h.Fill(y)
 		panel.Series = append(panel.Series, plots.Series{Name: label + ", both eigenvalues", X: h.Centers(), Y: h.Density(), Kind: plots.Steps})
 		if fit, err := p.Fit(); err == nil {
 			xs, ys := make([]float64, 200), make([]float64, 200)
 			for i := range xs {
 				xs[i] = lo + (hi-lo)*float64(i)/199
-				ys[i] = rmt.TwoModeDensity(xs[i]-fit.C, fit.Sigma)
+				ys[i] = rmt.TwoModeDensity(xs[i]+c0-fit.C, fit.Sigma)
 			}
-			panel.Series = append(panel.Series, plots.Series{Name: fmt.Sprintf("rho fit: c = %.3f, sigma = %.3f +- %.3f", fit.C, fit.Sigma, fit.SigmaErr),
+			panel.Series = append(panel.Series, plots.Series{Name: fmt.Sprintf("rho fit: c = %.6g, sigma = %.4g +- %.2g", fit.C, fit.Sigma, fit.SigmaErr),
 				X: xs, Y: ys, Dashed: true})
 		}
 		panels = append(panels, panel)
