@@ -7,9 +7,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
-	"runtime"
 	"sort"
-	"time"
 
 	"fpsolve/ensemble"
 	"fpsolve/internal/output"
@@ -19,13 +17,6 @@ import (
 	"fpsolve/rbmdrift"
 	"fpsolve/rmt"
 )
-
-// rbmMember is one persisted training run.
-type rbmMember struct {
-	Result  rbmdrift.RunResult
-	Seconds float64 // wall time of the run on its worker
-	Workers int     // runs trained concurrently when it ran
-}
 
 // rbmOutcome is an rbm ensemble (one [rbm] stage or one sweep point) after training.
 //
@@ -153,76 +144,15 @@ func (r *runner) runRBM(dir string, rc rbmdrift.Config, runs int, label string) 
 	if err := rc.Validate(); err != nil {
 		return nil, err
 	}
-	if err := r.writeShardConfig(); err != nil {
-		return nil, err
-	}
-	// A run is determined by the trainer's whole configuration and its index (in the member).
-	tag, err := runstore.Key("rbm", rc)
+	tr, err := trainRuns(r, dir, "rbm", label, rc, runs, float64(rc.Steps),
+		func(res rbmdrift.RunResult) bool { return len(res.Spectra) > 0 },
+		func(ctx context.Context, i int) (rbmdrift.RunResult, error) {
+			return rbmdrift.TrainRunContext(ctx, rc, i)
+		})
 	if err != nil {
 		return nil, err
 	}
-	store := runstore.Store{Dir: filepath.Join(dir, "runs", "rbm"), Tag: tag}
-	members := make([]*rbmMember, runs)
-	var todo []int
-	for i := 0; i < runs; i++ {
-		if !r.mine(i) {
-			continue
-		}
-		m, ok, err := loadMember[rbmMember](r, store, i)
-		if err != nil {
-			return nil, err
-		}
-		if ok && len(m.Result.Spectra) > 0 {
-			members[i] = &m
-		} else {
-			todo = append(todo, i)
-		}
-	}
-	if err := r.mayCompute(store, todo); err != nil {
-		return nil, err
-	}
-
-	// Train the missing runs on a worker pool; each run is saved as soon as it finishes.
-	o := &rbmOutcome{cfg: rc, dir: dir}
-	workers := max(1, min(runtime.NumCPU(), len(todo)))
-	t0 := time.Now()
-	done, err := r.trainPool(label, todo, workers, func(i int) error {
-		ts := time.Now()
-		res, err := rbmdrift.TrainRunContext(r.context(), rc, i)
-		m := &rbmMember{Result: res, Seconds: time.Since(ts).Seconds(), Workers: workers}
-		if err == nil {
-			err = runstore.Save(store, i, *m)
-		}
-		if err == nil {
-			members[i] = m
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	wall := time.Since(t0).Seconds()
-	r.storeDone(store, runs)
-
-	o.trained = done
-	o.complete = !r.sharded()
-	var estWall float64
-	for i, m := range members {
-		if m == nil {
-			if r.mine(i) {
-				return nil, fmt.Errorf("run %d is missing after training", i)
-			}
-			o.complete = false
-			continue
-		}
-		o.results = append(o.results, m.Result)
-		estWall += m.Seconds / float64(max(1, m.Workers))
-	}
-	if done > 0 {
-		o.rate, o.measured = float64(done)*float64(rc.Steps)/wall, true
-	} else if estWall > 0 {
-		o.rate = float64(len(o.results)) * float64(rc.Steps) / estWall
-	}
+	o := &rbmOutcome{cfg: rc, dir: dir, results: tr.results, trained: tr.trained, complete: tr.complete, rate: tr.rate, measured: tr.measured}
 	if len(o.results) == 0 {
 		return o, nil
 	}

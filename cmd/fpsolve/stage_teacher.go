@@ -3,26 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"math"
 	"path/filepath"
-	"runtime"
-	"time"
 
 	"fpsolve/ensemble"
 	"fpsolve/internal/output"
-	"fpsolve/internal/runstore"
 	"fpsolve/model"
 	"fpsolve/rmt"
 	"fpsolve/teacher"
 )
-
-// teacherMember is one persisted teacher-student training run.
-type teacherMember struct {
-	Result  teacher.RunResult
-	Seconds float64 // wall time of the run on its worker
-	Workers int     // runs trained concurrently when it ran
-}
 
 // teacherOutcome is the [teacher] ensemble after training.
 type teacherOutcome struct {
@@ -69,74 +58,15 @@ func (r *runner) runTeacher(dir string, tc teacher.Config, runs int) (*teacherOu
 	if err := tc.Validate(); err != nil {
 		return nil, err
 	}
-	if err := r.writeShardConfig(); err != nil {
-		return nil, err
-	}
-	// A run is determined by the trainer's whole configuration and its index (in the member).
-	tag, err := runstore.Key("teacher", tc)
+	tr, err := trainRuns(r, dir, "teacher", "teacher", tc, runs, float64(tc.TotalSteps()),
+		func(res teacher.RunResult) bool { return len(res.Spectra) > 0 },
+		func(ctx context.Context, i int) (teacher.RunResult, error) {
+			return teacher.TrainRunContext(ctx, tc, i)
+		})
 	if err != nil {
 		return nil, err
 	}
-	store := runstore.Store{Dir: filepath.Join(dir, "runs", "teacher"), Tag: tag}
-	members := make([]*teacherMember, runs)
-	var todo []int
-	for i := 0; i < runs; i++ {
-		if !r.mine(i) {
-			continue
-		}
-		m, ok, err := loadMember[teacherMember](r, store, i)
-		if err != nil {
-			return nil, err
-		}
-		if ok && len(m.Result.Spectra) > 0 {
-			members[i] = &m
-		} else {
-			todo = append(todo, i)
-		}
-	}
-	if err := r.mayCompute(store, todo); err != nil {
-		return nil, err
-	}
-
-	workers := max(1, min(runtime.NumCPU(), len(todo)))
-	t0 := time.Now()
-	done, err := r.trainPool("teacher", todo, workers, func(i int) error {
-		ts := time.Now()
-		res, err := teacher.TrainRunContext(r.context(), tc, i)
-		m := &teacherMember{Result: res, Seconds: time.Since(ts).Seconds(), Workers: workers}
-		if err == nil {
-			err = runstore.Save(store, i, *m)
-		}
-		if err == nil {
-			members[i] = m
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	wall := time.Since(t0).Seconds()
-	r.storeDone(store, runs)
-
-	o := &teacherOutcome{cfg: tc, trained: done, complete: !r.sharded()}
-	steps := float64(tc.TotalSteps())
-	var estWall float64
-	for i, m := range members {
-		if m == nil {
-			if r.mine(i) {
-				return nil, fmt.Errorf("teacher run %d is missing after training", i)
-			}
-			o.complete = false
-			continue
-		}
-		o.results = append(o.results, m.Result)
-		estWall += m.Seconds / float64(max(1, m.Workers))
-	}
-	if done > 0 {
-		o.rate, o.measured = float64(done)*steps/wall, true
-	} else if estWall > 0 {
-		o.rate = float64(len(o.results)) * steps / estWall
-	}
+	o := &teacherOutcome{cfg: tc, results: tr.results, trained: tr.trained, complete: tr.complete, rate: tr.rate, measured: tr.measured}
 	if len(o.results) == 0 || !o.complete {
 		return o, nil // a shard: its runs are stored, the outputs are the merge's
 	}
