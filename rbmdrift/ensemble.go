@@ -149,21 +149,32 @@ func TrainEnsemble(cfg Config, runs []int, workers int, onRun func(RunResult, er
 // Runs without an accumulator are skipped; it returns nil if none has one, and an error if
 // shapes differ.
 func MergeDrift(results []RunResult) (*DriftAccumulator, error) {
-	idx := make([]int, 0, len(results))
+	runs := make([]int, len(results))
+	accs := make([]*DriftAccumulator, len(results))
 	for i, r := range results {
-		if r.Drift != nil {
+		runs[i], accs[i] = r.Run, r.Drift
+	}
+	return MergeAccumulators(runs, accs)
+}
+
+// MergeAccumulators is MergeDrift for any trainer's runs: accs[i] is the accumulator of the run
+// with index runs[i] (nil: skipped). They are added into a new accumulator of the first one's
+// shape in ascending run index; nil if none is given, an error naming the run if shapes differ.
+func MergeAccumulators(runs []int, accs []*DriftAccumulator) (*DriftAccumulator, error) {
+	idx := make([]int, 0, len(accs))
+	for i, a := range accs {
+		if a != nil {
 			idx = append(idx, i)
 		}
 	}
 	if len(idx) == 0 {
 		return nil, nil
 	}
-	sort.SliceStable(idx, func(a, b int) bool { return results[idx[a]].Run < results[idx[b]].Run })
-	f := results[idx[0]].Drift
-	acc := f.empty()
+	sort.SliceStable(idx, func(a, b int) bool { return runs[idx[a]] < runs[idx[b]] })
+	acc := accs[idx[0]].empty()
 	for _, i := range idx {
-		if err := acc.Merge(results[i].Drift); err != nil {
-			return nil, fmt.Errorf("run %d: %w", results[i].Run, err)
+		if err := acc.Merge(accs[i]); err != nil {
+			return nil, fmt.Errorf("run %d: %w", runs[i], err)
 		}
 	}
 	return acc, nil

@@ -3,34 +3,21 @@ package teacher
 import (
 	"fmt"
 	"slices"
-	"sort"
 
 	"fpsolve/ensemble"
 	"fpsolve/rbmdrift"
 )
 
 // MergeDrift adds the drift accumulators of the given runs into a new one in ascending run
-// index (the same bits however the runs were split), like rbmdrift.MergeDrift. Runs without an
+// index (the same bits however the runs were split), with rbmdrift.MergeAccumulators. Runs without an
 // accumulator are skipped; it returns nil if none has one, and an error if shapes differ.
 func MergeDrift(results []RunResult) (*rbmdrift.DriftAccumulator, error) {
-	var idx []int
+	runs := make([]int, len(results))
+	accs := make([]*rbmdrift.DriftAccumulator, len(results))
 	for i, r := range results {
-		if r.Drift != nil {
-			idx = append(idx, i)
-		}
+		runs[i], accs[i] = r.Run, r.Drift
 	}
-	if len(idx) == 0 {
-		return nil, nil
-	}
-	sort.SliceStable(idx, func(a, b int) bool { return results[idx[a]].Run < results[idx[b]].Run })
-	f := results[idx[0]].Drift
-	acc := rbmdrift.NewDriftAccumulator(f.Modes, f.Bins, f.Lo, f.Hi, f.Dt)
-	for _, i := range idx {
-		if err := acc.Merge(results[i].Drift); err != nil {
-			return nil, fmt.Errorf("run %d: %w", results[i].Run, err)
-		}
-	}
-	return acc, nil
+	return rbmdrift.MergeAccumulators(runs, accs)
 }
 
 // Trained returns the ensemble of a teacher-student training of cfg: Source "teacher", Alpha
