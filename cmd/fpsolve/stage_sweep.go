@@ -28,6 +28,9 @@ type sweepPoint struct {
 	// The Coulomb-gas prediction at this setting (sweepLangevin): the Langevin walkers' <S>
 	// and its standard error; NaN without.
 	langS, langErr float64
+	// A teacher sweep's noise eps and the linear theory's <S> (teacher.LeadingSpacing,
+	// teacher.ExactSpacing); zero in an rbm sweep.
+	noise, leading, exact float64
 }
 
 // sweepDir is the subdirectory of one sweep setting.
@@ -38,7 +41,12 @@ func sweepDir(alpha float64, batch int) string { return fmt.Sprintf("alpha=%g_ba
 var sweepStage = stage{
 	name:    "sweep",
 	enabled: func(r *runner) bool { return r.cfg.Sweep != nil },
-	run:     func(_ context.Context, r *runner) error { return r.stageSweep() },
+	run: func(_ context.Context, r *runner) error {
+		if r.cfg.Teacher != nil {
+			return r.stageTeacherSweep()
+		}
+		return r.stageSweep()
+	},
 }
 
 // stageSweep reruns the rbm ensemble for every combination of the [sweep] alphas and batches,
@@ -231,10 +239,15 @@ func (r *runner) sweepLangevin(alpha float64, batch int, dir string) ([]langPair
 // eigenvalues of a run in one block).
 func sweepPair(o *rbmOutcome, pi int, p ensemble.Pair) sweepPoint {
 	rc := o.cfg
-	sp := sweepPoint{alpha: rc.Alpha, batch: rc.Batch, pair: pi, modes: p.Modes, kappa: p.Target,
-		meanS: p.MeanSpacing, meanErr: p.MeanSpacingErr, binder: p.Pooled.Binder,
-		x: math.Sqrt(rc.Alpha / float64(rc.Batch) * (rc.Mu2 - p.Target))}
-	final := o.ens.Final()
+	return pairPoint(o.ens, pi, p, rc.Alpha, rc.Batch, math.Sqrt(rc.Alpha/float64(rc.Batch)*(rc.Mu2-p.Target)))
+}
+
+// pairPoint measures pair p (index pi) of the ensemble e trained at (alpha, batch), with the
+// abscissa x of the scaling law: see sweepPair.
+func pairPoint(e *ensemble.Trained, pi int, p ensemble.Pair, alpha float64, batch int, x float64) sweepPoint {
+	sp := sweepPoint{alpha: alpha, batch: batch, pair: pi, modes: p.Modes, kappa: p.Target,
+		meanS: p.MeanSpacing, meanErr: p.MeanSpacingErr, binder: p.Pooled.Binder, x: x}
+	final := e.Final()
 	runs := make([]float64, len(final))
 	for k := range runs {
 		runs[k] = float64(k)
@@ -328,6 +341,12 @@ func plotSweep(dir string, pts []sweepPoint, aFit float64, nlo *nloFit) error {
 	if err := plots.Write(filepath.Join(dir, "scaling.png"), len(panels), panels...); err != nil {
 		return err
 	}
+	return plotCollapse(dir, pts, "RBM ensembles")
+}
+
+// plotCollapse draws wigner_sweep.png: s = S/<S> of every setting and pair (the trained
+// ensembles named by source) against the unit Wigner surmise.
+func plotCollapse(dir string, pts []sweepPoint, source string) error {
 	var unit []float64
 	for _, p := range pts {
 		unit = append(unit, p.unit...)
@@ -346,7 +365,7 @@ func plotSweep(dir string, pts []sweepPoint, aFit float64, nlo *nloFit) error {
 		Title:  fmt.Sprintf("data collapse: s = S/<S> over %d settings x pairs", len(pts)),
 		XLabel: "s = S/<S>", YLabel: "P(s)", Legend: true,
 		Series: []plots.Series{
-			{Name: fmt.Sprintf("RBM ensembles (%d spacings)", len(unit)), X: h.Centers(), Y: h.Density(), Kind: plots.Steps},
+			{Name: fmt.Sprintf("%s (%d spacings)", source, len(unit)), X: h.Centers(), Y: h.Density(), Kind: plots.Steps},
 			{Name: "Wigner surmise (pi/2) s exp(-pi s^2/4)", X: wx, Y: wy, Dashed: true},
 		}})
 }

@@ -30,12 +30,12 @@ type teacherOutcome struct {
 // "teacher" summary with the pairs' spacing against the linear theory. No later stage reads it.
 var teacherStage = stage{
 	name:    "teacher",
-	enabled: func(r *runner) bool { return r.cfg.Teacher != nil },
+	enabled: func(r *runner) bool { return r.cfg.Teacher != nil && r.cfg.Sweep == nil },
 	run:     func(_ context.Context, r *runner) error { return r.stageTeacher() },
 }
 
 func (r *runner) stageTeacher() error {
-	o, err := r.runTeacher(r.out, r.cfg.Teacher.Config, r.cfg.Teacher.Runs)
+	o, err := r.runTeacher(r.out, r.cfg.Teacher.Config, r.cfg.Teacher.Runs, "teacher")
 	if err != nil {
 		return err
 	}
@@ -54,11 +54,11 @@ func (r *runner) stageTeacher() error {
 // runTeacher trains (or loads) runs 0..runs-1 of tc that belong to this shard, persisting each
 // under dir/runs/teacher as it completes, and writes teacher_spectra.csv and teacher_drift.csv
 // into dir when the ensemble is complete and this is not a shard.
-func (r *runner) runTeacher(dir string, tc teacher.Config, runs int) (*teacherOutcome, error) {
+func (r *runner) runTeacher(dir string, tc teacher.Config, runs int, label string) (*teacherOutcome, error) {
 	if err := tc.Validate(); err != nil {
 		return nil, err
 	}
-	tr, err := trainRuns(r, dir, "teacher", "teacher", tc, runs, float64(tc.TotalSteps()),
+	tr, err := trainRuns(r, dir, "teacher", label, tc, runs, float64(tc.TotalSteps()),
 		func(res teacher.RunResult) bool { return len(res.Spectra) > 0 },
 		func(ctx context.Context, i int) (teacher.RunResult, error) {
 			return teacher.TrainRunContext(ctx, tc, i)
@@ -95,6 +95,7 @@ func (r *runner) runTeacher(dir string, tc teacher.Config, runs int) (*teacherOu
 
 // teacherSummary is the "teacher" section of summary.json.
 type teacherSummary struct {
+	Dir              string          `json:"dir,omitempty"` // a sweep setting's subdirectory
 	Modes            []teacherMode   `json:"modes"`
 	Pairs            []teacherPair   `json:"pairs"`
 	Theory           []teacherTheory `json:"theory"`

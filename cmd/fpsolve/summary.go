@@ -153,19 +153,22 @@ type noiseOut struct {
 
 // sweepSummary is the "sweep" section.
 type sweepSummary struct {
-	Settings          []rbmSummary  `json:"settings"`
-	Points            []sweepOut    `json:"points"`
-	AFit              jnum          `json:"a_fit"`
-	AFitErr           jnum          `json:"a_fit_err"`
-	Chi2Dof           jnum          `json:"chi2_dof"`
-	NLO               *nloOut       `json:"nlo"`
-	LangevinAgreement *agreementOut `json:"langevin_agreement"`
-	PairFits          []pairFitOut  `json:"pair_fits"`
+	Settings          []rbmSummary     `json:"settings,omitempty"`
+	TeacherSettings   []teacherSummary `json:"teacher_settings,omitempty"`
+	ExactAgreement    *agreementOut    `json:"exact_agreement,omitempty"` // teacher: <S> against teacher.ExactSpacing
+	Points            []sweepOut       `json:"points"`
+	AFit              jnum             `json:"a_fit"`
+	AFitErr           jnum             `json:"a_fit_err"`
+	Chi2Dof           jnum             `json:"chi2_dof"`
+	NLO               *nloOut          `json:"nlo"`
+	LangevinAgreement *agreementOut    `json:"langevin_agreement"`
+	PairFits          []pairFitOut     `json:"pair_fits"`
 }
 
 type sweepOut struct {
 	Alpha                  jnum   `json:"alpha"`
 	Batch                  int    `json:"batch"`
+	Noise                  *jnum  `json:"noise,omitempty"` // teacher
 	Pair                   int    `json:"pair"`
 	Modes                  [2]int `json:"modes"`
 	Kappa                  jnum   `json:"kappa"`
@@ -178,6 +181,11 @@ type sweepOut struct {
 	BinderErr              jnum   `json:"binder_err"`
 	LangevinMeanSpacing    jnum   `json:"langevin_mean_spacing"`
 	LangevinMeanSpacingErr jnum   `json:"langevin_mean_spacing_err"`
+	// teacher: the linear theory's <S> and the measured over the exact one
+	Leading  *jnum `json:"leading,omitempty"`
+	Exact    *jnum `json:"exact,omitempty"`
+	Ratio    *jnum `json:"ratio,omitempty"`
+	RatioErr *jnum `json:"ratio_err,omitempty"`
 }
 
 type nloOut struct {

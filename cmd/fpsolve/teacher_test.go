@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -124,6 +125,8 @@ func TestTeacherRefusals(t *testing.T) {
 		{"spectrum = \"eig\"\n", "teacher.spectrum"},
 		{"unknown = 1\n", "teacher.unknown"},
 		{"\n[rbm]\nvisible = 4\nhidden = 4\nsteps = 10\nruns = 2\nrecord_every = 5\n", "[rbm]"},
+		{"\n[sweep]\nnoise = [0.1, 0.1]\n", "sweep.noise[1]"},
+		{"\n[sweep]\nnoise = [0.1, -0.2]\n", "sweep.noise[1]"},
 	} {
 		dir, _, errs, code := runConfig(t, teacherCfg+tc.extra)
 		if code == 0 || strings.Count(strings.TrimSpace(errs), "\n") != 0 || !strings.Contains(errs, tc.want) {
@@ -132,5 +135,62 @@ func TestTeacherRefusals(t *testing.T) {
 		if _, err := os.Stat(dir); err == nil {
 			t.Errorf("%q: wrote %s", tc.extra, dir)
 		}
+	}
+}
+
+// TestTeacherSweep: [sweep] over alpha, batch and noise trains every setting into its own
+// directory and compares each <S> with the exact law: the four corners alpha in {0.1, 0.5},
+// |B| in {4, 64} at eps = 0.1, and eps = 0.05 at one corner. 1,500 runs of 300 updates (30
+// relaxation times at alpha = 0.1) give <S> to about 1.4%; the tolerance is 4 standard errors
+// plus the trainer's known 0.6% below the exact law (TestTeacherStage). The same seed at every
+// setting makes the eps = 0.05 and 0.1 ensembles of one (alpha, |B|) the same draws, so their
+// ratios to the exact law agree to the data term's share (the noise term scales with eps).
+func TestTeacherSweep(t *testing.T) {
+	t.Parallel()
+	dir, out, errs, code := runConfig(t, `
+[teacher]
+runs = 1500
+steps = 300
+record_every = 300
+measure_every = 0
+seed = 3
+
+[sweep]
+alpha = [0.1, 0.5]
+batch = [4, 64]
+noise = [0.1, 0.05]
+`)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "against the exact law over 8 points") {
+		t.Errorf("stdout lacks the comparison with the exact law: %q", out)
+	}
+	sum := readSummary(t, dir)
+	pts := sum["sweep"].(map[string]any)["points"].([]any)
+	if len(pts) != 8 {
+		t.Fatalf("%d sweep points, want 8", len(pts))
+	}
+	for i := range pts {
+		a, b, e := num(t, pts, i, "alpha"), num(t, pts, i, "batch"), num(t, pts, i, "noise")
+		s, se, exact := num(t, pts, i, "mean_spacing"), num(t, pts, i, "mean_spacing_err"), num(t, pts, i, "exact")
+		if d := math.Abs(s - exact); !(d <= 4*se+0.006*exact) {
+			t.Errorf("alpha %g, |B| %d, eps %g: <S> = %.5g +- %.2g, exact %.5g", a, int(b), e, s, se, exact)
+		}
+		if x := num(t, pts, i, "x"); math.Abs(x-math.Sqrt(a/b)*e) > 1e-15 {
+			t.Errorf("alpha %g, |B| %d, eps %g: x = %v", a, int(b), e, x)
+		}
+		sub := filepath.Join(dir, fmt.Sprintf("alpha=%g_batch=%d_noise=%g", a, int(b), e), "teacher_spectra.csv")
+		if _, err := os.Stat(sub); err != nil {
+			t.Errorf("setting's spectra: %v", err)
+		}
+	}
+	for _, f := range []string{"scaling.csv", "scaling.png", "wigner_sweep.png"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	if n := num(t, sum, "sweep", "exact_agreement", "points"); n != 8 {
+		t.Errorf("exact_agreement over %v points, want 8", n)
 	}
 }

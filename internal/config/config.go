@@ -169,6 +169,7 @@ func (t Teacher) MarshalJSON() ([]byte, error) {
 type Sweep struct {
 	Alpha []float64 `toml:"alpha"`
 	Batch []int     `toml:"batch"`
+	Noise []float64 `toml:"noise"` // the teacher's eps; only with [teacher]
 }
 
 // FloatList is a TOML value that is either one number or an array of numbers.

@@ -65,7 +65,11 @@ func (c *Config) works(cores int) []work {
 		out = append(out, work{"rbm", key, units, units * sec / float64(min(cores, max(r.Runs, 1)))})
 	}
 	if t := c.Teacher; t != nil {
-		units := float64(t.Runs) * float64(t.TotalSteps()) * math.Pow(float64(t.Size)/2, 3)
+		settings := 1.0
+		if s := c.Sweep; s != nil {
+			settings = float64(max(len(s.Alpha), 1) * max(len(s.Batch), 1) * max(len(s.Noise), 1))
+		}
+		units := settings * float64(t.Runs) * float64(t.TotalSteps()) * math.Pow(float64(t.Size)/2, 3)
 		key := "teacher.runs"
 		if t.TotalSteps() > t.Runs {
 			key = "teacher.steps"

@@ -40,11 +40,11 @@ func (c *Config) validate() error {
 	if c.Model == nil && (c.Time != nil || c.Spectrum != nil || c.langevinNeedsModel()) {
 		return c.errf("model", "section missing: [time], [spectrum] and [langevin] (unless level = \"weights\") need it")
 	}
-	if c.Sweep != nil && c.RBM == nil {
-		return c.errf("sweep", "needs an [rbm] section to sweep")
+	if c.Sweep != nil && c.RBM == nil && c.Teacher == nil {
+		return c.errf("sweep", "needs an [rbm] or a [teacher] section to sweep")
 	}
-	if c.Teacher != nil && (c.RBM != nil || c.Sweep != nil) {
-		return c.errf("teacher", "not together with [rbm] or [sweep] (one source of trained ensembles per config for now)")
+	if c.Teacher != nil && c.RBM != nil {
+		return c.errf("teacher", "not together with [rbm] (one source of trained ensembles per config)")
 	}
 	if c.RBM == nil && c.Teacher == nil && c.Time == nil && c.Spectrum == nil && c.Langevin == nil {
 		return c.errf("", "no stage to run: give [rbm], [teacher], or [model] with [time], [spectrum] or [langevin]")
@@ -657,8 +657,24 @@ func (c *Config) checkSweep() error {
 	if s == nil {
 		return nil
 	}
-	if len(s.Alpha) == 0 && len(s.Batch) == 0 {
-		return c.errf("sweep", "give alpha and/or batch lists")
+	if len(s.Alpha) == 0 && len(s.Batch) == 0 && len(s.Noise) == 0 {
+		return c.errf("sweep", "give alpha, batch and/or noise lists")
+	}
+	if len(s.Noise) > 0 && c.Teacher == nil {
+		return c.errf("sweep.noise", "sweeps the [teacher] noise eps, but there is no [teacher] section (the rbm's noise is set by alpha and batch)")
+	}
+	if c.Teacher != nil && (c.Time != nil || c.Spectrum != nil || c.Langevin != nil) {
+		return c.errf("sweep", "with [teacher] sweeps the trainer only: run [time], [spectrum] and [langevin] in a config of one setting")
+	}
+	for i, e := range s.Noise {
+		if err := c.positive(fmt.Sprintf("sweep.noise[%d]", i), e); err != nil {
+			return err
+		}
+		for j := range i {
+			if s.Noise[j] == e {
+				return c.errf(fmt.Sprintf("sweep.noise[%d]", i), "%g repeats sweep.noise[%d]: every setting is trained once, give each value once", e, j)
+			}
+		}
 	}
 	for i, a := range s.Alpha {
 		if err := c.positive(fmt.Sprintf("sweep.alpha[%d]", i), a); err != nil {
