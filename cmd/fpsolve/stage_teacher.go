@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"path/filepath"
 
 	"fpsolve/ensemble"
 	"fpsolve/internal/output"
+	"fpsolve/internal/plots"
 	"fpsolve/model"
 	"fpsolve/rmt"
 	"fpsolve/teacher"
@@ -46,9 +48,110 @@ func (r *runner) stageTeacher() error {
 	r.sum.Teacher = &sum
 	r.sayTeacher(o, sum)
 	if r.cfg.PlotsEnabled() {
+		if err := plotTeacher(o, filepath.Join(r.out, "teacher.png")); err != nil {
+			return err
+		}
 		return plotPairs(o.pairs, "teacher", "d", filepath.Join(r.out, "wigner_teacher.png"))
 	}
 	return nil
+}
+
+// plotTeacher draws teacher.png: the student's recorded spectrum (all modes pooled) at the
+// start, about 1/3 and 2/3 of the way and the end, with the Marchenko-Pastur law of the
+// initial N(0, init_sigma^2) matrix over step 0 (its large-N form: at N = 2 a guide, not a fit)
+// and the targets marked later; and, when the drift was measured, the drift per bin against
+// the linear drift -(x - d) (teacher.Drift). At a degenerate pair the measured drift also
+// holds the Coulomb repulsion of the pair, g^2 / (x_j - x_i) with g^2 = (alpha/|B|) eps^2,
+// which pushes the lower mode down and the upper one up near d.
+func plotTeacher(o *teacherOutcome, path string) error {
+	c, e := o.cfg, o.ens
+	nrec := len(e.Steps)
+	pick := []int{0}
+	for _, f := range []float64{1.0 / 3, 2.0 / 3, 1} {
+		if k := int(math.Round(f * float64(nrec-1))); k > pick[len(pick)-1] {
+			pick = append(pick, k)
+		}
+	}
+	gram := c.Spectrum == teacher.SpectrumGram
+	var panels []plots.Panel
+	for _, k := range pick {
+		var xs []float64
+		for _, spec := range e.At(k) {
+			xs = append(xs, spec...)
+		}
+		// After step 0, against x - <x>: a spectrum whose spread is far below its centre still
+		// gets readable tick labels.
+		c0, xlabel := 0.0, "x"
+		if k > 0 {
+			c0 = rmt.Mean(xs)
+			xlabel = fmt.Sprintf("x - %.6g", c0)
+			for i := range xs {
+				xs[i] -= c0
+			}
+		}
+		lo, hi := minMax(xs)
+		pad := 0.02*(hi-lo) + 1e-9
+		lo, hi = lo-pad, hi+pad
+		nb := max(20, min(120, len(xs)/20))
+		h := rmt.NewHistogram(lo, hi, nb)
+		h.Fill(xs)
+		dens := h.Density()
+		ser := []plots.Series{{Name: fmt.Sprintf("teacher-student ensemble (%d runs)", e.Members()), X: h.Centers(), Y: dens, Kind: plots.Steps}}
+		if k == 0 && c.InitSigma > 0 {
+			w2 := c.InitSigma * c.InitSigma
+			a, b := rmt.MarchenkoPasturEdges(1, w2, c.Size)
+			mx, my := make([]float64, 300), make([]float64, 300)
+			for i := range mx {
+				v := a + (b-a)*(float64(i)+0.5)/300
+				if gram {
+					mx[i], my[i] = v, rmt.MarchenkoPastur(v, 1, w2, c.Size)
+				} else { // the singular value s = sqrt(v): density 2 s P(s^2)
+					mx[i] = math.Sqrt(v)
+					my[i] = 2 * mx[i] * rmt.MarchenkoPastur(v, 1, w2, c.Size)
+				}
+			}
+			ser = append(ser, plots.Series{Name: "Marchenko-Pastur (large N)", X: mx, Y: my, Dashed: true})
+		}
+		if k > 0 {
+			var tx []float64
+			for _, d := range e.Targets {
+				tx = append(tx, d-c0)
+			}
+			ser = append(ser, plots.Series{Name: "targets", X: tx, Y: []float64{maxOf(dens)}, Kind: plots.VLine, Color: plots.Palette[7]})
+		}
+		what := "singular values of W"
+		if gram {
+			what = "eigenvalues of W^T W"
+		}
+		pn := plots.Panel{Title: fmt.Sprintf("%s, step %d (t = %.4g)", what, e.Steps[k], float64(e.Steps[k])*c.Alpha),
+			XLabel: xlabel, YLabel: "density (all modes pooled)", Series: ser, Legend: true, XMin: lo, XMax: hi}
+		if k == 0 {
+			pn.YMax = 1.5 * maxOf(dens)
+		}
+		panels = append(panels, pn)
+	}
+	if len(e.Drift) > 0 {
+		var ser []plots.Series
+		for mode := range e.Modes() {
+			col := plots.Palette[mode%len(plots.Palette)]
+			var x, y, ly []float64
+			for _, w := range e.Drift {
+				for _, b := range w.Rows {
+					if b.Mode == mode && b.Count >= model.MinCount && !math.IsNaN(b.Drift) {
+						x, y, ly = append(x, b.X), append(y, b.Drift), append(ly, teacher.Drift(b.X, e.Targets[mode]))
+					}
+				}
+			}
+			if len(x) == 0 {
+				continue
+			}
+			ser = append(ser, plots.Series{Name: fmt.Sprintf("mode %d", mode), X: x, Y: y, Kind: plots.Marks, Color: col},
+				plots.Series{X: x, Y: ly, Dashed: true, Color: col})
+		}
+		panels = append(panels, plots.Panel{Title: "measured drift (marks) vs the linear drift -(x - d) near d (dashed)", XLabel: "x",
+			YLabel: "dx/dt, t = alpha * step", Series: ser, Legend: e.Modes() <= 10})
+	}
+	return plots.Write(path, 2, panels...)
 }
 
 // runTeacher trains (or loads) runs 0..runs-1 of tc that belong to this shard, persisting each

@@ -65,6 +65,9 @@ func (r *runner) stageTeacherSweep() error {
 				sum.TeacherSettings = append(sum.TeacherSettings, set)
 				r.sayTeacher(o, set)
 				if r.cfg.PlotsEnabled() {
+					if err := plotTeacher(o, filepath.Join(dir, "teacher.png")); err != nil {
+						return err
+					}
 					if err := plotPairs(o.pairs, "teacher", "d", filepath.Join(dir, "wigner_teacher.png")); err != nil {
 						return err
 					}

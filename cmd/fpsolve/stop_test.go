@@ -20,6 +20,12 @@ var stopConfigs = []struct {
 }{
 	{"rbm", "rbm_spectra.csv", strings.Replace(strings.Replace(ensRBMConfig(2, 100_000_000, 1),
 		"record_every = 100\n", "record_every = 10000000\n", 1), "bins = 600\n", "bins = 60\n", 1)},
+	{"teacher", "teacher_spectra.csv", `
+[teacher]
+runs = 2
+steps = 2000000000
+record_every = 1000000000
+`},
 	{"langevin", "langevin.csv", strings.Replace(ensLangevinConfig, "steps = 1000\n", "steps = 1000000000\n", 1)},
 	{"spectrum", "spectrum.csv", `
 [model]

@@ -180,9 +180,10 @@ noise = [0.1, 0.05]
 		if x := num(t, pts, i, "x"); math.Abs(x-math.Sqrt(a/b)*e) > 1e-15 {
 			t.Errorf("alpha %g, |B| %d, eps %g: x = %v", a, int(b), e, x)
 		}
-		sub := filepath.Join(dir, fmt.Sprintf("alpha=%g_batch=%d_noise=%g", a, int(b), e), "teacher_spectra.csv")
-		if _, err := os.Stat(sub); err != nil {
-			t.Errorf("setting's spectra: %v", err)
+		for _, f := range []string{"teacher_spectra.csv", "teacher.png", "wigner_teacher.png"} {
+			if _, err := os.Stat(filepath.Join(dir, fmt.Sprintf("alpha=%g_batch=%d_noise=%g", a, int(b), e), f)); err != nil {
+				t.Errorf("setting's outputs: %v", err)
+			}
 		}
 	}
 	for _, f := range []string{"scaling.csv", "scaling.png", "wigner_sweep.png"} {
