@@ -257,3 +257,68 @@ seed = 2
 		t.Errorf("eigenvalue level at alpha 0.5: exit %d, stderr %q; want the crossing warning", code, errs)
 	}
 }
+
+// TestTeacherTheoryStages runs the teacher-student ensemble beside the Fokker-Planck and H_FP
+// stages of its linear model (the degenerate pair as the two-mode harmonic Coulomb gas,
+// Omega = 1, g^2 = (alpha/|B|) eps^2 = 6.25e-5). Exact results: H_FP on the ordered chamber has
+// the levels E_n = 0, Omega/2, Omega, Omega (the two-mode oscillator's n/2 ladder restricted
+// to the chamber); the stationary density gives <S> = sqrt(pi) g (the continuous-time law,
+// without the finite-step factor), Binder -4/27. Tolerances: 1% on the levels and 0.5% on <S>
+// (the 200-cell grid's discretisation error is 0.45% on E_1 and 0.1% on <S> here), 0.01 on
+// the Binder cumulant. The trainer's <S> is above the continuum one by the exact law's
+// ratio (finite step and data term), within 4 standard errors plus its known 0.6% offset.
+func TestTeacherTheoryStages(t *testing.T) {
+	t.Parallel()
+	dir, _, errs, code := runConfig(t, `
+[teacher]
+runs = 2000
+steps = 300
+record_every = 300
+measure_every = 0
+seed = 5
+
+[model]
+drift = "harmonic"
+kappa = [2.0, 2.0]
+omega = [1.0, 1.0]
+
+[noise]
+alpha = 0.1
+batch = 16
+gtilde2 = 0.01
+
+[grid]
+points = 200
+
+[initial]
+kind = "stationary"
+
+[spectrum]
+states = 4
+
+[time]
+t_end = 5.0
+dt = 0.05
+`)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	sum := readSummary(t, dir)
+	for n, want := range []float64{0, 0.5, 1, 1} {
+		if e := num(t, sum, "spectrum", "eigenvalues", n); math.Abs(e-want) > 0.01*math.Max(want, 1) {
+			t.Errorf("E_%d = %.5g, want %g", n, e, want)
+		}
+	}
+	g := math.Sqrt(0.1/16) * 0.1
+	fs := num(t, sum, "fokkerplanck", "pairs", 0, "mean_spacing")
+	if want := math.Sqrt(math.Pi) * g; math.Abs(fs/want-1) > 0.005 {
+		t.Errorf("Fokker-Planck <S> = %.5g, want sqrt(pi) g = %.5g", fs, want)
+	}
+	if b := num(t, sum, "fokkerplanck", "pairs", 0, "binder"); math.Abs(b+4.0/27) > 0.01 {
+		t.Errorf("Fokker-Planck Binder %.4f, want -4/27", b)
+	}
+	s, se, exact := num(t, sum, "teacher", "pairs", 0, "mean_spacing"), num(t, sum, "teacher", "pairs", 0, "mean_spacing_err"), num(t, sum, "teacher", "theory", 0, "exact")
+	if want := fs * exact / (math.Sqrt(math.Pi) * g); math.Abs(s-want) > 4*se+0.006*want {
+		t.Errorf("trainer <S> = %.5g +- %.2g, the Fokker-Planck <S> times exact/continuum %.5g", s, se, want)
+	}
+}
