@@ -113,6 +113,37 @@ func TestTeacherShards(t *testing.T) {
 	}
 }
 
+// TestTeacherSweepShards: a teacher sweep in two shards, merged, writes every setting's
+// spectra and drift and the scaling table byte for byte as the unsharded sweep, training nothing
+// at the merge.
+func TestTeacherSweepShards(t *testing.T) {
+	t.Parallel()
+	tmp := t.TempDir()
+	cfg := ensWriteConfig(t, tmp, strings.Replace(teacherCfg, "runs = 600", "runs = 30", 1)+"\n[sweep]\nalpha = [0.1, 0.2]\nnoise = [0.1, 0.05]\n")
+	whole := filepath.Join(tmp, "whole")
+	ensMustRun(t, "-config", cfg, "-out", whole)
+	var shards []string
+	for _, spec := range []string{"0/2", "1/2"} {
+		s := filepath.Join(tmp, "s"+spec[:1])
+		ensMustRun(t, "-config", cfg, "-out", s, "-shard", spec)
+		shards = append(shards, s)
+	}
+	merged := filepath.Join(tmp, "merged")
+	out := ensMustRun(t, append([]string{"merge", "-out", merged}, shards...)...)
+	if strings.Count(out, "(0 trained now)") != 4 {
+		t.Errorf("merge: %q, want 4 settings with nothing trained", out)
+	}
+	files := []string{"scaling.csv"}
+	for _, d := range []string{"alpha=0.1_batch=16_noise=0.1", "alpha=0.1_batch=16_noise=0.05", "alpha=0.2_batch=16_noise=0.1", "alpha=0.2_batch=16_noise=0.05"} {
+		files = append(files, filepath.Join(d, "teacher_spectra.csv"), filepath.Join(d, "teacher_drift.csv"))
+	}
+	for _, f := range files {
+		if !bytes.Equal(ensRead(t, filepath.Join(merged, f)), ensRead(t, filepath.Join(whole, f))) {
+			t.Errorf("%s of the merged shards differs from the unsharded sweep", f)
+		}
+	}
+}
+
 // TestTeacherRefusals: a bad [teacher] key is one line naming teacher.<key> and writes nothing;
 // [teacher] with [rbm] is refused.
 func TestTeacherRefusals(t *testing.T) {
