@@ -31,7 +31,7 @@ func main() {
 	quick := fs.Bool("quick", false, "smaller sizes and one repetition (about 10-15 s on 2 cores)")
 	only := fs.String("only", "", "run only the rows whose component/workload/size matches this regular expression")
 	jsonOut := fs.String("json", "", "also write the rows as JSON to this file")
-	scipy := fs.Bool("scipy", false, "time the scipy references live with "+python+" (stored figures otherwise)")
+	scipy := fs.Bool("scipy", false, "time the Python references (scipy, NumPy) live with "+python+" (stored figures otherwise; the NumPy teacher reference only then)")
 	count := fs.Int("count", 0, "repetitions of each benchmark, best kept (default 3, 1 with -quick)")
 	benchtime := fs.String("benchtime", "", "testing benchtime of the short benchmarks (default 1s, 200ms with -quick)")
 	list := fs.Bool("list", false, "list the row names and exit")
@@ -123,9 +123,11 @@ func main() {
 	}
 }
 
-// liveRefs times the scipy references that the selected rows use, if scipy imports; on any
-// failure the stored figure stays and a warning goes to stderr.
+// liveRefs times the Python references that the selected rows use: the NumPy teacher trainer
+// if numpy imports (else the rows go without it, with a note), the scipy ones if scipy imports;
+// on any failure the stored figure stays and a warning goes to stderr.
 func liveRefs(e *env, sel []group) {
+	liveTeacher(e, sel)
 	if !haveScipy() {
 		e.progress("-scipy: %s does not import scipy; using the stored references", python)
 		return
@@ -186,4 +188,43 @@ func machine() Machine {
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "suite:", err)
 	os.Exit(1)
+}
+
+// liveTeacher times the NumPy teacher trainer (teacher_bench.py) at the sizes of the selected
+// teacher rows, if numpy imports; a size whose script fails keeps no reference and says why.
+func liveTeacher(e *env, sel []group) {
+	var sizes []int
+	for _, g := range sel {
+		for _, n := range g.names {
+			if strings.HasPrefix(n, "teacher/") {
+				sizes = append(sizes, teacherSizes...)
+				break
+			}
+		}
+	}
+	if len(sizes) == 0 {
+		return
+	}
+	if !haveNumpy() {
+		e.progress("-scipy: %s does not import numpy; the teacher rows go without the NumPy reference", python)
+		return
+	}
+	root, err := repoRoot()
+	if err != nil {
+		e.progress("-scipy: %v; the teacher rows go without the NumPy reference", err)
+		return
+	}
+	e.numpyTeacher = map[int]float64{}
+	for _, n := range sizes {
+		if _, done := e.numpyTeacher[n]; done {
+			continue
+		}
+		e.progress("NumPy teacher-student trainer, N = %d (teacher_bench.py)", n)
+		v, err := liveNumpyTeacher(root, n)
+		if err != nil {
+			e.progress("-scipy: %v; the N = %d teacher row goes without the NumPy reference", err, n)
+			continue
+		}
+		e.numpyTeacher[n] = v
+	}
 }

@@ -26,6 +26,11 @@ func haveScipy() bool {
 	return exec.Command(python, "-c", "import scipy.sparse.linalg").Run() == nil
 }
 
+// haveNumpy reports whether python imports numpy.
+func haveNumpy() bool {
+	return exec.Command(python, "-c", "import numpy").Run() == nil
+}
+
 // repoRoot walks up from the working directory to the directory holding go.mod.
 func repoRoot() (string, error) {
 	dir, err := os.Getwd()
@@ -72,6 +77,7 @@ var (
 	reCN      = regexp.MustCompile(`(?m)^cn: .*step_ms=([0-9.eE+-]+)`)
 	reFD      = regexp.MustCompile(`(?m)^fd: .*best of \d+: ([0-9.eE+-]+) s`)
 	reChamber = regexp.MustCompile(`(?m)^chamber: .*best of \d+: ([0-9.eE+-]+) s`)
+	reTeacher = regexp.MustCompile(`(?m)^teacher: .*updates_per_s=([0-9.eE+-]+)`)
 )
 
 // parseFigure returns the first submatch of re in out as a positive number.
@@ -107,4 +113,19 @@ func liveEigsh(root string) (fd, chamber float64, err error) {
 	}
 	chamber, err = parseFigure(reChamber, out)
 	return fd, chamber, err
+}
+
+// liveNumpyTeacher runs teacher_bench.py at size n (after its self-check against the exact
+// stationary second moment) and returns NumPy's updates per second on one thread: the best of
+// 3 blocks of 20000 updates at N = 2, 5000 at larger N.
+func liveNumpyTeacher(root string, n int) (float64, error) {
+	updates := 20000
+	if n > 2 {
+		updates = 5000
+	}
+	out, err := runPython(root, 5*time.Minute, "benchmarks/suite/teacher_bench.py", strconv.Itoa(n), strconv.Itoa(updates), "3")
+	if err != nil {
+		return 0, err
+	}
+	return parseFigure(reTeacher, out)
 }

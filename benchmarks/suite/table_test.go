@@ -149,7 +149,7 @@ func TestGridCells(t *testing.T) {
 func TestRowNames(t *testing.T) {
 	t.Parallel()
 	seen := map[string]bool{}
-	shape := regexp.MustCompile(`^(fokkerplanck|hamiltonian|langevin|rbmdrift)/[^/]+/.+$`)
+	shape := regexp.MustCompile(`^(fokkerplanck|hamiltonian|langevin|rbmdrift|teacher)/[^/]+/.+$`)
 	for _, g := range groups() {
 		for _, n := range g.names {
 			if seen[n] {
@@ -167,7 +167,7 @@ func TestRowNames(t *testing.T) {
 }
 
 // TestParseFigure checks the parsing of the reference scripts' output lines (as printed by
-// cn_bench.py and benchmarks/hamiltonian/eigsh_bench.py).
+// cn_bench.py, teacher_bench.py and benchmarks/hamiltonian/eigsh_bench.py).
 func TestParseFigure(t *testing.T) {
 	t.Parallel()
 	out := []byte(strings.Join([]string{
@@ -176,11 +176,12 @@ func TestParseFigure(t *testing.T) {
 		"  E = 0.0000000 0.0433560",
 		"chamber: n=32896 k=8 best of 3: 0.381 s",
 		"cn: n=512 cells=262144 factor=3.425 step_ms=72.441 mass=1.000000000000",
+		"teacher: n=2 batch=16 updates=20000 reps=3 updates_per_s=83778 var_off=3.36e-05/3.333e-05",
 	}, "\n"))
 	for _, c := range []struct {
 		re   *regexp.Regexp
 		want float64
-	}{{reFD, 0.493}, {reChamber, 0.381}, {reCN, 72.441}} {
+	}{{reFD, 0.493}, {reChamber, 0.381}, {reCN, 72.441}, {reTeacher, 83778}} {
 		got, err := parseFigure(c.re, out)
 		if err != nil || got != c.want {
 			t.Errorf("parseFigure(%s) = %g, %v; want %g", c.re, got, err, c.want)
