@@ -1,6 +1,6 @@
 // Command suite runs fpsolve's benchmark suite and prints a table: component, workload, size,
 // the measured figure, reference figures (targets from the project's issues, stored scipy and
-// PyTorch measurements, or scipy timed live) and the ratio to each.
+// PyTorch measurements, or scipy and NumPy timed live with -scipy) and the ratio to each.
 //
 //	go run ./benchmarks/suite                 # full suite, best of 3 (a few minutes on 2 cores)
 //	go run ./benchmarks/suite -quick          # smaller sizes, one repetition (about 10-15 s on 2 cores)
