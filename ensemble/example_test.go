@@ -2,6 +2,7 @@ package ensemble_test
 
 import (
 	"fmt"
+	"strings"
 
 	"fpsolve/ensemble"
 )
@@ -32,4 +33,17 @@ func ExampleTrained_FinalPairs() {
 	// Output:
 	// t at the last step: 1
 	// modes [0 1]: S = [0.5 0.75 0.25], <S> = 0.500 +- 0.144
+}
+
+// A spectra table in fpsolve's layout (run,step,x0,...), read into members and steps.
+func ExampleReadSpectraCSV() {
+	table := "run,step,x0,x1\n0,0,0.1,0.2\n0,100,1.9,2.05\n1,0,0.15,0.3\n1,100,1.95,2.02\n"
+	rec, err := ensemble.ReadSpectraCSV(strings.NewReader(table))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("runs", rec.Runs, "steps", rec.Steps, "last spectrum of run 1:", rec.Spectra[1][1])
+	// Output:
+	// runs [0 1] steps [0 100] last spectrum of run 1: [1.95 2.02]
 }

@@ -27,6 +27,7 @@ type stage struct {
 var pipeline = []stage{
 	rbmStage,
 	teacherStage,
+	ensembleStage,
 	sweepStage,
 	modelStage,
 	timeStage,

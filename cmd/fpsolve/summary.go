@@ -13,6 +13,7 @@ import (
 type summary struct {
 	RBM          *rbmSummary        `json:"rbm,omitempty"`
 	Teacher      *teacherSummary    `json:"teacher,omitempty"`
+	Ensemble     *ensembleSummary   `json:"ensemble,omitempty"`
 	Sweep        *sweepSummary      `json:"sweep,omitempty"`
 	FokkerPlanck *fpSummary         `json:"fokkerplanck,omitempty"`
 	Spectrum     *spectrumSummary   `json:"spectrum,omitempty"`

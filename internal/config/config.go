@@ -16,6 +16,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"fpsolve/ensemble"
 	"fpsolve/model"
 	"fpsolve/rbmdrift"
 	"fpsolve/teacher"
@@ -34,13 +35,34 @@ type Config struct {
 	RBM      *RBM      `toml:"rbm"`
 	Sweep    *Sweep    `toml:"sweep"`
 	Teacher  *Teacher  `toml:"teacher"`
+	Ensemble *Ensemble `toml:"ensemble"`
 
 	// Path is the file the configuration came from ("" for the embedded default); relative
 	// paths inside it (model.table) are resolved against its directory.
 	Path   string `toml:"-"`
 	md     toml.MetaData
 	tables []*model.Table
+	files  []EnsembleFile
 }
+
+// Ensemble is the [ensemble] section: trained ensembles read from spectra tables.
+type Ensemble struct {
+	Files   []string  `toml:"files"`   // paths relative to the config's directory, glob patterns allowed
+	Alpha   float64   `toml:"alpha"`   // learning rate of the training (t = alpha * step)
+	Batch   int       `toml:"batch"`   // its mini-batch size (0: unknown)
+	Targets []float64 `toml:"targets"` // per mode, the learned values that group degenerate modes (optional)
+}
+
+// EnsembleFile is one [ensemble] file, read when the config is validated.
+type EnsembleFile struct {
+	Path     string
+	Recorded *ensemble.Recorded
+	Targets  []float64 // [ensemble] targets, or the rule of ensemble.Recorded.PairTargets
+	Derived  bool      // Targets came from the data
+}
+
+// EnsembleFiles returns the [ensemble] files in the order of their (expanded) paths.
+func (c *Config) EnsembleFiles() []EnsembleFile { return c.files }
 
 // Output is the [output] section.
 type Output struct {

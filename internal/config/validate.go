@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"strings"
 
+	"fpsolve/ensemble"
 	"fpsolve/fokkerplanck"
 	"fpsolve/hamiltonian"
 	"fpsolve/model"
@@ -46,10 +48,13 @@ func (c *Config) validate() error {
 	if c.Teacher != nil && c.RBM != nil {
 		return c.errf("teacher", "not together with [rbm] (one source of trained ensembles per config)")
 	}
-	if c.RBM == nil && c.Teacher == nil && c.Time == nil && c.Spectrum == nil && c.Langevin == nil {
+	if c.Ensemble != nil && (c.RBM != nil || c.Teacher != nil || c.Sweep != nil) {
+		return c.errf("ensemble", "not together with [rbm], [teacher] or [sweep] (one source of trained ensembles per config)")
+	}
+	if c.RBM == nil && c.Teacher == nil && c.Ensemble == nil && c.Time == nil && c.Spectrum == nil && c.Langevin == nil {
 		return c.errf("", "no stage to run: give [rbm], [teacher], or [model] with [time], [spectrum] or [langevin]")
 	}
-	for _, check := range []func() error{c.checkRBM, c.checkTeacher, c.checkModel, c.checkNoise, c.checkGrid, c.checkInitial,
+	for _, check := range []func() error{c.checkRBM, c.checkTeacher, c.checkEnsemble, c.checkModel, c.checkNoise, c.checkGrid, c.checkInitial,
 		c.checkTime, c.checkSpectrum, c.checkLangevin, c.checkSweep, c.checkMemory, c.checkWork} {
 		if err := check(); err != nil {
 			return err
@@ -648,6 +653,73 @@ func (c *Config) checkTeacher() error {
 			key = "teacher.bins"
 		}
 		return c.errf(key, "the drift tables of %d runs need about %.3g GiB of memory (%d modes x %d bins per run), more than the %d GiB allowed", t.Runs, b/(1<<30), t.Size, t.Bins, MaxBytes>>30)
+	}
+	return nil
+}
+
+// MaxSpectraBytes is the largest [ensemble] spectra table that is read: 1 GiB (the table is held
+// in memory as float64, about a third of its text).
+const MaxSpectraBytes = 1 << 30
+
+// checkEnsemble reads every [ensemble] file before any work starts, so that a missing or
+// malformed file is one line naming it before anything is written.
+func (c *Config) checkEnsemble() error {
+	e := c.Ensemble
+	if e == nil {
+		return nil
+	}
+	if len(e.Files) == 0 {
+		return c.errf("ensemble.files", "missing: give one or more spectra tables (run,step,x0,...)")
+	}
+	if err := c.positive("ensemble.alpha", e.Alpha); err != nil {
+		return err
+	}
+	if e.Batch < 0 {
+		return c.errf("ensemble.batch", "%d must be at least 0 (0: unknown)", e.Batch)
+	}
+	for i, v := range e.Targets {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return c.errf(fmt.Sprintf("ensemble.targets[%d]", i), "%v is not a finite number", v)
+		}
+	}
+	var paths []string
+	for i, f := range e.Files {
+		key := fmt.Sprintf("ensemble.files[%d]", i)
+		p := f
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(c.Dir(), p)
+		}
+		m, err := filepath.Glob(p)
+		if err != nil {
+			return c.errf(key, "%q: bad glob pattern: %v", f, err)
+		}
+		if len(m) == 0 {
+			return c.errf(key, "%s: no such file", p)
+		}
+		for _, q := range m {
+			if ext := strings.ToLower(filepath.Ext(q)); ext != ".csv" {
+				return c.errf(key, "%s: only spectra tables (.csv, run,step,x0,...) are read by this version, not %s files", q, ext)
+			}
+		}
+		paths = append(paths, m...)
+	}
+	for _, p := range paths {
+		data, err := readBounded(p, MaxSpectraBytes, "spectra table")
+		if err != nil {
+			return c.errf("ensemble.files", "cannot read %s: %v", p, err)
+		}
+		rec, err := ensemble.ReadSpectraCSV(bytes.NewReader(data))
+		if err != nil {
+			return c.errf("ensemble.files", "%s: %v", p, err)
+		}
+		n := len(rec.Spectra[0][0])
+		f := EnsembleFile{Path: p, Recorded: rec, Targets: e.Targets}
+		if len(e.Targets) == 0 {
+			f.Targets, f.Derived = rec.PairTargets(), true
+		} else if len(e.Targets) != n {
+			return c.errf("ensemble.targets", "%d targets, but %s has %d modes", len(e.Targets), p, n)
+		}
+		c.files = append(c.files, f)
 	}
 	return nil
 }

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestEnsembleFromRBM: the RBM trainer's rbm_spectra.csv read back through [ensemble] with the
+// RBM's learned values as targets gives the same spectra table (byte for byte) and the same
+// modes and pairs in the summary as the trainer's own analysis (the same numbers exactly: the
+// table holds every float64 in its shortest exact form).
+func TestEnsembleFromRBM(t *testing.T) {
+	t.Parallel()
+	tmp := t.TempDir()
+	rbmOut := filepath.Join(tmp, "rbm")
+	ensMustRun(t, "-config", ensWriteConfig(t, filepath.Join(tmp, "a"), ensRBMConfig(60, 400, 2)), "-out", rbmOut)
+	rbm := readSummary(t, rbmOut)["rbm"].(map[string]any)
+	var targets []string
+	for i := range rbm["modes"].([]any) {
+		v := strconv.FormatFloat(num(t, rbm, "modes", i, "target"), 'g', -1, 64)
+		if !strings.ContainsAny(v, ".e") {
+			v += ".0"
+		}
+		targets = append(targets, v)
+	}
+	cfg := "[ensemble]\nfiles = [\"" + filepath.Join(rbmOut, "rbm_spectra.csv") + "\"]\nalpha = 0.1\nbatch = 16\ntargets = [" + strings.Join(targets, ", ") + "]\n"
+	out := filepath.Join(tmp, "ens")
+	ensMustRun(t, "-config", ensWriteConfig(t, filepath.Join(tmp, "b"), cfg), "-out", out)
+	if a, b := ensRead(t, filepath.Join(rbmOut, "rbm_spectra.csv")), ensRead(t, filepath.Join(out, "ensemble_spectra.csv")); string(a) != string(b) {
+		t.Error("ensemble_spectra.csv differs from the rbm_spectra.csv it read")
+	}
+	f := readSummary(t, out)["ensemble"].(map[string]any)["files"].([]any)[0].(map[string]any)
+	if num(t, f, "runs") != 60 || num(t, f, "snapshots") != 5 || f["targets_from"] != "config" {
+		t.Errorf("runs %v, snapshots %v, targets from %v", f["runs"], f["snapshots"], f["targets_from"])
+	}
+	rp, ep := rbm["pairs"].([]any), f["pairs"].([]any)
+	if len(rp) == 0 || len(rp) != len(ep) {
+		t.Fatalf("%d rbm pairs, %d ensemble pairs", len(rp), len(ep))
+	}
+	for i := range rp {
+		for _, k := range []string{"mean_spacing", "mean_spacing_err", "var", "binder"} {
+			if a, b := num(t, rp, i, k), num(t, ep, i, k); a != b {
+				t.Errorf("pair %d %s: rbm %v, ensemble %v", i, k, a, b)
+			}
+		}
+		if !reflect.DeepEqual(rp[i].(map[string]any)["modes"], ep[i].(map[string]any)["modes"]) {
+			t.Errorf("pair %d modes differ", i)
+		}
+	}
+	for i := range rbm["modes"].([]any) {
+		for _, k := range []string{"mean", "var"} {
+			if a, b := num(t, rbm, "modes", i, k), num(t, f, "modes", i, k); a != b {
+				t.Errorf("mode %d %s: rbm %v, ensemble %v", i, k, a, b)
+			}
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "wigner_ensemble.png")); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestEnsembleRefusals: each bad [ensemble] input is one line naming the file (and line) and
+// the cause, and nothing is written.
+func TestEnsembleRefusals(t *testing.T) {
+	t.Parallel()
+	tmp := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(tmp, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	good := write("good.csv", "run,step,x0,x1\n0,0,0.1,0.2\n0,10,1.9,2.1\n1,0,0.1,0.3\n1,10,1.8,2.0\n")
+	for _, tc := range []struct{ name, file, extra, want string }{
+		{"missing", filepath.Join(tmp, "none.csv"), "", "none.csv: no such file"},
+		{"npz", write("w.npz", "PK"), "", "w.npz: only spectra tables"},
+		{"header", write("h.csv", "run,x0\n0,1\n"), "", "h.csv: line 1: header"},
+		{"nan", write("n.csv", "run,step,x0,x1\n0,0,0.1,NaN\n"), "", "n.csv: line 2 (run 0, step 0): x1"},
+		{"order", write("o.csv", "run,step,x0,x1\n0,0,0.3,0.2\n"), "", "o.csv: line 2 (run 0, step 0): x1 = 0.2 below x0"},
+		{"steps", write("s.csv", "run,step,x0,x1\n0,0,0.1,0.2\n0,10,1,2\n1,0,0.1,0.2\n1,20,1,2\n"), "", "s.csv: run 1 records step 20 where run 0 records step 10"},
+		{"fields", write("f.csv", "run,step,x0,x1\n0,0,0.1\n"), "", "f.csv: line 2: 3 fields, want 4"},
+		{"targets", good, "targets = [2.0]\n", "1 targets, but"},
+		{"alpha", good, "alpha = -1.0\n", "ensemble.alpha"},
+	} {
+		cfg := "[ensemble]\nfiles = [\"" + tc.file + "\"]\n" + tc.extra
+		if !strings.Contains(tc.extra, "alpha") {
+			cfg += "alpha = 0.1\n"
+		}
+		dir, _, errs, code := runConfig(t, cfg)
+		if code == 0 || strings.Count(strings.TrimSpace(errs), "\n") != 0 || !strings.Contains(errs, tc.want) {
+			t.Errorf("%s: exit %d, stderr %q; want one line with %q", tc.name, code, errs, tc.want)
+		}
+		if _, err := os.Stat(dir); err == nil {
+			t.Errorf("%s: wrote %s", tc.name, dir)
+		}
+	}
+	dir, _, errs, code := runConfig(t, "[ensemble]\nfiles = [\""+good+"\"]\nalpha = 0.1\n\n"+ensRBMConfig(2, 10, 1))
+	if code == 0 || !strings.Contains(errs, "[ensemble]") && !strings.Contains(errs, "ensemble") {
+		t.Errorf("[ensemble] with [rbm]: exit %d, stderr %q", code, errs)
+	}
+	if _, err := os.Stat(dir); err == nil {
+		t.Errorf("[ensemble] with [rbm]: wrote %s", dir)
+	}
+}

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"path/filepath"
+
+	"fpsolve/ensemble"
+	"fpsolve/rmt"
+)
+
+// ensembleStage analyses the trained ensembles of [ensemble] (spectra tables read when the
+// config was validated): per file ensemble_spectra.csv (ensemble_spectra_<k>.csv with several
+// files), wigner_ensemble.png (wigner_ensemble_<k>.png) and an entry of the "ensemble" summary.
+var ensembleStage = stage{
+	name:    "ensemble",
+	enabled: func(r *runner) bool { return r.cfg.Ensemble != nil },
+	run:     func(_ context.Context, r *runner) error { return r.stageEnsemble() },
+}
+
+// ensembleSummary is the "ensemble" section of summary.json.
+type ensembleSummary struct {
+	Files []ensembleFileOut `json:"files"`
+}
+
+type ensembleFileOut struct {
+	File        string          `json:"file"`
+	Settings    ensembleSetting `json:"settings"`
+	Runs        int             `json:"runs"`
+	Snapshots   int             `json:"snapshots"`
+	TargetsFrom string          `json:"targets_from"` // "config" or "data" (the rule of the README)
+	Modes       []teacherMode   `json:"modes"`
+	Pairs       []teacherPair   `json:"pairs"`
+}
+
+type ensembleSetting struct {
+	Alpha jnum `json:"alpha"`
+	Batch int  `json:"batch"`
+}
+
+func (r *runner) stageEnsemble() error {
+	files := r.cfg.EnsembleFiles()
+	sum := &ensembleSummary{Files: []ensembleFileOut{}}
+	for k, f := range files {
+		rec := f.Recorded
+		n := len(rec.Spectra[0][0])
+		e := &ensemble.Trained{Source: f.Path, Alpha: r.cfg.Ensemble.Alpha, Batch: r.cfg.Ensemble.Batch,
+			Runs: rec.Runs, Steps: rec.Steps, Spectra: rec.Spectra, Targets: f.Targets, Fixed: make([]float64, n)}
+		for i := range e.Fixed {
+			e.Fixed[i] = math.NaN()
+		}
+		if err := e.Validate(); err != nil {
+			return fmt.Errorf("%s: %w", f.Path, err)
+		}
+		suffix := ""
+		if len(files) > 1 {
+			suffix = fmt.Sprintf("_%d", k)
+		}
+		if err := writeSpectra(filepath.Join(r.out, "ensemble_spectra"+suffix+".csv"), e); err != nil {
+			return err
+		}
+		last := len(e.Steps) - 1
+		out := ensembleFileOut{File: f.Path, Settings: ensembleSetting{Alpha: jnum(e.Alpha), Batch: e.Batch}, Runs: e.Members(),
+			Snapshots: len(e.Steps), TargetsFrom: "config", Modes: make([]teacherMode, n), Pairs: []teacherPair{}}
+		if f.Derived {
+			out.TargetsFrom = "data"
+		}
+		for i := range out.Modes {
+			m := rmt.SampleMoments(e.Column(last, i))
+			out.Modes[i] = teacherMode{Mean: jnum(m.Mean), Var: jnum(m.Var), Target: jnum(e.Targets[i])}
+		}
+		pairs := e.FinalPairs()
+		r.say("ensemble %s: %d runs x %d snapshots of %d modes (steps %d..%d), targets from the %s", f.Path, e.Members(), len(e.Steps), n,
+			e.Steps[0], e.Steps[last], out.TargetsFrom)
+		for _, p := range pairs {
+			out.Pairs = append(out.Pairs, teacherPair{Modes: p.Modes, MeanSpacing: jnum(p.MeanSpacing), MeanSpacingErr: jnum(p.MeanSpacingErr),
+				Var: jnum(p.Pooled.Var), Binder: jnum(p.Pooled.Binder)})
+			r.say("  pair %v (target %.4g): <S> = %.4g +- %.2g, pooled var %.4g, Binder %.3f (Coulomb gas -0.148)",
+				p.Modes, p.Target, p.MeanSpacing, p.MeanSpacingErr, p.Pooled.Var, p.Pooled.Binder)
+		}
+		sum.Files = append(sum.Files, out)
+		if r.cfg.PlotsEnabled() {
+			if err := plotPairs(pairs, "ensemble", "target", filepath.Join(r.out, "wigner_ensemble"+suffix+".png")); err != nil {
+				return err
+			}
+		}
+	}
+	r.sum.Ensemble = sum
+	return nil
+}
