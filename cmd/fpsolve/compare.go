@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"fpsolve/fokkerplanck"
 	"fpsolve/rmt"
@@ -64,12 +65,50 @@ func (r *runner) compareTheories() {
 		times = append(times, compareTime{Step: step, T: jnum(t), WorstMeanPull: jnum(ws), WorstVarRelDiff: jnum(wv), Modes: ms})
 		lines = append(lines, fmt.Sprintf("  at t = %.4g: worst mean pull %.2f, worst variance difference %.0f%%", t, ws, 100*wv))
 	}
+	warns := compareWarnings(modes, "the last step")
+	var bad []string // earlier steps with a mode not reproduced: one line for all of them
+	for _, ct := range times {
+		if w := compareWarnings(ct.Modes, ""); len(w) > 0 {
+			bad = append(bad, fmt.Sprintf("%d (%d)", ct.Step, len(w)))
+		}
+	}
+	if len(bad) > 0 {
+		warns = append(warns, fmt.Sprintf("comparison: at %d of %d earlier recorded steps a theory does not reproduce some mode (step (mode-theory pairs)): %s; see \"times\" in summary.json",
+			len(bad), len(times), strings.Join(bad, ", ")))
+	}
 	r.sum.Comparison = &comparisonSummary{Modes: modes, WorstMeanPull: jnum(worstSE), WorstVarRelDiff: jnum(worstVar), Times: times,
-		Note: "RBM ensemble at its last recorded step against the theories at t_end; mean_pull = |mean - rbm mean| / rbm standard error; times: the same at earlier common times"}
+		Note:     "RBM ensemble at its last recorded step against the theories at t_end; mean_pull = |mean - rbm mean| / rbm standard error; times: the same at earlier common times",
+		Warnings: warns}
 	r.say("comparison with the RBM ensemble: worst mean pull %.2f standard errors, worst variance difference %.0f%%", worstSE, 100*worstVar)
 	for _, l := range lines {
 		r.say("%s", l)
 	}
+	for _, w := range warns {
+		r.warn("%s", w)
+	}
+}
+
+// compareWarnings returns one line per mode and theory that does not reproduce the RBM
+// ensemble at a recorded step (when): a mean more than 4 standard errors off, or a variance
+// more than 30% off (theoryOut's MeanWithin4SE and VarWithin30). Such a comparison cannot be
+// trusted as agreement; likely causes are a resolution too coarse for the spectra near the
+// wall (grid, drift bins, drift windows) or a model without the Coulomb term.
+func compareWarnings(modes []compareMode, when string) []string {
+	var out []string
+	for _, m := range modes {
+		for _, th := range []struct {
+			name string
+			o    *theoryOut
+		}{{"Fokker-Planck", m.FokkerPlanck}, {"Langevin", m.Langevin}} {
+			if th.o == nil || (th.o.MeanWithin4SE && th.o.VarWithin30) {
+				continue
+			}
+			out = append(out, fmt.Sprintf("comparison: mode %d at %s: %s mean %.4g against the RBM's %.4g +- %.2g (%.1f standard errors), variance %.3g against %.3g (%+.0f%%): not an agreement; check the resolution ([grid] points and grading, drift bins and windows)",
+				m.Mode, when, th.name, float64(th.o.Mean), float64(m.RBM.Mean), float64(m.RBM.MeanErr), float64(th.o.MeanPull),
+				float64(th.o.Var), float64(m.RBM.Var), 100*(float64(th.o.Var)/float64(m.RBM.Var)-1)))
+		}
+	}
+	return out
 }
 
 // compareAt compares the RBM spectra rows (one per run, ascending) with the Fokker-Planck

@@ -107,3 +107,23 @@ func TestEnsembleRefusals(t *testing.T) {
 		t.Errorf("[ensemble] with [rbm]: wrote %s", dir)
 	}
 }
+
+// TestCompareWarnings: a theory whose mean is more than 4 standard errors off, or whose
+// variance is more than 30% off, is named in one warning line per mode and theory; agreeing
+// ones are not.
+func TestCompareWarnings(t *testing.T) {
+	t.Parallel()
+	ok := &theoryOut{Mean: 1, Var: 0.01, MeanPull: 1, VarRelDiff: 0.1, MeanWithin4SE: true, VarWithin30: true}
+	offMean := &theoryOut{Mean: 1.5, Var: 0.01, MeanPull: 9, VarRelDiff: 0.1, MeanWithin4SE: false, VarWithin30: true}
+	offVar := &theoryOut{Mean: 1, Var: 0.02, MeanPull: 1, VarRelDiff: 1, MeanWithin4SE: true, VarWithin30: false}
+	rbm := sampleOut{Mean: 1, MeanErr: 0.05, Var: 0.01}
+	w := compareWarnings([]compareMode{
+		{Mode: 0, RBM: rbm, FokkerPlanck: ok, Langevin: ok},
+		{Mode: 1, RBM: rbm, FokkerPlanck: offMean, Langevin: ok},
+		{Mode: 2, RBM: rbm, Langevin: offVar},
+	}, "the last step")
+	if len(w) != 2 || !strings.Contains(w[0], "mode 1 at the last step: Fokker-Planck mean 1.5") || !strings.Contains(w[1], "mode 2 at the last step: Langevin") ||
+		!strings.Contains(w[1], "+100%") {
+		t.Errorf("warnings %q", w)
+	}
+}

@@ -220,6 +220,7 @@ type comparisonSummary struct {
 	WorstVarRelDiff jnum          `json:"worst_var_rel_diff"`
 	Times           []compareTime `json:"times"`
 	Note            string        `json:"note"`
+	Warnings        []string      `json:"warnings,omitempty"` // modes and times whose theory does not reproduce the ensemble
 }
 
 type compareMode struct {
