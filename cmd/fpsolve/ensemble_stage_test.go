@@ -58,8 +58,10 @@ func TestEnsembleFromRBM(t *testing.T) {
 			}
 		}
 	}
-	if _, err := os.Stat(filepath.Join(out, "wigner_ensemble.png")); err != nil {
-		t.Error(err)
+	for _, f := range []string{"ensemble.png", "wigner_ensemble.png"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Error(err)
+		}
 	}
 }
 

@@ -7,12 +7,14 @@ import (
 	"path/filepath"
 
 	"fpsolve/ensemble"
+	"fpsolve/internal/plots"
 	"fpsolve/rmt"
 )
 
 // ensembleStage analyses the trained ensembles of [ensemble] (spectra tables read when the
 // config was validated): per file ensemble_spectra.csv (ensemble_spectra_<k>.csv with several
-// files), wigner_ensemble.png (wigner_ensemble_<k>.png) and an entry of the "ensemble" summary.
+// files), ensemble.png and wigner_ensemble.png (ensemble_<k>.png, wigner_ensemble_<k>.png) and
+// an entry of the "ensemble" summary.
 var ensembleStage = stage{
 	name:    "ensemble",
 	enabled: func(r *runner) bool { return r.cfg.Ensemble != nil },
@@ -81,6 +83,11 @@ func (r *runner) stageEnsemble() error {
 		}
 		sum.Files = append(sum.Files, out)
 		if r.cfg.PlotsEnabled() {
+			// The matrix shape behind a spectra table is unknown: no Marchenko-Pastur law over step 0.
+			panels := spectraPanels(e, "ensemble", "recorded spectrum", nil)
+			if err := plots.Write(filepath.Join(r.out, "ensemble"+suffix+".png"), 2, panels...); err != nil {
+				return err
+			}
 			if err := plotPairs(pairs, "ensemble", "target", filepath.Join(r.out, "wigner_ensemble"+suffix+".png")); err != nil {
 				return err
 			}

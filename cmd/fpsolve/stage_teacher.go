@@ -65,71 +65,28 @@ func (r *runner) stageTeacher() error {
 // which pushes the lower mode down and the upper one up near d.
 func plotTeacher(o *teacherOutcome, path string) error {
 	c, e := o.cfg, o.ens
-	nrec := len(e.Steps)
-	pick := []int{0}
-	for _, f := range []float64{1.0 / 3, 2.0 / 3, 1} {
-		if k := int(math.Round(f * float64(nrec-1))); k > pick[len(pick)-1] {
-			pick = append(pick, k)
-		}
-	}
 	gram := c.Spectrum == teacher.SpectrumGram
-	var panels []plots.Panel
-	for _, k := range pick {
-		var xs []float64
-		for _, spec := range e.At(k) {
-			xs = append(xs, spec...)
-		}
-		// After step 0, against x - <x>: a spectrum whose spread is far below its centre still
-		// gets readable tick labels.
-		c0, xlabel := 0.0, "x"
-		if k > 0 {
-			c0 = rmt.Mean(xs)
-			xlabel = fmt.Sprintf("x - %.6g", c0)
-			for i := range xs {
-				xs[i] -= c0
-			}
-		}
-		lo, hi := minMax(xs)
-		pad := 0.02*(hi-lo) + 1e-9
-		lo, hi = lo-pad, hi+pad
-		nb := max(20, min(120, len(xs)/20))
-		h := rmt.NewHistogram(lo, hi, nb)
-		h.Fill(xs)
-		dens := h.Density()
-		ser := []plots.Series{{Name: fmt.Sprintf("teacher-student ensemble (%d runs)", e.Members()), X: h.Centers(), Y: dens, Kind: plots.Steps}}
-		if k == 0 && c.InitSigma > 0 {
-			w2 := c.InitSigma * c.InitSigma
-			a, b := rmt.MarchenkoPasturEdges(1, w2, c.Size)
-			mx, my := make([]float64, 300), make([]float64, 300)
-			for i := range mx {
-				v := a + (b-a)*(float64(i)+0.5)/300
-				if gram {
-					mx[i], my[i] = v, rmt.MarchenkoPastur(v, 1, w2, c.Size)
-				} else { // the singular value s = sqrt(v): density 2 s P(s^2)
-					mx[i] = math.Sqrt(v)
-					my[i] = 2 * mx[i] * rmt.MarchenkoPastur(v, 1, w2, c.Size)
-				}
-			}
-			ser = append(ser, plots.Series{Name: "Marchenko-Pastur (large N)", X: mx, Y: my, Dashed: true})
-		}
-		if k > 0 {
-			var tx []float64
-			for _, d := range e.Targets {
-				tx = append(tx, d-c0)
-			}
-			ser = append(ser, plots.Series{Name: "targets", X: tx, Y: []float64{maxOf(dens)}, Kind: plots.VLine, Color: plots.Palette[7]})
-		}
-		what := "singular values of W"
-		if gram {
-			what = "eigenvalues of W^T W"
-		}
-		pn := plots.Panel{Title: fmt.Sprintf("%s, step %d (t = %.4g)", what, e.Steps[k], float64(e.Steps[k])*c.Alpha),
-			XLabel: xlabel, YLabel: "density (all modes pooled)", Series: ser, Legend: true, XMin: lo, XMax: hi}
-		if k == 0 {
-			pn.YMax = 1.5 * maxOf(dens)
-		}
-		panels = append(panels, pn)
+	what := "singular values of W"
+	if gram {
+		what = "eigenvalues of W^T W"
 	}
+	var mp []plots.Series
+	if c.InitSigma > 0 {
+		w2 := c.InitSigma * c.InitSigma
+		a, b := rmt.MarchenkoPasturEdges(1, w2, c.Size)
+		mx, my := make([]float64, 300), make([]float64, 300)
+		for i := range mx {
+			v := a + (b-a)*(float64(i)+0.5)/300
+			if gram {
+				mx[i], my[i] = v, rmt.MarchenkoPastur(v, 1, w2, c.Size)
+			} else { // the singular value s = sqrt(v): density 2 s P(s^2)
+				mx[i] = math.Sqrt(v)
+				my[i] = 2 * mx[i] * rmt.MarchenkoPastur(v, 1, w2, c.Size)
+			}
+		}
+		mp = []plots.Series{{Name: "Marchenko-Pastur (large N)", X: mx, Y: my, Dashed: true}}
+	}
+	panels := spectraPanels(e, "teacher-student ensemble", what, mp)
 	if len(e.Drift) > 0 {
 		var ser []plots.Series
 		for mode := range e.Modes() {
@@ -152,6 +109,65 @@ func plotTeacher(o *teacherOutcome, path string) error {
 			YLabel: "dx/dt, t = alpha * step", Series: ser, Legend: e.Modes() <= 10})
 	}
 	return plots.Write(path, 2, panels...)
+}
+
+// spectraPanels returns the panels of a trained ensemble's recorded spectra (all modes pooled)
+// at the start, about 1/3 and 2/3 of the way and the end: at the start with the series first
+// laid over it (nil: none), later with the targets marked, against x - <x> where the spread is
+// below 10% of the centre (so that the tick labels stay readable). source names the ensemble in
+// the legend, what the recorded values in the titles.
+func spectraPanels(e *ensemble.Trained, source, what string, first []plots.Series) []plots.Panel {
+	nrec := len(e.Steps)
+	pick := []int{0}
+	for _, f := range []float64{1.0 / 3, 2.0 / 3, 1} {
+		if k := int(math.Round(f * float64(nrec-1))); k > pick[len(pick)-1] {
+			pick = append(pick, k)
+		}
+	}
+	var panels []plots.Panel
+	for _, k := range pick {
+		var xs []float64
+		for _, spec := range e.At(k) {
+			xs = append(xs, spec...)
+		}
+		c0, xlabel := 0.0, "x"
+		if lo, hi := minMax(xs); k > 0 && hi-lo < 0.1*math.Abs(rmt.Mean(xs)) {
+			c0 = rmt.Mean(xs)
+			xlabel = fmt.Sprintf("x - %.6g", c0)
+			for i := range xs {
+				xs[i] -= c0
+			}
+		}
+		lo, hi := minMax(xs)
+		if k > 0 {
+			for _, d := range e.Targets {
+				lo, hi = math.Min(lo, d-c0), math.Max(hi, d-c0)
+			}
+		}
+		pad := 0.02*(hi-lo) + 1e-9
+		lo, hi = lo-pad, hi+pad
+		nb := max(20, min(120, len(xs)/20))
+		h := rmt.NewHistogram(lo, hi, nb)
+		h.Fill(xs)
+		dens := h.Density()
+		ser := []plots.Series{{Name: fmt.Sprintf("%s (%d runs)", source, e.Members()), X: h.Centers(), Y: dens, Kind: plots.Steps}}
+		if k == 0 {
+			ser = append(ser, first...)
+		} else {
+			var tx []float64
+			for _, d := range e.Targets {
+				tx = append(tx, d-c0)
+			}
+			ser = append(ser, plots.Series{Name: "targets", X: tx, Y: []float64{maxOf(dens)}, Kind: plots.VLine, Color: plots.Palette[7]})
+		}
+		pn := plots.Panel{Title: fmt.Sprintf("%s, step %d (t = %.4g)", what, e.Steps[k], e.Time(k)),
+			XLabel: xlabel, YLabel: "density (all modes pooled)", Series: ser, Legend: true, XMin: lo, XMax: hi}
+		if k == 0 {
+			pn.YMax = 1.5 * maxOf(dens)
+		}
+		panels = append(panels, pn)
+	}
+	return panels
 }
 
 // runTeacher trains (or loads) runs 0..runs-1 of tc that belong to this shard, persisting each
