@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
+	"encoding/csv"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
+
+	"fpsolve/model"
 )
 
 // TestEnsembleFromRBM: the RBM trainer's rbm_spectra.csv read back through [ensemble] with the
@@ -127,5 +131,44 @@ func TestCompareWarnings(t *testing.T) {
 	if len(w) != 2 || !strings.Contains(w[0], "mode 1 at the last step: Fokker-Planck mean 1.5") || !strings.Contains(w[1], "mode 2 at the last step: Langevin") ||
 		!strings.Contains(w[1], "+100%") {
 		t.Errorf("warnings %q", w)
+	}
+}
+
+// TestEnsembleDrift: spectra recorded at every step (a teacher ensemble with record_every = 1)
+// read through [ensemble] give ensemble_drift.csv, a drift table that model's reader takes, with
+// every single-step increment counted once per mode (the numerics: rbmdrift's
+// TestSnapshotDrift).
+func TestEnsembleDrift(t *testing.T) {
+	t.Parallel()
+	tmp := t.TempDir()
+	src := filepath.Join(tmp, "teacher")
+	ensMustRun(t, "-config", ensWriteConfig(t, filepath.Join(tmp, "a"), "[teacher]\nruns = 50\nsteps = 40\nrecord_every = 1\nmeasure_every = 0\nseed = 1\n"), "-out", src)
+	cfg := "[ensemble]\nfiles = [\"" + filepath.Join(src, "teacher_spectra.csv") + "\"]\nalpha = 0.1\nbatch = 16\n"
+	out := filepath.Join(tmp, "ens")
+	ensMustRun(t, "-config", ensWriteConfig(t, filepath.Join(tmp, "b"), cfg), "-out", out)
+	f := readSummary(t, out)["ensemble"].(map[string]any)["files"].([]any)[0].(map[string]any)
+	if n := num(t, f, "drift_snapshot_pairs"); n != 40 {
+		t.Errorf("drift_snapshot_pairs %v, want 40", n)
+	}
+	data := ensRead(t, filepath.Join(out, "ensemble_drift.csv"))
+	if _, err := model.ReadTimeTables(bytes.NewReader(data)); err != nil {
+		t.Fatalf("ensemble_drift.csv is not a drift table: %v", err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	var counts [2]int64
+	for _, rec := range recs[1:] {
+		m, _ := strconv.Atoi(rec[col["mode"]])
+		c, _ := strconv.ParseInt(rec[col["count"]], 10, 64)
+		counts[m] += c
+	}
+	if counts != [2]int64{40 * 50, 40 * 50} {
+		t.Errorf("increments per mode %v, want %d each", counts, 40*50)
 	}
 }

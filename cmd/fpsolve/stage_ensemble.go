@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math"
 	"path/filepath"
 
 	"fpsolve/ensemble"
+	"fpsolve/internal/output"
 	"fpsolve/internal/plots"
+	"fpsolve/model"
+	"fpsolve/rbmdrift"
 	"fpsolve/rmt"
 )
 
@@ -34,7 +38,14 @@ type ensembleFileOut struct {
 	TargetsFrom string          `json:"targets_from"` // "config" or "data" (the rule of the README)
 	Modes       []teacherMode   `json:"modes"`
 	Pairs       []teacherPair   `json:"pairs"`
+	// DriftSnapshotPairs counts the consecutive snapshots one step apart that gave the
+	// Kramers-Moyal tables (ensemble_drift.csv); 0: no table.
+	DriftSnapshotPairs int `json:"drift_snapshot_pairs"`
 }
+
+// ensembleDriftBins is the number of equal bins per mode of an [ensemble] drift table, over
+// the range of the values that start an increment.
+const ensembleDriftBins = 60
 
 type ensembleSetting struct {
 	Alpha jnum `json:"alpha"`
@@ -62,6 +73,18 @@ func (r *runner) stageEnsemble() error {
 		if err := writeSpectra(filepath.Join(r.out, "ensemble_spectra"+suffix+".csv"), e); err != nil {
 			return err
 		}
+		// Kramers-Moyal tables from the snapshots one step apart (none: no table).
+		acc, used := rbmdrift.SnapshotDrift(e.Spectra, e.Steps, e.Alpha, ensembleDriftBins)
+		if acc != nil {
+			e.Drift = acc.TimeTables(e.Alpha, e.Steps[len(e.Steps)-1]+1)
+			var buf bytes.Buffer
+			if err := model.WriteTimeTables(&buf, e.Drift); err != nil {
+				return err
+			}
+			if err := output.WriteBytes(filepath.Join(r.out, "ensemble_drift"+suffix+".csv"), buf.Bytes()); err != nil {
+				return err
+			}
+		}
 		last := len(e.Steps) - 1
 		out := ensembleFileOut{File: f.Path, Settings: ensembleSetting{Alpha: jnum(e.Alpha), Batch: e.Batch}, Runs: e.Members(),
 			Snapshots: len(e.Steps), TargetsFrom: "config", Modes: make([]teacherMode, n), Pairs: []teacherPair{}}
@@ -80,6 +103,10 @@ func (r *runner) stageEnsemble() error {
 				Var: jnum(p.Pooled.Var), Binder: jnum(p.Pooled.Binder)})
 			r.say("  pair %v (target %.4g): <S> = %.4g +- %.2g, pooled var %.4g, Binder %.3f (Coulomb gas -0.148)",
 				p.Modes, p.Target, p.MeanSpacing, p.MeanSpacingErr, p.Pooled.Var, p.Pooled.Binder)
+		}
+		out.DriftSnapshotPairs = used
+		if used > 0 {
+			r.say("  drift: Kramers-Moyal tables from %d pairs of snapshots one step apart (%d increments per mode)", used, used*e.Members())
 		}
 		sum.Files = append(sum.Files, out)
 		if r.cfg.PlotsEnabled() {
