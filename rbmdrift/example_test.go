@@ -70,3 +70,17 @@ func ExampleTrainRunContext() {
 	fmt.Println(errors.Is(err, context.DeadlineExceeded), res.Steps)
 	// Output: true [0]
 }
+
+// Two members of one mode recorded at steps 0, 1 and 5: only the snapshots 0 and 1 are one step
+// apart, so each member gives one increment.
+func ExampleSnapshotDrift() {
+	spectra := [][][]float64{
+		{{1.00}, {0.99}, {0.95}},
+		{{1.10}, {1.08}, {1.00}},
+	}
+	acc, used := rbmdrift.SnapshotDrift(spectra, []int{0, 1, 5}, 0.1, 1)
+	b := acc.Table(0)[0]
+	fmt.Printf("pairs used %d, increments %d, drift %.2f per unit t\n", used, b.Count, b.Drift)
+	// Output:
+	// pairs used 1, increments 2, drift -0.15 per unit t
+}
