@@ -1,16 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"math"
 	"path/filepath"
 
 	"fpsolve/ensemble"
-	"fpsolve/internal/output"
 	"fpsolve/internal/plots"
-	"fpsolve/model"
 	"fpsolve/rbmdrift"
 	"fpsolve/rmt"
 )
@@ -77,11 +74,7 @@ func (r *runner) stageEnsemble() error {
 		acc, used := rbmdrift.SnapshotDrift(e.Spectra, e.Steps, e.Alpha, ensembleDriftBins)
 		if acc != nil {
 			e.Drift = acc.TimeTables(e.Alpha, e.Steps[len(e.Steps)-1]+1)
-			var buf bytes.Buffer
-			if err := model.WriteTimeTables(&buf, e.Drift); err != nil {
-				return err
-			}
-			if err := output.WriteBytes(filepath.Join(r.out, "ensemble_drift"+suffix+".csv"), buf.Bytes()); err != nil {
+			if err := writeDriftTables(filepath.Join(r.out, "ensemble_drift"+suffix+".csv"), e.Drift); err != nil {
 				return err
 			}
 		}

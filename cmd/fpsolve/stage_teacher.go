@@ -201,15 +201,21 @@ func (r *runner) runTeacher(dir string, tc teacher.Config, runs int, label strin
 		return nil, err
 	}
 	if o.ens.Drift != nil {
-		var buf bytes.Buffer
-		if err := model.WriteTimeTables(&buf, o.ens.Drift); err != nil {
-			return nil, err
-		}
-		if err := output.WriteBytes(filepath.Join(dir, "teacher_drift.csv"), buf.Bytes()); err != nil {
+		if err := writeDriftTables(filepath.Join(dir, "teacher_drift.csv"), o.ens.Drift); err != nil {
 			return nil, err
 		}
 	}
 	return o, nil
+}
+
+// writeDriftTables writes a trained ensemble's Kramers-Moyal tables as a drift table file
+// (model.WriteTimeTables), atomically.
+func writeDriftTables(path string, windows []model.WindowRows) error {
+	var buf bytes.Buffer
+	if err := model.WriteTimeTables(&buf, windows); err != nil {
+		return err
+	}
+	return output.WriteBytes(path, buf.Bytes())
 }
 
 // teacherSummary is the "teacher" section of summary.json.
