@@ -128,6 +128,7 @@ func main() {
 // on any failure the stored figure stays and a warning goes to stderr.
 func liveRefs(e *env, sel []group) {
 	liveTeacher(e, sel)
+	liveLangevin(e, sel)
 	if !haveScipy() {
 		e.progress("-scipy: %s does not import scipy; using the stored references", python)
 		return
@@ -227,4 +228,37 @@ func liveTeacher(e *env, sel []group) {
 		}
 		e.numpyTeacher[n] = v
 	}
+}
+
+// liveLangevin times the NumPy eigenvalue-level Langevin update (langevin_bench.py) when the
+// langevin eigenvalue row is selected, leaving e.numpyEigen zero (with a printed note) when
+// numpy is missing or the script fails.
+func liveLangevin(e *env, sel []group) {
+	want := false
+	for _, g := range sel {
+		for _, n := range g.names {
+			if strings.HasPrefix(n, "langevin/eigenvalue level") {
+				want = true
+			}
+		}
+	}
+	if !want {
+		return
+	}
+	if !haveNumpy() {
+		e.progress("-scipy: %s does not import numpy; the langevin eigenvalue row goes without the NumPy reference", python)
+		return
+	}
+	root, err := repoRoot()
+	if err != nil {
+		e.progress("-scipy: %v; the langevin eigenvalue row goes without the NumPy reference", err)
+		return
+	}
+	e.progress("NumPy eigenvalue-level Langevin, 256 walkers x 10 modes (langevin_bench.py)")
+	v, err := liveNumpyLangevin(root)
+	if err != nil {
+		e.progress("-scipy: %v; the langevin eigenvalue row goes without the NumPy reference", err)
+		return
+	}
+	e.numpyEigen = v
 }

@@ -78,6 +78,7 @@ var (
 	reFD      = regexp.MustCompile(`(?m)^fd: .*best of \d+: ([0-9.eE+-]+) s`)
 	reChamber = regexp.MustCompile(`(?m)^chamber: .*best of \d+: ([0-9.eE+-]+) s`)
 	reTeacher = regexp.MustCompile(`(?m)^teacher: .*updates_per_s=([0-9.eE+-]+)`)
+	reEigen   = regexp.MustCompile(`(?m)^langevin: .*mode_updates_per_s=([0-9.eE+-]+)`)
 )
 
 // parseFigure returns the first submatch of re in out as a positive number.
@@ -128,4 +129,15 @@ func liveNumpyTeacher(root string, n int) (float64, error) {
 		return 0, err
 	}
 	return parseFigure(reTeacher, out)
+}
+
+// liveNumpyLangevin runs langevin_bench.py (after its self-check on a harmonic Coulomb pair) and
+// returns NumPy's mode-updates per second on one thread for the suite's eigenvalue-level row: 256
+// walkers x 10 modes, the best of 3 blocks of 1000 updates.
+func liveNumpyLangevin(root string) (float64, error) {
+	out, err := runPython(root, 5*time.Minute, "benchmarks/suite/langevin_bench.py", "1000", "3")
+	if err != nil {
+		return 0, err
+	}
+	return parseFigure(reEigen, out)
 }

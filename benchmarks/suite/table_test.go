@@ -167,7 +167,7 @@ func TestRowNames(t *testing.T) {
 }
 
 // TestParseFigure checks the parsing of the reference scripts' output lines (as printed by
-// cn_bench.py, teacher_bench.py and benchmarks/hamiltonian/eigsh_bench.py).
+// cn_bench.py, teacher_bench.py, langevin_bench.py and benchmarks/hamiltonian/eigsh_bench.py).
 func TestParseFigure(t *testing.T) {
 	t.Parallel()
 	out := []byte(strings.Join([]string{
@@ -177,11 +177,12 @@ func TestParseFigure(t *testing.T) {
 		"chamber: n=32896 k=8 best of 3: 0.381 s",
 		"cn: n=512 cells=262144 factor=3.425 step_ms=72.441 mass=1.000000000000",
 		"teacher: n=2 batch=16 updates=20000 reps=3 updates_per_s=83778 var_off=3.36e-05/3.333e-05",
+		"langevin: walkers=256 modes=10 updates=1000 reps=3 mode_updates_per_s=9.81714e+06 median_spacing=0.1745/0.1669",
 	}, "\n"))
 	for _, c := range []struct {
 		re   *regexp.Regexp
 		want float64
-	}{{reFD, 0.493}, {reChamber, 0.381}, {reCN, 72.441}, {reTeacher, 83778}} {
+	}{{reFD, 0.493}, {reChamber, 0.381}, {reCN, 72.441}, {reTeacher, 83778}, {reEigen, 9.81714e6}} {
 		got, err := parseFigure(c.re, out)
 		if err != nil || got != c.want {
 			t.Errorf("parseFigure(%s) = %g, %v; want %g", c.re, got, err, c.want)

@@ -31,6 +31,7 @@ const (
 	pytorchRBMRate    = 1300.0 // PyTorch reference trainer, updates/s on one core of this machine
 	targetTeacherRate = 2e6    // teacher-student SGD updates/s per core at N = 2, |B| = 16 (issue target)
 	numpyTeacherRatio = 50     // ... and at least this many times the straightforward NumPy update
+	numpyEigenRatio   = 3      // langevin eigenvalue level: at least this many times NumPy per core
 	projectionUpdates = 7.5e8  // 7,500 runs x 1e5 updates
 	secondsPerHour    = 3600.0
 	fpDt              = 0.01  // time step of the fokkerplanck step benchmarks (as in its bench_test.go)
@@ -56,7 +57,10 @@ type env struct {
 	eigshCham Ref    // scipy eigsh s, chamber 256
 	// numpyTeacher holds the live NumPy teacher-student updates/s per N (-scipy with numpy).
 	numpyTeacher map[int]float64
-	progress     func(format string, args ...any)
+	// numpyEigen is the live NumPy eigenvalue-level Langevin mode-updates/s on one thread, 0
+	// when not timed.
+	numpyEigen float64
+	progress   func(format string, args ...any)
 }
 
 // group is a set of rows measured together (they share a set-up).
@@ -384,9 +388,20 @@ func langevinEigen(e *env, _ func(string) bool) ([]Row, error) {
 	}
 	procs := runtime.GOMAXPROCS(0)
 	rate := langevinSteps * eigenWalkers * 10 / sec
-	return []Row{{Component: "langevin", Workload: "eigenvalue level N=10, 45 Coulomb pairs, all cores", Size: "256 walkers",
+	perCore := rate / float64(procs)
+	row := Row{Component: "langevin", Workload: "eigenvalue level N=10, 45 Coulomb pairs, all cores", Size: "256 walkers",
 		Value: rate, Unit: "mode-updates/s", Higher: true, Refs: []Ref{{Name: "target", Value: targetEigenRate, Source: SourceTarget}},
-		Note: fmt.Sprintf("on %d goroutines: %s mode-updates/s per core", procs, FormatNumber(rate/float64(procs)))}}, nil
+		Note: fmt.Sprintf("on %d goroutines: %s mode-updates/s per core", procs, FormatNumber(perCore))}
+	if e.numpyEigen > 0 {
+		// The issue compares per core: NumPy runs on one thread, the Go row on GOMAXPROCS.
+		row.Refs = append(row.Refs,
+			Ref{Name: "NumPy, one thread, x GOMAXPROCS", Value: e.numpyEigen * float64(procs), Source: SourceLive},
+			Ref{Name: fmt.Sprintf("target %dx NumPy per core", numpyEigenRatio), Value: numpyEigenRatio * e.numpyEigen * float64(procs), Source: SourceDerived})
+		row.Note += fmt.Sprintf("; NumPy %s on one thread: %.2fx per core (target %dx)", FormatNumber(e.numpyEigen), perCore/e.numpyEigen, numpyEigenRatio)
+	} else {
+		row.Note += fmt.Sprintf("; target also >= %dx NumPy per core: run with -scipy (needs numpy) to time NumPy live", numpyEigenRatio)
+	}
+	return []Row{row}, nil
 }
 
 // fpGraded times one TR-BDF2 step of one rbm mode (mu^2 = 9, kappa = 8, g^2 = 0.001) on the
