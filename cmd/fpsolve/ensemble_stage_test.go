@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
+
+	"codeberg.org/sbinet/npyio/npz"
 
 	"fpsolve/model"
 )
@@ -84,7 +87,8 @@ func TestEnsembleRefusals(t *testing.T) {
 	good := write("good.csv", "run,step,x0,x1\n0,0,0.1,0.2\n0,10,1.9,2.1\n1,0,0.1,0.3\n1,10,1.8,2.0\n")
 	for _, tc := range []struct{ name, file, extra, want string }{
 		{"missing", filepath.Join(tmp, "none.csv"), "", "none.csv: no such file"},
-		{"npz", write("w.npz", "PK"), "", "w.npz: only spectra tables"},
+		{"npz", write("w.npz", "PK"), "", "w.npz: not a NumPy .npz archive"},
+		{"notnumpy", write("w.npy", "hello"), "", "w.npy: not a NumPy file"},
 		{"header", write("h.csv", "run,x0\n0,1\n"), "", "h.csv: line 1: header"},
 		{"nan", write("n.csv", "run,step,x0,x1\n0,0,0.1,NaN\n"), "", "n.csv: line 2 (run 0, step 0): x1"},
 		{"order", write("o.csv", "run,step,x0,x1\n0,0,0.3,0.2\n"), "", "o.csv: line 2 (run 0, step 0): x1 = 0.2 below x0"},
@@ -111,6 +115,122 @@ func TestEnsembleRefusals(t *testing.T) {
 	}
 	if _, err := os.Stat(dir); err == nil {
 		t.Errorf("[ensemble] with [rbm]: wrote %s", dir)
+	}
+}
+
+// TestEnsembleNumPyRefusals: bad NumPy input is one line naming the file, the array and the
+// cause, and nothing is written.
+func TestEnsembleNumPyRefusals(t *testing.T) {
+	t.Parallel()
+	tmp := t.TempDir()
+	save := func(name string, vals map[string]any) string {
+		p := filepath.Join(tmp, name)
+		if err := npz.Write(p, vals); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	w := func(runs, snaps, n int, bad float64) [][][][]float64 {
+		out := make([][][][]float64, runs)
+		for r := range out {
+			for s := range snaps {
+				m := make([][]float64, n)
+				for i := range m {
+					m[i] = make([]float64, n)
+					m[i][i] = float64(1 + i + r + s)
+				}
+				out[r] = append(out[r], m)
+			}
+		}
+		out[runs-1][snaps-1][0][n-1] = bad
+		return out
+	}
+	good := save("good.npz", map[string]any{"W": w(3, 2, 2, 0), "lr": 0.1, "batch_size": int64(4)})
+	for _, tc := range []struct{ name, file, extra, want string }{
+		{"key", good, "key = \"V\"\n", `good.npz: no array "V"`},
+		{"rank", save("rank.npz", map[string]any{"W": [][]float64{{1, 2}, {3, 4}}, "lr": 0.1}), "", `rank.npz: array "W": shape [2 2] has rank 2`},
+		{"nan", save("nan.npz", map[string]any{"W": w(3, 2, 2, math.NaN()), "lr": 0.1}), "", `nan.npz: array "W": run 2, snapshot 1: entry (0, 1) is NaN`},
+		{"inf", save("inf.npz", map[string]any{"W": w(2, 3, 2, math.Inf(1)), "lr": 0.1}), "", `inf.npz: array "W": run 1, snapshot 2: entry (0, 1) is +Inf`},
+		{"noalpha", save("na.npz", map[string]any{"W": w(2, 2, 2, 0)}), "", `na.npz: no learning rate: the file has no scalar "lr"`},
+		{"conflict", good, "alpha = 0.2\n", `ensemble.alpha: 0.2, but`},
+		{"steps", good, "steps = [0, 1, 2]\n", "3 steps, but"},
+		{"stepsorder", good, "steps = [5, 1]\n", "step 1 after step 5"},
+		{"spectrum", good, "spectrum = \"eig\"\n", "ensemble.spectrum"},
+		{"shapes", filepath.Join(tmp, "run*.npz"), "layout = \"snapshots\"\n", "the files of one ensemble have one shape"},
+	} {
+		if tc.name == "shapes" {
+			save("run0.npz", map[string]any{"W": w(1, 2, 2, 0)[0], "lr": 0.1})
+			save("run1.npz", map[string]any{"W": w(1, 3, 2, 0)[0], "lr": 0.1})
+		}
+		cfg := "[ensemble]\nfiles = [\"" + tc.file + "\"]\n" + tc.extra
+		dir, _, errs, code := runConfig(t, cfg)
+		if code == 0 || strings.Count(strings.TrimSpace(errs), "\n") != 0 || !strings.Contains(errs, tc.want) {
+			t.Errorf("%s: exit %d, stderr %q; want one line with %q", tc.name, code, errs, tc.want)
+		}
+		if _, err := os.Stat(dir); err == nil {
+			t.Errorf("%s: wrote %s", tc.name, dir)
+		}
+	}
+	// The good file itself runs, with its settings from the file.
+	dir, _, errs, code := runConfig(t, "[ensemble]\nfiles = [\""+good+"\"]\nspectrum = \"gram\"\n[output]\nplots = false\n")
+	if code != 0 {
+		t.Fatalf("good.npz: exit %d: %s", code, errs)
+	}
+	f := readSummary(t, dir)["ensemble"].(map[string]any)["files"].([]any)[0].(map[string]any)
+	if num(t, f, "settings", "alpha") != 0.1 || num(t, f, "settings", "batch") != 4 || num(t, f, "runs") != 3 || num(t, f, "snapshots") != 2 {
+		t.Errorf("good.npz: settings %v, runs %v, snapshots %v", f["settings"], f["runs"], f["snapshots"])
+	}
+	// Mode 1 of run r at the last snapshot (s = 1) is (1 + 1 + r + 1)^2 exactly (a diagonal W).
+	if got, want := num(t, f, "modes", 1, "mean"), (9.0+16+25)/3; math.Abs(got-want) > 1e-12 {
+		t.Errorf("good.npz mode 1 mean %v, want %v", got, want)
+	}
+}
+
+// TestEnsembleFromRBMNumPy: the RBM trainer's rbm_spectra.npz read back through [ensemble]
+// (spectrum = "values", the settings from the file) gives exactly the trainer's own pairs and
+// modes, and its rbm_weights.npz (save_weights) read with spectrum = "gram" gives the final
+// spectra to eigensolver rounding.
+func TestEnsembleFromRBMNumPy(t *testing.T) {
+	t.Parallel()
+	tmp := t.TempDir()
+	rbmOut := filepath.Join(tmp, "rbm")
+	cfg := strings.Replace(ensRBMConfig(40, 300, 3), "[rbm]\n", "[rbm]\nsave_weights = true\n", 1)
+	ensMustRun(t, "-config", ensWriteConfig(t, filepath.Join(tmp, "a"), cfg), "-out", rbmOut)
+	rbm := readSummary(t, rbmOut)["rbm"].(map[string]any)
+	var targets []string
+	for i := range rbm["modes"].([]any) {
+		targets = append(targets, strconv.FormatFloat(num(t, rbm, "modes", i, "target"), 'e', -1, 64))
+	}
+	tg := "targets = [" + strings.Join(targets, ", ") + "]\n"
+	out := filepath.Join(tmp, "ens")
+	ensMustRun(t, "-config", ensWriteConfig(t, filepath.Join(tmp, "b"), "[ensemble]\nfiles = [\""+filepath.Join(rbmOut, "rbm_spectra.npz")+"\"]\nkey = \"spectra\"\nspectrum = \"values\"\nsteps = \"steps\"\n"+tg), "-out", out)
+	if a, b := ensRead(t, filepath.Join(rbmOut, "rbm_spectra.csv")), ensRead(t, filepath.Join(out, "ensemble_spectra.csv")); string(a) != string(b) {
+		t.Error("ensemble_spectra.csv from rbm_spectra.npz differs from rbm_spectra.csv")
+	}
+	f := readSummary(t, out)["ensemble"].(map[string]any)["files"].([]any)[0].(map[string]any)
+	if num(t, f, "settings", "alpha") != 0.1 || num(t, f, "settings", "batch") != 16 {
+		t.Errorf("settings %v, want alpha 0.1, batch 16 from the file", f["settings"])
+	}
+	rp, ep := rbm["pairs"].([]any), f["pairs"].([]any)
+	if len(rp) == 0 || len(rp) != len(ep) {
+		t.Fatalf("%d rbm pairs, %d ensemble pairs", len(rp), len(ep))
+	}
+	for i := range rp {
+		for _, k := range []string{"mean_spacing", "mean_spacing_err", "var", "binder"} {
+			if a, b := num(t, rp, i, k), num(t, ep, i, k); a != b {
+				t.Errorf("pair %d %s: rbm %v, ensemble %v", i, k, a, b)
+			}
+		}
+	}
+	wout := filepath.Join(tmp, "w")
+	ensMustRun(t, "-config", ensWriteConfig(t, filepath.Join(tmp, "c"), "[ensemble]\nfiles = [\""+filepath.Join(rbmOut, "rbm_weights.npz")+"\"]\nspectrum = \"gram\"\nsteps = \"steps\"\n"+tg), "-out", wout)
+	g := readSummary(t, wout)["ensemble"].(map[string]any)["files"].([]any)[0].(map[string]any)
+	for i := range rbm["modes"].([]any) {
+		// The trainer's Jacobi and gonum's eigensolver on the same W^T W (values of order 1-10)
+		// agree to a few rounding errors; 1e-10 leaves room for the sum over 40 runs.
+		if a, b := num(t, rbm, "modes", i, "mean"), num(t, g, "modes", i, "mean"); math.Abs(a-b) > 1e-10 {
+			t.Errorf("mode %d mean: rbm %v, from the weights %v", i, a, b)
+		}
 	}
 }
 

@@ -47,6 +47,7 @@ const ensembleDriftBins = 60
 type ensembleSetting struct {
 	Alpha jnum `json:"alpha"`
 	Batch int  `json:"batch"`
+	Noise jnum `json:"noise"` // 0: none given
 }
 
 func (r *runner) stageEnsemble() error {
@@ -55,7 +56,7 @@ func (r *runner) stageEnsemble() error {
 	for k, f := range files {
 		rec := f.Recorded
 		n := len(rec.Spectra[0][0])
-		e := &ensemble.Trained{Source: f.Path, Alpha: r.cfg.Ensemble.Alpha, Batch: r.cfg.Ensemble.Batch,
+		e := &ensemble.Trained{Source: f.Path, Alpha: f.Alpha, Batch: f.Batch,
 			Runs: rec.Runs, Steps: rec.Steps, Spectra: rec.Spectra, Targets: f.Targets, Fixed: make([]float64, n)}
 		for i := range e.Fixed {
 			e.Fixed[i] = math.NaN()
@@ -79,7 +80,7 @@ func (r *runner) stageEnsemble() error {
 			}
 		}
 		last := len(e.Steps) - 1
-		out := ensembleFileOut{File: f.Path, Settings: ensembleSetting{Alpha: jnum(e.Alpha), Batch: e.Batch}, Runs: e.Members(),
+		out := ensembleFileOut{File: f.Path, Settings: ensembleSetting{Alpha: jnum(e.Alpha), Batch: e.Batch, Noise: jnum(f.Noise)}, Runs: e.Members(),
 			Snapshots: len(e.Steps), TargetsFrom: "config", Modes: make([]teacherMode, n), Pairs: []teacherPair{}}
 		if f.Derived {
 			out.TargetsFrom = "data"
@@ -89,8 +90,12 @@ func (r *runner) stageEnsemble() error {
 			out.Modes[i] = teacherMode{Mean: jnum(m.Mean), Var: jnum(m.Var), Target: jnum(e.Targets[i])}
 		}
 		pairs := e.FinalPairs()
-		r.say("ensemble %s: %d runs x %d snapshots of %d modes (steps %d..%d), targets from the %s", f.Path, e.Members(), len(e.Steps), n,
-			e.Steps[0], e.Steps[last], out.TargetsFrom)
+		from := f.Path
+		if len(f.Files) > 1 {
+			from = fmt.Sprintf("%s and %d more files (one per run)", f.Path, len(f.Files)-1)
+		}
+		r.say("ensemble %s: %d runs x %d snapshots of %d modes (steps %d..%d), alpha %g, batch %d, targets from the %s", from, e.Members(), len(e.Steps), n,
+			e.Steps[0], e.Steps[last], e.Alpha, e.Batch, out.TargetsFrom)
 		for _, p := range pairs {
 			out.Pairs = append(out.Pairs, teacherPair{Modes: p.Modes, MeanSpacing: jnum(p.MeanSpacing), MeanSpacingErr: jnum(p.MeanSpacingErr),
 				Var: jnum(p.Pooled.Var), Binder: jnum(p.Pooled.Binder)})

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"codeberg.org/sbinet/npyio/npz"
 	"context"
 	"fmt"
 	"io"
@@ -180,12 +181,56 @@ func (r *runner) runRBM(dir string, rc rbmdrift.Config, runs int, label string) 
 	if err := writeSpectra(filepath.Join(dir, "rbm_spectra.csv"), o.ens); err != nil {
 		return nil, err
 	}
+	if err := writeSpectraNPZ(filepath.Join(dir, "rbm_spectra.npz"), o.ens, nil); err != nil {
+		return nil, err
+	}
+	if r.cfg.RBM.SaveWeights {
+		if err := writeWeightsNPZ(filepath.Join(dir, "rbm_weights.npz"), o); err != nil {
+			return nil, err
+		}
+	}
 	if o.driftCSV != nil {
 		if err := output.WriteBytes(filepath.Join(dir, "drift.csv"), o.driftCSV); err != nil {
 			return nil, err
 		}
 	}
 	return o, nil
+}
+
+// writeSpectraNPZ writes e's spectra as a NumPy archive (ensemble.Trained.WriteNPZ):
+// numpy.load(path)["spectra"] is (runs, snapshots, modes).
+func writeSpectraNPZ(path string, e *ensemble.Trained, extra map[string]any) error {
+	return output.WriteFile(path, func(w io.Writer) error { return e.WriteNPZ(w, extra) })
+}
+
+// writeWeightsNPZ writes every run's final weights as rbm_weights.npz: "W" (runs, 1,
+// visible, hidden), "steps" (the last step), "runs", "lr" and "batch_size", the layout that
+// [ensemble] reads with spectrum = "gram" and steps = "steps".
+func writeWeightsNPZ(path string, o *rbmOutcome) error {
+	nv, nh := o.cfg.Visible, o.cfg.Hidden
+	w := make([][][][]float64, len(o.results))
+	runs := make([]int64, len(o.results))
+	for m, res := range o.results {
+		runs[m] = int64(res.Run)
+		mat := make([][]float64, nv)
+		for i := range mat {
+			mat[i] = res.Weights[i*nh : (i+1)*nh]
+		}
+		w[m] = [][][]float64{mat}
+	}
+	last := int64(o.ens.Steps[len(o.ens.Steps)-1])
+	return output.WriteFile(path, func(out io.Writer) error {
+		z := npz.NewWriter(out)
+		for _, kv := range []struct {
+			k string
+			v any
+		}{{"W", w}, {"batch_size", int64(o.ens.Batch)}, {"lr", o.ens.Alpha}, {"runs", runs}, {"steps", []int64{last}}} {
+			if err := z.Write(kv.k+".npy", kv.v); err != nil {
+				return err
+			}
+		}
+		return z.Close()
+	})
 }
 
 // writeSpectra writes run,step,x0,...,x{N-1} for every member and recorded step of e.

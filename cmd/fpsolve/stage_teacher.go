@@ -200,6 +200,9 @@ func (r *runner) runTeacher(dir string, tc teacher.Config, runs int, label strin
 	if err := writeSpectra(filepath.Join(dir, "teacher_spectra.csv"), o.ens); err != nil {
 		return nil, err
 	}
+	if err := writeSpectraNPZ(filepath.Join(dir, "teacher_spectra.npz"), o.ens, map[string]any{"noise": tc.Noise}); err != nil {
+		return nil, err
+	}
 	if o.ens.Drift != nil {
 		if err := writeDriftTables(filepath.Join(dir, "teacher_drift.csv"), o.ens.Drift); err != nil {
 			return nil, err

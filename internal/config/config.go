@@ -45,17 +45,32 @@ type Config struct {
 	files  []EnsembleFile
 }
 
-// Ensemble is the [ensemble] section: trained ensembles read from spectra tables.
+// Ensemble is the [ensemble] section: trained ensembles read from spectra tables (.csv) or
+// NumPy weight snapshots (.npy, .npz).
 type Ensemble struct {
 	Files   []string  `toml:"files"`   // paths relative to the config's directory, glob patterns allowed
-	Alpha   float64   `toml:"alpha"`   // learning rate of the training (t = alpha * step)
-	Batch   int       `toml:"batch"`   // its mini-batch size (0: unknown)
+	Alpha   float64   `toml:"alpha"`   // learning rate of the training (t = alpha * step); 0: from the files
+	Batch   int       `toml:"batch"`   // its mini-batch size (0: from the files, or unknown)
+	Noise   float64   `toml:"noise"`   // the training's noise, where it has one (0: from the files, or none)
 	Targets []float64 `toml:"targets"` // per mode, the learned values that group degenerate modes (optional)
+
+	// NumPy files only.
+	Key      string `toml:"key"`       // the weight array of an .npz (default "W")
+	Spectrum string `toml:"spectrum"`  // "singular" (default), "gram", "symmetric", or "values" (the array holds spectra)
+	Layout   string `toml:"layout"`    // rank-3 arrays: "runs" (runs, rows, cols), the default, or "snapshots" (snapshots, rows, cols), one file per run
+	Steps    any    `toml:"steps"`     // the training step of each snapshot: a list, or the name of an array in the file; default 0, 1, 2, ...
+	AlphaKey string `toml:"alpha_key"` // scalar entries of an .npz that give the settings (defaults "lr", "batch_size", "noise")
+	BatchKey string `toml:"batch_key"`
+	NoiseKey string `toml:"noise_key"`
 }
 
 // EnsembleFile is one [ensemble] file, read when the config is validated.
 type EnsembleFile struct {
-	Path     string
+	Path     string   // the file (with layout = "snapshots", the first of the ensemble's files)
+	Files    []string // every file of the ensemble (one per run with layout = "snapshots")
+	Alpha    float64
+	Batch    int
+	Noise    float64
 	Recorded *ensemble.Recorded
 	Targets  []float64 // [ensemble] targets, or the rule of ensemble.Recorded.PairTargets
 	Derived  bool      // Targets came from the data
@@ -159,6 +174,9 @@ type Langevin struct {
 // adds the file and section to its errors and the checks that involve other sections.
 type RBM struct {
 	rbmdrift.Config
+	// SaveWeights also writes every run's final weight matrix to rbm_weights.npz (output
+	// only: not part of a run's fingerprint).
+	SaveWeights bool `toml:"save_weights"`
 }
 
 // MarshalJSON writes the whole section, the trainer's configuration and the number of runs,
@@ -291,7 +309,7 @@ func unwrapPath(err error) error {
 // Parse decodes and validates data; name is used in messages and to resolve relative paths.
 func Parse(data []byte, name string) (*Config, error) {
 	// [rbm] decodes over its defaults; the section is dropped again below if the file has none.
-	c := &Config{Path: name, RBM: &RBM{rbmdrift.DefaultConfig()}, Teacher: &Teacher{teacher.DefaultConfig()}}
+	c := &Config{Path: name, RBM: &RBM{Config: rbmdrift.DefaultConfig()}, Teacher: &Teacher{teacher.DefaultConfig()}}
 	md, err := toml.Decode(string(data), c)
 	if err != nil {
 		var pe toml.ParseError

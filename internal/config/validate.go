@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"fpsolve/ensemble"
@@ -669,18 +670,59 @@ func (c *Config) checkEnsemble() error {
 		return nil
 	}
 	if len(e.Files) == 0 {
-		return c.errf("ensemble.files", "missing: give one or more spectra tables (run,step,x0,...)")
+		return c.errf("ensemble.files", "missing: give one or more spectra tables (run,step,x0,...) or NumPy files (.npy, .npz)")
 	}
-	if err := c.positive("ensemble.alpha", e.Alpha); err != nil {
-		return err
+	if !finite(e.Alpha) || e.Alpha < 0 {
+		return c.errf("ensemble.alpha", "%g must be a positive finite number (or absent: from the files)", e.Alpha)
 	}
 	if e.Batch < 0 {
-		return c.errf("ensemble.batch", "%d must be at least 0 (0: unknown)", e.Batch)
+		return c.errf("ensemble.batch", "%d must be at least 0 (0: from the files, or unknown)", e.Batch)
+	}
+	if !finite(e.Noise) || e.Noise < 0 {
+		return c.errf("ensemble.noise", "%g must be a finite number >= 0", e.Noise)
 	}
 	for i, v := range e.Targets {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return c.errf(fmt.Sprintf("ensemble.targets[%d]", i), "%v is not a finite number", v)
 		}
+	}
+	if e.Key == "" {
+		e.Key = "W"
+	}
+	if e.Spectrum == "" {
+		e.Spectrum = "singular"
+	}
+	kind, err := ensemble.ParseSpectrumKind(e.Spectrum)
+	if err != nil {
+		return c.errf("ensemble.spectrum", "%v", err)
+	}
+	if e.Layout == "" {
+		e.Layout = "runs"
+	}
+	if err := c.oneOf("ensemble.layout", e.Layout, "runs", "snapshots"); err != nil {
+		return err
+	}
+	for _, k := range []*string{&e.AlphaKey, &e.BatchKey, &e.NoiseKey} {
+		if *k == "" {
+			*k = map[*string]string{&e.AlphaKey: "lr", &e.BatchKey: "batch_size", &e.NoiseKey: "noise"}[k]
+		}
+	}
+	var stepList []int
+	stepKey := ""
+	switch v := e.Steps.(type) {
+	case nil:
+	case string:
+		stepKey = v
+	case []any:
+		for i, x := range v {
+			n, ok := x.(int64)
+			if !ok || n < 0 {
+				return c.errf(fmt.Sprintf("ensemble.steps[%d]", i), "%v is not a training step (an integer >= 0)", x)
+			}
+			stepList = append(stepList, int(n))
+		}
+	default:
+		return c.errf("ensemble.steps", "%v: want a list of steps or the name of an array in the files", v)
 	}
 	var paths []string
 	for i, f := range e.Files {
@@ -696,32 +738,160 @@ func (c *Config) checkEnsemble() error {
 		if len(m) == 0 {
 			return c.errf(key, "%s: no such file", p)
 		}
-		for _, q := range m {
-			if ext := strings.ToLower(filepath.Ext(q)); ext != ".csv" {
-				return c.errf(key, "%s: only spectra tables (.csv, run,step,x0,...) are read by this version, not %s files", q, ext)
-			}
-		}
 		paths = append(paths, m...)
 	}
+	csv := 0
 	for _, p := range paths {
-		data, err := readBounded(p, MaxSpectraBytes, "spectra table")
-		if err != nil {
-			return c.errf("ensemble.files", "cannot read %s: %v", p, err)
+		if strings.ToLower(filepath.Ext(p)) == ".csv" {
+			csv++
 		}
-		rec, err := ensemble.ReadSpectraCSV(bytes.NewReader(data))
-		if err != nil {
-			return c.errf("ensemble.files", "%s: %v", p, err)
+	}
+	if csv > 0 && csv < len(paths) {
+		return c.errf("ensemble.files", "mixes spectra tables (.csv) and NumPy files: give one kind")
+	}
+	var ens []EnsembleFile
+	if csv > 0 {
+		for _, p := range paths {
+			data, err := readBounded(p, MaxSpectraBytes, "spectra table")
+			if err != nil {
+				return c.errf("ensemble.files", "cannot read %s: %v", p, err)
+			}
+			rec, err := ensemble.ReadSpectraCSV(bytes.NewReader(data))
+			if err != nil {
+				return c.errf("ensemble.files", "%s: %v", p, err)
+			}
+			if e.Alpha == 0 {
+				return c.errf("ensemble.alpha", "missing: a spectra table does not record the learning rate")
+			}
+			ens = append(ens, EnsembleFile{Path: p, Files: []string{p}, Recorded: rec, Alpha: e.Alpha, Batch: e.Batch, Noise: e.Noise})
 		}
-		n := len(rec.Spectra[0][0])
-		f := EnsembleFile{Path: p, Recorded: rec, Targets: e.Targets}
+	} else {
+		perRun := e.Layout == "snapshots"
+		var held int64
+		for _, p := range paths {
+			f, err := c.readNumPy(p, kind, perRun, stepKey, stepList, MaxSpectraBytes-held)
+			if err != nil {
+				return err
+			}
+			for _, sp := range f.Recorded.Spectra {
+				held += int64(len(sp) * len(sp[0]) * 8)
+			}
+			if perRun && len(ens) > 0 {
+				// One ensemble, one file per run: same shape, steps and settings.
+				a := &ens[0]
+				if len(f.Recorded.Steps) != len(a.Recorded.Steps) || len(f.Recorded.Spectra[0][0]) != len(a.Recorded.Spectra[0][0]) {
+					return c.errf("ensemble.files", "%s: %d snapshots of %d modes, but %s has %d of %d: the files of one ensemble have one shape",
+						p, len(f.Recorded.Steps), len(f.Recorded.Spectra[0][0]), a.Path, len(a.Recorded.Steps), len(a.Recorded.Spectra[0][0]))
+				}
+				if !slices.Equal(f.Recorded.Steps, a.Recorded.Steps) || f.Alpha != a.Alpha || f.Batch != a.Batch || f.Noise != a.Noise {
+					return c.errf("ensemble.files", "%s: steps or settings differ from %s's: the files of one ensemble share them", p, a.Path)
+				}
+				a.Files = append(a.Files, p)
+				a.Recorded.Runs = append(a.Recorded.Runs, len(a.Recorded.Runs))
+				a.Recorded.Spectra = append(a.Recorded.Spectra, f.Recorded.Spectra[0])
+				continue
+			}
+			ens = append(ens, f)
+		}
+	}
+	for _, f := range ens {
+		n := len(f.Recorded.Spectra[0][0])
+		f.Targets = e.Targets
 		if len(e.Targets) == 0 {
-			f.Targets, f.Derived = rec.PairTargets(), true
+			f.Targets, f.Derived = f.Recorded.PairTargets(), true
 		} else if len(e.Targets) != n {
-			return c.errf("ensemble.targets", "%d targets, but %s has %d modes", len(e.Targets), p, n)
+			return c.errf("ensemble.targets", "%d targets, but %s has %d modes", len(e.Targets), f.Path, n)
 		}
 		c.files = append(c.files, f)
 	}
 	return nil
+}
+
+// readNumPy reads one [ensemble] NumPy file: its spectra, steps and settings. Errors are one
+// line naming the file, the array and the cause.
+func (c *Config) readNumPy(p string, kind ensemble.SpectrumKind, perRun bool, stepKey string, stepList []int, maxHeld int64) (EnsembleFile, error) {
+	e := c.Ensemble
+	out := EnsembleFile{Path: p, Files: []string{p}}
+	f, err := ensemble.OpenNumPy(p)
+	if err != nil {
+		return out, c.errf("ensemble.files", "%s: %v", p, err)
+	}
+	defer f.Close()
+	key := e.Key
+	if len(f.Keys()) == 1 && !strings.HasSuffix(strings.ToLower(p), ".npz") {
+		key = f.Keys()[0] // a .npy holds one array, whatever its name
+	}
+	spectra, err := f.WeightSpectra(key, perRun, kind, maxHeld)
+	if err != nil {
+		return out, c.errf("ensemble.files", "%s: %v", p, err)
+	}
+	snaps := len(spectra[0])
+	runs := make([]int, len(spectra))
+	for i := range runs {
+		runs[i] = i
+	}
+	steps := make([]int, snaps)
+	for i := range steps {
+		steps[i] = i
+	}
+	switch {
+	case stepList != nil:
+		if len(stepList) != snaps {
+			return out, c.errf("ensemble.steps", "%d steps, but %s array %q has %d snapshots", len(stepList), p, key, snaps)
+		}
+		steps = stepList
+	case stepKey != "":
+		v, err := f.Floats(stepKey, 1<<24)
+		if err != nil {
+			return out, c.errf("ensemble.steps", "%s: %v", p, err)
+		}
+		if len(v) != snaps {
+			return out, c.errf("ensemble.steps", "%s: array %q has %d steps for %d snapshots", p, stepKey, len(v), snaps)
+		}
+		for i, x := range v {
+			if x != math.Trunc(x) || x < 0 {
+				return out, c.errf("ensemble.steps", "%s: array %q entry %d is %v, not a training step", p, stepKey, i, x)
+			}
+			steps[i] = int(x)
+		}
+	}
+	for i := 1; i < len(steps); i++ {
+		if steps[i] <= steps[i-1] {
+			return out, c.errf("ensemble.steps", "%s: step %d after step %d: the snapshots' steps must ascend", p, steps[i], steps[i-1])
+		}
+	}
+	scalar := func(name, cfgKey string, fromCfg float64) (float64, error) {
+		if !f.Has(name) {
+			return fromCfg, nil
+		}
+		v, err := f.Floats(name, 1)
+		if err != nil || len(v) != 1 {
+			return 0, c.errf(cfgKey, "%s: array %q is not a scalar: %v", p, name, err)
+		}
+		if fromCfg != 0 && v[0] != fromCfg {
+			return 0, c.errf(cfgKey, "%g, but %s says %s = %g: give one (remove the config key to use the file's)", fromCfg, p, name, v[0])
+		}
+		return v[0], nil
+	}
+	if out.Alpha, err = scalar(e.AlphaKey, "ensemble.alpha", e.Alpha); err != nil {
+		return out, err
+	}
+	if !(out.Alpha > 0) || math.IsInf(out.Alpha, 0) {
+		return out, c.errf("ensemble.alpha", "%s: no learning rate: the file has no scalar %q and the config sets none", p, e.AlphaKey)
+	}
+	b, err := scalar(e.BatchKey, "ensemble.batch", float64(e.Batch))
+	if err != nil {
+		return out, err
+	}
+	if b < 0 || b != math.Trunc(b) {
+		return out, c.errf("ensemble.batch", "%s: %s = %g is not a batch size", p, e.BatchKey, b)
+	}
+	out.Batch = int(b)
+	if out.Noise, err = scalar(e.NoiseKey, "ensemble.noise", e.Noise); err != nil {
+		return out, err
+	}
+	out.Recorded = &ensemble.Recorded{Runs: runs, Steps: steps, Spectra: spectra}
+	return out, nil
 }
 
 func (c *Config) checkSweep() error {
