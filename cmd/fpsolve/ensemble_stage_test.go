@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -290,5 +291,56 @@ func TestEnsembleDrift(t *testing.T) {
 	}
 	if counts != [2]int64{40 * 50, 40 * 50} {
 		t.Errorf("increments per mode %v, want %d each", counts, 40*50)
+	}
+}
+
+// TestEnsembleSweepFromFiles: the spectra .npz files that a [teacher] sweep writes, read back
+// through [ensemble] (the settings lr, batch_size, noise from each file), give the sweep's own
+// points exactly and its fit of <S> = a sqrt(alpha/|B|) eps to rounding (the same spectra,
+// pairs and x).
+func TestEnsembleSweepFromFiles(t *testing.T) {
+	t.Parallel()
+	dir, _, errs, code := runConfig(t, "[teacher]\nruns = 300\nsteps = 200\nrecord_every = 200\nmeasure_every = 0\nseed = 5\n\n[sweep]\nalpha = [0.1]\nbatch = [4, 64]\nnoise = [0.1, 0.05]\n")
+	if code != 0 {
+		t.Fatalf("teacher sweep: exit %d: %s", code, errs)
+	}
+	want := readSummary(t, dir)["sweep"].(map[string]any)
+	files := filepath.Join(dir, "alpha=*", "teacher_spectra.npz")
+	out, stdout, errs, code := runConfig(t, "[ensemble]\nfiles = [\""+files+"\"]\nkey = \"spectra\"\nspectrum = \"values\"\nsteps = \"steps\"\ntargets = [2.0, 2.0]\n")
+	if code != 0 {
+		t.Fatalf("ensemble: exit %d: %s", code, errs)
+	}
+	if !strings.Contains(stdout, "ensemble sweep: <S> = a x") {
+		t.Errorf("stdout lacks the sweep fit: %q", stdout)
+	}
+	got := readSummary(t, out)["sweep"].(map[string]any)
+	// The files come in name order, the sweep's settings in config order: the fit's sums run in
+	// another order and may differ in the last bits (1e-12 relative).
+	for _, k := range []string{"a_fit", "a_fit_err", "chi2_dof"} {
+		if a, b := num(t, want, k), num(t, got, k); math.Abs(a-b) > 1e-12*math.Abs(a) {
+			t.Errorf("%s: teacher sweep %v, from the files %v", k, a, b)
+		}
+	}
+	key := func(p map[string]any) string {
+		return fmt.Sprint(p["alpha"], p["batch"], p["noise"], p["pair"])
+	}
+	wp := map[string]float64{}
+	for _, p := range want["points"].([]any) {
+		wp[key(p.(map[string]any))] = p.(map[string]any)["mean_spacing"].(float64)
+	}
+	gp := got["points"].([]any)
+	if len(gp) != 4 || len(wp) != 4 {
+		t.Fatalf("%d points from the files, %d in the sweep; want 4", len(gp), len(wp))
+	}
+	for _, p := range gp {
+		m := p.(map[string]any)
+		if w, ok := wp[key(m)]; !ok || w != m["mean_spacing"].(float64) {
+			t.Errorf("point %s: <S> %v from the files, %v in the sweep", key(m), m["mean_spacing"], w)
+		}
+	}
+	for _, f := range []string{"scaling.csv", "scaling.png", "wigner_sweep.png"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Error(err)
+		}
 	}
 }

@@ -3,8 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"path/filepath"
+
+	"fpsolve/internal/config"
+	"fpsolve/internal/output"
 
 	"fpsolve/ensemble"
 	"fpsolve/internal/plots"
@@ -53,6 +57,7 @@ type ensembleSetting struct {
 func (r *runner) stageEnsemble() error {
 	files := r.cfg.EnsembleFiles()
 	sum := &ensembleSummary{Files: []ensembleFileOut{}}
+	var pts []sweepPoint
 	for k, f := range files {
 		rec := f.Recorded
 		n := len(rec.Spectra[0][0])
@@ -102,6 +107,14 @@ func (r *runner) stageEnsemble() error {
 			r.say("  pair %v (target %.4g): <S> = %.4g +- %.2g, pooled var %.4g, Binder %.3f (Coulomb gas -0.148)",
 				p.Modes, p.Target, p.MeanSpacing, p.MeanSpacingErr, p.Pooled.Var, p.Pooled.Binder)
 		}
+		if f.Batch > 0 {
+			x := ensembleX(f.Alpha, f.Batch, f.Noise)
+			for pi, p := range pairs {
+				sp := pairPoint(e, pi, p, f.Alpha, f.Batch, x)
+				sp.noise, sp.langS, sp.langErr = f.Noise, math.NaN(), math.NaN()
+				pts = append(pts, sp)
+			}
+		}
 		out.DriftSnapshotPairs = used
 		if used > 0 {
 			r.say("  drift: Kramers-Moyal tables from %d pairs of snapshots one step apart (%d increments per mode)", used, used*e.Members())
@@ -119,5 +132,92 @@ func (r *runner) stageEnsemble() error {
 		}
 	}
 	r.sum.Ensemble = sum
-	return nil
+	return r.ensembleSweep(files, pts)
+}
+
+// ensembleX is the abscissa of an [ensemble] scaling fit: sqrt(alpha/|B|), times the noise
+// where the files give one (the teacher-student law <S> ~ sqrt(alpha/|B|) eps).
+func ensembleX(alpha float64, batch int, noise float64) float64 {
+	x := math.Sqrt(alpha / float64(batch))
+	if noise > 0 {
+		x *= noise
+	}
+	return x
+}
+
+// ensembleSweep fits <S> = a x over the pairs of every file when the files hold more than one
+// setting (alpha, |B|, noise; all with |B| known), as [sweep] does for the trainers: the
+// "sweep" summary with a_fit, chi2/dof and one fit per pair index, scaling.csv, scaling.png and
+// the data collapse wigner_sweep.png. With one setting there is nothing to fit.
+func (r *runner) ensembleSweep(files []config.EnsembleFile, pts []sweepPoint) error {
+	type setting struct {
+		a, e float64
+		b    int
+	}
+	settings := map[setting]bool{}
+	for _, f := range files {
+		if f.Batch == 0 {
+			return nil
+		}
+		settings[setting{f.Alpha, f.Noise, f.Batch}] = true
+	}
+	if len(settings) < 2 || len(pts) == 0 {
+		return nil
+	}
+	sum := &sweepSummary{AFit: jnum(math.NaN()), AFitErr: jnum(math.NaN()), Chi2Dof: jnum(math.NaN())}
+	for _, p := range pts {
+		sum.Points = append(sum.Points, sweepOut{Alpha: jnum(p.alpha), Batch: p.batch, Noise: ptr(jnum(p.noise)), Pair: p.pair, Modes: p.modes,
+			Kappa: jnum(p.kappa), X: jnum(p.x), MeanSpacing: jnum(p.meanS), MeanSpacingErr: jnum(p.meanErr),
+			SigmaFit: jnum(p.sigma), SigmaFitErr: jnum(p.sigmaErr), Binder: jnum(p.binder), BinderErr: jnum(p.binderErr),
+			LangevinMeanSpacing: jnum(p.langS), LangevinMeanSpacingErr: jnum(p.langErr)})
+	}
+	if fit, err := fitSpacing(pts); err == nil {
+		sum.AFit, sum.AFitErr, sum.Chi2Dof = jnum(fit.Slope), jnum(fit.SlopeErr), chi2dof(fit)
+		r.say("ensemble sweep: <S> = a x, x = sqrt(alpha/|B|) (times the noise where given), over %d points of %d settings: a = %.4g +- %.2g, chi2/dof %.3g",
+			len(pts), len(settings), fit.Slope, fit.SlopeErr, fit.Chi2/float64(max(1, fit.Dof)))
+	} else {
+		r.say("ensemble sweep: no fit of <S> (%v)", err)
+	}
+	byPair := map[int][]sweepPoint{}
+	for _, p := range pts {
+		byPair[p.pair] = append(byPair[p.pair], p)
+	}
+	for pi := 0; pi < len(byPair); pi++ {
+		ps := byPair[pi]
+		if fit, err := fitSpacing(ps); err == nil && len(ps) > 1 {
+			sum.PairFits = append(sum.PairFits, pairFitOut{Pair: pi, Kappa: jnum(ps[0].kappa), A: jnum(fit.Slope), AErr: jnum(fit.SlopeErr),
+				Chi2Dof: chi2dof(fit), Points: len(ps)})
+		}
+	}
+	r.sum.Sweep = sum
+	err := output.WriteFile(filepath.Join(r.out, "scaling.csv"), func(w io.Writer) error {
+		c := output.NewCSV(w, "alpha", "batch", "noise", "pair", "target", "mean_spacing", "mean_spacing_err", "sigma_fit", "sigma_fit_err",
+			"binder", "binder_err", "x")
+		for _, p := range pts {
+			c.Row(p.alpha, float64(p.batch), p.noise, float64(p.pair), p.kappa, p.meanS, p.meanErr, p.sigma, p.sigmaErr, p.binder, p.binderErr, p.x)
+		}
+		return c.Err()
+	})
+	if err != nil || !r.cfg.PlotsEnabled() {
+		return err
+	}
+	var ser []plots.Series
+	xs, ys := make([]float64, len(pts)), make([]float64, len(pts))
+	top := 0.0
+	for k, p := range pts {
+		xs[k], ys[k] = p.x, p.meanS
+		top = math.Max(top, 1.05*p.x)
+		if !math.IsNaN(p.meanErr) {
+			ser = append(ser, plots.Series{X: []float64{p.x, p.x}, Y: []float64{p.meanS - p.meanErr, p.meanS + p.meanErr}, Color: plots.Palette[0], Width: 1})
+		}
+	}
+	ser = append(ser, plots.Series{Name: "<S> per (file setting, pair)", X: xs, Y: ys, Kind: plots.Marks, Color: plots.Palette[0]})
+	if a := float64(sum.AFit); !math.IsNaN(a) {
+		ser = append(ser, plots.Series{Name: fmt.Sprintf("fit <S> = %.4g x", a), X: []float64{0, top}, Y: []float64{0, a * top}, Dashed: true, Color: plots.Palette[3]})
+	}
+	if err := plots.Write(filepath.Join(r.out, "scaling.png"), 1,
+		plots.Panel{Title: "ensembles from files: mean spacing of degenerate pairs", XLabel: "x = sqrt(alpha/|B|) (x noise)", YLabel: "<S>", Series: ser, Legend: true}); err != nil {
+		return err
+	}
+	return plotCollapse(r.out, pts, "ensembles from files")
 }
