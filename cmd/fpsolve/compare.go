@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"path/filepath"
 	"sort"
 	"strings"
 
+	"fpsolve/ensemble"
 	"fpsolve/fokkerplanck"
 	"fpsolve/rmt"
 )
@@ -22,14 +24,27 @@ var comparisonStage = stage{
 	name:    "comparison",
 	untimed: true,
 	enabled: func(r *runner) bool {
-		o := r.res.rbm
-		return o != nil && o.complete && o.ens != nil && !r.sharded()
+		e, _ := r.compared()
+		return e != nil && !r.sharded()
 	},
 	run: func(_ context.Context, r *runner) error { r.compareTheories(); return nil },
 }
 
+// compared returns the trained ensemble the theories are compared with and its name: the
+// [rbm] stage's (complete), or the one ensemble of an [ensemble] section of one file; nil
+// without one.
+func (r *runner) compared() (*ensemble.Trained, string) {
+	if o := r.res.rbm; o != nil && o.complete && o.ens != nil {
+		return o.ens, "RBM"
+	}
+	if e := r.res.fromFile; e != nil {
+		return e, "[ensemble] " + filepath.Base(e.Source)
+	}
+	return nil, ""
+}
+
 func (r *runner) compareTheories() {
-	e := r.res.rbm.ens
+	e, label := r.compared()
 	n := e.Modes()
 	fp := r.res.time
 	if fp != nil && len(fp.mode) != n {
@@ -77,9 +92,9 @@ func (r *runner) compareTheories() {
 			len(bad), len(times), strings.Join(bad, ", ")))
 	}
 	r.sum.Comparison = &comparisonSummary{Modes: modes, WorstMeanPull: jnum(worstSE), WorstVarRelDiff: jnum(worstVar), Times: times,
-		Note:     "RBM ensemble at its last recorded step against the theories at t_end; mean_pull = |mean - rbm mean| / rbm standard error; times: the same at earlier common times",
+		Note:     label + " ensemble at its last recorded step against the theories at t_end; mean_pull = |mean - rbm mean| / rbm standard error; times: the same at earlier common times",
 		Warnings: warns}
-	r.say("comparison with the RBM ensemble: worst mean pull %.2f standard errors, worst variance difference %.0f%%", worstSE, 100*worstVar)
+	r.say("comparison with the %s ensemble: worst mean pull %.2f standard errors, worst variance difference %.0f%%", label, worstSE, 100*worstVar)
 	for _, l := range lines {
 		r.say("%s", l)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -341,6 +342,45 @@ func TestEnsembleSweepFromFiles(t *testing.T) {
 	for _, f := range []string{"scaling.csv", "scaling.png", "wigner_sweep.png"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Error(err)
+		}
+	}
+}
+
+// TestEnsembleComparison: an [ensemble] read from the RBM's rbm_spectra.npz, with the RBM's
+// drift.csv as the [model] table and the same [langevin], is compared with the walkers like
+// the RBM run itself: the trained side of every mode is the RBM run's exactly, every mode has
+// its Langevin figures, and the printed line names the ensemble. (The walkers themselves differ:
+// with [rbm] the model also takes the RBM's learned fixed points, which a file does not give.)
+func TestEnsembleComparison(t *testing.T) {
+	t.Parallel()
+	tmp := t.TempDir()
+	theory := "\n[model]\ndrift = \"table\"\n%s\n[langevin]\nwalkers = 2000\nalpha = 0.1\nbatch = 16\nsteps = 300\nseed = 1\n\n[output]\nplots = false\n"
+	rbmOut := filepath.Join(tmp, "rbm")
+	ensMustRun(t, "-config", ensWriteConfig(t, filepath.Join(tmp, "a"), ensRBMConfig(40, 300, 3)+fmt.Sprintf(theory, "")), "-out", rbmOut)
+	want := readSummary(t, rbmOut)["comparison"].(map[string]any)
+	cfg := "[ensemble]\nfiles = [\"" + filepath.Join(rbmOut, "rbm_spectra.npz") + "\"]\nkey = \"spectra\"\nspectrum = \"values\"\nsteps = \"steps\"\n" +
+		fmt.Sprintf(theory, "table = \""+filepath.Join(rbmOut, "drift.csv")+"\"")
+	out := filepath.Join(tmp, "ens")
+	stdout := ensMustRun(t, "-config", ensWriteConfig(t, filepath.Join(tmp, "b"), cfg), "-out", out)
+	got, ok := readSummary(t, out)["comparison"].(map[string]any)
+	if !ok {
+		t.Fatalf("no comparison with the [ensemble]: %s", stdout)
+	}
+	if !strings.Contains(stdout, "comparison with the [ensemble] rbm_spectra.npz ensemble") {
+		t.Errorf("stdout does not name the ensemble compared: %q", stdout)
+	}
+	wm, gm := want["modes"].([]any), got["modes"].([]any)
+	if len(wm) != len(gm) || len(wm) == 0 {
+		t.Fatalf("%d modes compared, want %d", len(gm), len(wm))
+	}
+	for i := range wm {
+		a, _ := json.Marshal(wm[i].(map[string]any)["rbm"])
+		b, _ := json.Marshal(gm[i].(map[string]any)["rbm"])
+		if string(a) != string(b) {
+			t.Errorf("mode %d: trained side %s, from the file %s", i, a, b)
+		}
+		if _, ok := gm[i].(map[string]any)["langevin"].(map[string]any); !ok {
+			t.Errorf("mode %d: no Langevin figures", i)
 		}
 	}
 }

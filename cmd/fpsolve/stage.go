@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 
+	"fpsolve/ensemble"
 	"fpsolve/model"
 )
 
@@ -51,6 +52,9 @@ type results struct {
 	time *marginals
 	// langevin holds the walkers at the last step and at the snapshots ([langevin]).
 	langevin *langevinResult
+	// fromFile is the ensemble of an [ensemble] section of one file (nil otherwise), compared
+	// with [time] and [langevin] like the rbm's.
+	fromFile *ensemble.Trained
 }
 
 // modelResult is the model of the theory stages: [model] and [noise] resolved, the modes in

@@ -120,6 +120,9 @@ func (r *runner) stageEnsemble() error {
 			r.say("  drift: Kramers-Moyal tables from %d pairs of snapshots one step apart (%d increments per mode)", used, used*e.Members())
 		}
 		sum.Files = append(sum.Files, out)
+		if len(files) == 1 {
+			r.res.fromFile = e
+		}
 		if r.cfg.PlotsEnabled() {
 			// The matrix shape behind a spectra table is unknown: no Marchenko-Pastur law over step 0.
 			panels := spectraPanels(e, "ensemble", "recorded spectrum", nil)
