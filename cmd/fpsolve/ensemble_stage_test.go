@@ -6,15 +6,21 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"codeberg.org/sbinet/npyio/npz"
 
+	"gonum.org/v1/gonum/mat"
+
+	"fpsolve/ensemble"
+	"fpsolve/internal/config"
 	"fpsolve/model"
 )
 
@@ -382,5 +388,55 @@ func TestEnsembleComparison(t *testing.T) {
 		if _, ok := gm[i].(map[string]any)["langevin"].(map[string]any); !ok {
 			t.Errorf("mode %d: no Langevin figures", i)
 		}
+	}
+}
+
+// TestEnsembleMP: the Marchenko-Pastur law drawn over step 0 recovers the entries' variance of
+// iid N(0, 0.09) weights, 200 matrices 40 x 20, from their singular values and from W^T W
+// (moment estimate over 4,000 values: its relative error is about sqrt(2/(40*20*200)) = 0.2%;
+// 2% allows ten times that), and is not drawn for spectra or a W^T W with zero eigenvalues.
+func TestEnsembleMP(t *testing.T) {
+	t.Parallel()
+	rnd := rand.New(rand.NewPCG(1, 2))
+	const runs, rows, cols = 200, 40, 20
+	sing, gram := make([][][]float64, runs), make([][][]float64, runs)
+	for m := range runs {
+		w := mat.NewDense(rows, cols, nil)
+		for i := range rows {
+			for j := range cols {
+				w.Set(i, j, 0.3*rnd.NormFloat64())
+			}
+		}
+		var svd mat.SVD
+		svd.Factorize(w, mat.SVDNone)
+		v := svd.Values(nil)
+		slices.Reverse(v)
+		g := make([]float64, len(v))
+		for k := range v {
+			g[k] = v[k] * v[k]
+		}
+		sing[m], gram[m] = [][]float64{v}, [][]float64{g}
+	}
+	for _, c := range []struct {
+		kind ensemble.SpectrumKind
+		sp   [][][]float64
+	}{{ensemble.Singular, sing}, {ensemble.Gram, gram}} {
+		e := &ensemble.Trained{Spectra: c.sp, Steps: []int{0}}
+		_, s2 := ensembleMP(config.EnsembleFile{Rows: rows, Cols: cols, Spectrum: c.kind}, e)
+		if math.Abs(s2/0.09-1) > 0.02 {
+			t.Errorf("%v: fitted s2 %v, want 0.09", c.kind, s2)
+		}
+		// The transposed shape (rows < cols) gives the same law for singular values.
+		if c.kind == ensemble.Singular {
+			if _, s2t := ensembleMP(config.EnsembleFile{Rows: cols, Cols: rows, Spectrum: c.kind}, e); s2t != s2 {
+				t.Errorf("transposed: s2 %v, want %v", s2t, s2)
+			}
+		}
+	}
+	if mp, _ := ensembleMP(config.EnsembleFile{Rows: cols, Cols: rows, Spectrum: ensemble.Gram}, &ensemble.Trained{Spectra: gram, Steps: []int{0}}); mp != nil {
+		t.Error("drawn for W^T W with cols > rows")
+	}
+	if mp, _ := ensembleMP(config.EnsembleFile{Spectrum: ensemble.Values}, &ensemble.Trained{Spectra: gram, Steps: []int{0}}); mp != nil {
+		t.Error("drawn for spectra")
 	}
 }

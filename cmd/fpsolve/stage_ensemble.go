@@ -124,8 +124,10 @@ func (r *runner) stageEnsemble() error {
 			r.res.fromFile = e
 		}
 		if r.cfg.PlotsEnabled() {
-			// The matrix shape behind a spectra table is unknown: no Marchenko-Pastur law over step 0.
-			panels := spectraPanels(e, "ensemble", "recorded spectrum", nil)
+			// The Marchenko-Pastur law over step 0 where the matrix shape is known (weights, not
+			// spectra), with the entries' variance fitted from the step-0 spectra.
+			mp, _ := ensembleMP(f, e)
+			panels := spectraPanels(e, "ensemble", f.Spectrum.String()+" spectrum", mp)
 			if err := plots.Write(filepath.Join(r.out, "ensemble"+suffix+".png"), 2, panels...); err != nil {
 				return err
 			}
@@ -136,6 +138,44 @@ func (r *runner) stageEnsemble() error {
 	}
 	r.sum.Ensemble = sum
 	return r.ensembleSweep(files, pts)
+}
+
+// ensembleMP is the Marchenko-Pastur law of an [ensemble] of weight matrices at its first
+// snapshot, for singular values and for W^T W with cols <= rows (a law of its nonzero
+// eigenvalues): M = max(rows, cols), r = min/max, and s2 fitted by moments, the mean of x
+// (W^T W) or x^2 (singular values) over every member, over M. Nil where it does not apply.
+func ensembleMP(f config.EnsembleFile, e *ensemble.Trained) ([]plots.Series, float64) {
+	if f.Rows == 0 || (f.Spectrum != ensemble.Singular && f.Spectrum != ensemble.Gram) || (f.Spectrum == ensemble.Gram && f.Cols > f.Rows) {
+		return nil, math.NaN()
+	}
+	m, n := max(f.Rows, f.Cols), min(f.Rows, f.Cols)
+	r := float64(n) / float64(m)
+	var sum float64
+	var cnt int
+	for _, row := range e.Initial() {
+		for _, x := range row {
+			if f.Spectrum == ensemble.Singular {
+				x *= x
+			}
+			sum, cnt = sum+x, cnt+1
+		}
+	}
+	s2 := sum / float64(cnt) / float64(m)
+	if !(s2 > 0) {
+		return nil, math.NaN()
+	}
+	a, b := rmt.MarchenkoPasturEdges(r, s2, m)
+	mx, my := make([]float64, 300), make([]float64, 300)
+	for i := range mx {
+		v := a + (b-a)*(float64(i)+0.5)/300
+		if f.Spectrum == ensemble.Gram {
+			mx[i], my[i] = v, rmt.MarchenkoPastur(v, r, s2, m)
+		} else { // the singular value s = sqrt(v): density 2 s P(s^2)
+			mx[i] = math.Sqrt(v)
+			my[i] = 2 * mx[i] * rmt.MarchenkoPastur(v, r, s2, m)
+		}
+	}
+	return []plots.Series{{Name: fmt.Sprintf("Marchenko-Pastur, s2 = %.3g fitted (large N)", s2), X: mx, Y: my, Dashed: true}}, s2
 }
 
 // ensembleX is the abscissa of an [ensemble] scaling fit: sqrt(alpha/|B|), times the noise

@@ -66,14 +66,18 @@ type Ensemble struct {
 
 // EnsembleFile is one [ensemble] file, read when the config is validated.
 type EnsembleFile struct {
-	Path     string   // the file (with layout = "snapshots", the first of the ensemble's files)
-	Files    []string // every file of the ensemble (one per run with layout = "snapshots")
-	Alpha    float64
-	Batch    int
-	Noise    float64
-	Recorded *ensemble.Recorded
-	Targets  []float64 // [ensemble] targets, or the rule of ensemble.Recorded.PairTargets
-	Derived  bool      // Targets came from the data
+	Path  string   // the file (with layout = "snapshots", the first of the ensemble's files)
+	Files []string // every file of the ensemble (one per run with layout = "snapshots")
+	Alpha float64
+	Batch int
+	Noise float64
+	// Rows and Cols are the weight matrices' shape (0 for spectra: a table or kind "values"),
+	// Spectrum the kind of spectrum read from them.
+	Rows, Cols int
+	Spectrum   ensemble.SpectrumKind
+	Recorded   *ensemble.Recorded
+	Targets    []float64 // [ensemble] targets, or the rule of ensemble.Recorded.PairTargets
+	Derived    bool      // Targets came from the data
 }
 
 // EnsembleFiles returns the [ensemble] files in the order of their (expanded) paths.

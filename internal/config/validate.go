@@ -825,6 +825,12 @@ func (c *Config) readNumPy(p string, kind ensemble.SpectrumKind, perRun bool, st
 	if err != nil {
 		return out, c.errf("ensemble.files", "%s: %v", p, err)
 	}
+	if h, err := f.Header(key); err == nil && kind != ensemble.Values {
+		if l, err := h.Layout(perRun, kind); err == nil {
+			out.Rows, out.Cols = l.Rows, l.Cols
+		}
+	}
+	out.Spectrum = kind
 	snaps := len(spectra[0])
 	runs := make([]int, len(spectra))
 	for i := range runs {
