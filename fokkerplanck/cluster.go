@@ -35,6 +35,13 @@ import (
 type Clustered struct {
 	// Coupling selects the mean-field coupling between clusters (default Ordered).
 	Coupling Coupling
+	// PotentialTol is the tolerance (in units of kT) up to which a cluster keeps the
+	// Scharfetter-Gummel weights and factorisations of an earlier mean-field potential (see
+	// Solver.SetPotentialTol): 0 means DefaultPotentialTol, a negative value remakes the weights
+	// every step (the exact one-step-lagged mean field).
+	PotentialTol float64
+	// Remakes counts the weight remakes of all clusters (for diagnostics).
+	Remakes int
 
 	sys      model.System
 	clusters [][]int
@@ -51,6 +58,12 @@ type Clustered struct {
 	below    [][]float64 // E_j[(x - x_j)_+] per mode
 	t        float64
 }
+
+// DefaultPotentialTol is the default Clustered.PotentialTol. The mean-field potential is an
+// explicit, one-step-lagged approximation already; keeping it to within 1e-3 kT changes the
+// weights by at most 0.2 % (measured effect on the means and variances of the modes in
+// TestClusteredPotentialTol), and cuts the default study's weight remakes several fold.
+const DefaultPotentialTol = 1e-3
 
 // Coupling is the mean-field coupling between the clusters of a Clustered solver.
 type Coupling int
@@ -326,6 +339,11 @@ func (c *Clustered) Step(dt float64) error {
 		c.updateField()
 	}
 	errs := make([]error, len(c.ops))
+	remade := make([]bool, len(c.ops))
+	tol := c.PotentialTol
+	if tol == 0 {
+		tol = DefaultPotentialTol
+	}
 	var wg sync.WaitGroup
 	for ci := range c.ops {
 		wg.Add(1)
@@ -333,7 +351,7 @@ func (c *Clustered) Step(dt float64) error {
 			defer wg.Done()
 			s := c.solvers[ci]
 			if coupled {
-				s.SetPotential(c.phiEff[ci])
+				remade[ci] = s.SetPotentialTol(c.phiEff[ci], c.p[ci], tol)
 			}
 			s.SetTime(c.t)
 			if err := s.Step(c.p[ci], dt); err != nil {
@@ -342,6 +360,11 @@ func (c *Clustered) Step(dt float64) error {
 		}(ci)
 	}
 	wg.Wait()
+	for _, r := range remade {
+		if r {
+			c.Remakes++
+		}
+	}
 	c.t += dt
 	for _, err := range errs {
 		if err != nil {

@@ -50,8 +50,9 @@ type Solver struct {
 	op     *Operator
 	method Method
 
-	phi []float64    // cell potential used for the weights (op.phi or an effective one)
-	ax  [3]axisState // per axis, in line order
+	phi  []float64    // cell potential used for the weights (op.phi or an effective one)
+	wphi []float64    // copy of phi at the last setWeights (SetPotentialTol compares against it)
+	ax   [3]axisState // per axis, in line order
 
 	cache   []factor
 	workers int
@@ -141,6 +142,44 @@ func (s *Solver) SetPotential(phi []float64) {
 	s.setWeights()
 }
 
+// SetPotentialTol is SetPotential that keeps the current weights (and their cached
+// factorisations) when the new potential differs from the one the weights were made from by at
+// most tol up to a constant, on the cells where p (the density about to be stepped) is at least
+// 1e-10 of its largest value. It reports whether the weights were remade.
+//
+// Why it is safe: a constant shift of the potential leaves every Scharfetter-Gummel weight
+// unchanged, and d log B(z)/dz lies in [-1, 0], so when the cell-wise difference of the two
+// potentials stays within a band of width 2 tol, every weight between two such cells is within
+// a factor exp(±2 tol) of its exact value, and the stationary density of the kept weights is
+// within a factor exp(±2 tol) of the exact one there. Cells below 1e-10 of the peak carry
+// too little mass for their weights to show. Clustered uses it for the mean-field potential,
+// which is already lagged by one step; tol bounds the extra lag. tol <= 0 always remakes.
+func (s *Solver) SetPotentialTol(phi, p []float64, tol float64) bool {
+	if len(phi) != s.op.ncell || len(p) != s.op.ncell {
+		panic(fmt.Sprintf("fokkerplanck: potential of length %d, density of length %d for %d cells", len(phi), len(p), s.op.ncell))
+	}
+	if tol > 0 && s.wphi != nil {
+		var big float64
+		for _, v := range p {
+			big = math.Max(big, v)
+		}
+		cut := 1e-10 * big
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for c, v := range p {
+			if v >= cut {
+				d := phi[c] - s.wphi[c]
+				lo, hi = math.Min(lo, d), math.Max(hi, d)
+			}
+		}
+		if hi-lo <= 2*tol {
+			return false
+		}
+	}
+	s.phi = phi
+	s.setWeights()
+	return true
+}
+
 func (s *Solver) setWeights() {
 	for k := 0; k < s.op.dim; k++ {
 		ls := &s.op.lines[k]
@@ -157,6 +196,10 @@ func (s *Solver) setWeights() {
 		})
 	}
 	s.cache = s.cache[:0]
+	if len(s.wphi) != len(s.phi) {
+		s.wphi = make([]float64, len(s.phi))
+	}
+	copy(s.wphi, s.phi)
 }
 
 // tiny is the flush-to-zero threshold of densities and weights (see Step).
