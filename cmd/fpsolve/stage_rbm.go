@@ -212,6 +212,9 @@ func writeWeightsNPZ(path string, o *rbmOutcome) error {
 	runs := make([]int64, len(o.results))
 	for m, res := range o.results {
 		runs[m] = int64(res.Run)
+		if len(res.Weights) != nv*nh {
+			return fmt.Errorf("%s: run %d holds %d weights, want %d x %d: its stored result lacks them (delete runs/ to retrain)", path, res.Run, len(res.Weights), nv, nh)
+		}
 		mat := make([][]float64, nv)
 		for i := range mat {
 			mat[i] = res.Weights[i*nh : (i+1)*nh]
