@@ -702,9 +702,12 @@ func (c *Config) checkEnsemble() error {
 	if err := c.oneOf("ensemble.layout", e.Layout, "runs", "snapshots"); err != nil {
 		return err
 	}
-	for _, k := range []*string{&e.AlphaKey, &e.BatchKey, &e.NoiseKey} {
-		if *k == "" {
-			*k = map[*string]string{&e.AlphaKey: "lr", &e.BatchKey: "batch_size", &e.NoiseKey: "noise"}[k]
+	for _, k := range []struct {
+		key *string
+		def string
+	}{{&e.AlphaKey, "lr"}, {&e.BatchKey, "batch_size"}, {&e.NoiseKey, "noise"}} {
+		if *k.key == "" {
+			*k.key = k.def
 		}
 	}
 	var stepList []int
