@@ -15,6 +15,8 @@ type RunResult struct {
 	Steps   []int       // recorded steps: 0, every RecordEvery, and the last
 	Spectra [][]float64 // eigenvalues of X = W^T W, ascending, at each recorded step
 	Weights []float64   // final W, row-major Visible x Hidden
+	// WeightSnapshots holds W (row-major) at each of Steps when Config.SaveWeights, else nil.
+	WeightSnapshots [][]float64
 	// Drift holds the run's single-step increments when MeasureEvery > 0, else nil.
 	Drift *DriftAccumulator
 }
@@ -46,6 +48,9 @@ func TrainRunContext(ctx context.Context, cfg Config, r int) (RunResult, error) 
 	record := func(s int, spec []float64) {
 		res.Steps = append(res.Steps, s)
 		res.Spectra = append(res.Spectra, append([]float64(nil), spec...))
+		if cfg.SaveWeights {
+			res.WeightSnapshots = append(res.WeightSnapshots, append([]float64(nil), tr.w...))
+		}
 	}
 	tr.Spectrum(x)
 	record(0, x)

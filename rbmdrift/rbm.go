@@ -61,6 +61,10 @@ type Config struct {
 	// DriftLo + LogFloor (GradedEdges); LogFloor = 0 means 1e-6 of the equal bins' width.
 	LogBins  int     `toml:"log_bins" json:",omitempty"`
 	LogFloor float64 `toml:"log_floor" json:",omitempty"`
+	// SaveWeights keeps W at every recorded step in RunResult.WeightSnapshots (fpsolve writes
+	// them to rbm_weights.npz). It changes what a run holds, so it is part of the JSON form when
+	// set; runs stored without it are not reused for it.
+	SaveWeights bool `toml:"save_weights" json:",omitempty"`
 
 	// Runs is the size of the ensemble, runs 0..Runs-1 (fpsolve's [rbm] runs). TrainRun and
 	// TrainEnsemble do not read it, and it is not part of the JSON form: more runs of the same

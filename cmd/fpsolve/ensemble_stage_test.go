@@ -196,8 +196,8 @@ func TestEnsembleNumPyRefusals(t *testing.T) {
 
 // TestEnsembleFromRBMNumPy: the RBM trainer's rbm_spectra.npz read back through [ensemble]
 // (spectrum = "values", the settings from the file) gives exactly the trainer's own pairs and
-// modes, and its rbm_weights.npz (save_weights) read with spectrum = "gram" gives the final
-// spectra to eigensolver rounding.
+// modes, and its rbm_weights.npz (save_weights: W at every recorded step) read with spectrum =
+// "gram" gives the same snapshots and the final spectra to eigensolver rounding.
 func TestEnsembleFromRBMNumPy(t *testing.T) {
 	t.Parallel()
 	tmp := t.TempDir()
@@ -233,6 +233,9 @@ func TestEnsembleFromRBMNumPy(t *testing.T) {
 	wout := filepath.Join(tmp, "w")
 	ensMustRun(t, "-config", ensWriteConfig(t, filepath.Join(tmp, "c"), "[ensemble]\nfiles = [\""+filepath.Join(rbmOut, "rbm_weights.npz")+"\"]\nspectrum = \"gram\"\nsteps = \"steps\"\n"+tg), "-out", wout)
 	g := readSummary(t, wout)["ensemble"].(map[string]any)["files"].([]any)[0].(map[string]any)
+	if num(t, g, "snapshots") != num(t, f, "snapshots") || num(t, g, "runs") != 40 {
+		t.Errorf("rbm_weights.npz: %v runs x %v snapshots, want 40 x %v", g["runs"], g["snapshots"], f["snapshots"])
+	}
 	for i := range rbm["modes"].([]any) {
 		// The trainer's Jacobi and gonum's eigensolver on the same W^T W (values of order 1-10)
 		// agree to a few rounding errors; 1e-10 leaves room for the sum over 40 runs.

@@ -203,8 +203,8 @@ func writeSpectraNPZ(path string, e *ensemble.Trained, extra map[string]any) err
 	return output.WriteFile(path, func(w io.Writer) error { return e.WriteNPZ(w, extra) })
 }
 
-// writeWeightsNPZ writes every run's final weights as rbm_weights.npz: "W" (runs, 1,
-// visible, hidden), "steps" (the last step), "runs", "lr" and "batch_size", the layout that
+// writeWeightsNPZ writes every run's weights at every recorded step as rbm_weights.npz: "W"
+// (runs, snapshots, visible, hidden), "steps", "runs", "lr" and "batch_size", the layout that
 // [ensemble] reads with spectrum = "gram" and steps = "steps".
 func writeWeightsNPZ(path string, o *rbmOutcome) error {
 	nv, nh := o.cfg.Visible, o.cfg.Hidden
@@ -212,22 +212,27 @@ func writeWeightsNPZ(path string, o *rbmOutcome) error {
 	runs := make([]int64, len(o.results))
 	for m, res := range o.results {
 		runs[m] = int64(res.Run)
-		if len(res.Weights) != nv*nh {
-			return fmt.Errorf("%s: run %d holds %d weights, want %d x %d: its stored result lacks them (delete runs/ to retrain)", path, res.Run, len(res.Weights), nv, nh)
+		if len(res.WeightSnapshots) != len(res.Steps) {
+			return fmt.Errorf("%s: run %d holds %d weight snapshots for %d recorded steps", path, res.Run, len(res.WeightSnapshots), len(res.Steps))
 		}
-		mat := make([][]float64, nv)
-		for i := range mat {
-			mat[i] = res.Weights[i*nh : (i+1)*nh]
+		for _, snap := range res.WeightSnapshots {
+			mat := make([][]float64, nv)
+			for i := range mat {
+				mat[i] = snap[i*nh : (i+1)*nh]
+			}
+			w[m] = append(w[m], mat)
 		}
-		w[m] = [][][]float64{mat}
 	}
-	last := int64(o.ens.Steps[len(o.ens.Steps)-1])
+	steps := make([]int64, len(o.ens.Steps))
+	for i, s := range o.ens.Steps {
+		steps[i] = int64(s)
+	}
 	return output.WriteFile(path, func(out io.Writer) error {
 		z := npz.NewWriter(out)
 		for _, kv := range []struct {
 			k string
 			v any
-		}{{"W", w}, {"batch_size", int64(o.ens.Batch)}, {"lr", o.ens.Alpha}, {"runs", runs}, {"steps", []int64{last}}} {
+		}{{"W", w}, {"batch_size", int64(o.ens.Batch)}, {"lr", o.ens.Alpha}, {"runs", runs}, {"steps", steps}} {
 			if err := z.Write(kv.k+".npy", kv.v); err != nil {
 				return err
 			}

@@ -178,9 +178,6 @@ type Langevin struct {
 // adds the file and section to its errors and the checks that involve other sections.
 type RBM struct {
 	rbmdrift.Config
-	// SaveWeights also writes every run's final weight matrix to rbm_weights.npz (output
-	// only: not part of a run's fingerprint).
-	SaveWeights bool `toml:"save_weights"`
 }
 
 // MarshalJSON writes the whole section, the trainer's configuration and the number of runs,

@@ -112,6 +112,8 @@ func TestRBMJSON(t *testing.T) {
 			v.SetFloat(2*v.Float() + 1)
 		case reflect.String:
 			v.SetString(v.String() + "x")
+		case reflect.Bool:
+			v.SetBool(!v.Bool())
 		default:
 			t.Fatalf("rbm.%s: a field of kind %v; extend this test", tag, v.Kind())
 		}
