@@ -37,6 +37,10 @@ type Config struct {
 	RecordEvery int       `toml:"record_every"`  // record the spectrum every this many updates; 0: first and last only
 	Spectrum    string    `toml:"spectrum"`      // SpectrumSingular (also when empty) or SpectrumGram
 	Seed        uint64    `toml:"seed"`          // run r draws from NewSource(Seed, r); teacher and shared data from reserved streams
+	// SaveWeights keeps W at every recorded step in RunResult.WeightSnapshots (fpsolve writes
+	// them to teacher_weights.npz); part of the JSON form when set, like
+	// rbmdrift.Config.SaveWeights.
+	SaveWeights bool `toml:"save_weights" json:",omitempty"`
 
 	// Drift measurement (Kramers-Moyal from single-step increments), as in rbmdrift:
 	// MeasureEvery = 0 turns it off; otherwise the increment x(s+1) - x(s) of every recorded

@@ -83,6 +83,8 @@ type RunResult struct {
 	Steps   []int       // recorded steps: 0, every RecordEvery, and the last
 	Spectra [][]float64 // the spectrum (Config.Spectrum), ascending, at each recorded step
 	Weights []float64   // final W, row-major N x N
+	// WeightSnapshots holds W (row-major) at each of Steps when Config.SaveWeights, else nil.
+	WeightSnapshots [][]float64
 	// Drift holds the single-step increments of the spectrum when MeasureEvery > 0, else nil:
 	// Modes = N, Bins over the drift range (Config.DriftLo), Dt = alpha, Expected = Drift(x,
 	// target) with the mode's target from Config.Targets.
@@ -354,6 +356,9 @@ func TrainRunContext(ctx context.Context, cfg Config, r int) (RunResult, error) 
 	record := func(s int, spec []float64) {
 		res.Steps = append(res.Steps, s)
 		res.Spectra = append(res.Spectra, append([]float64(nil), spec...))
+		if cfg.SaveWeights {
+			res.WeightSnapshots = append(res.WeightSnapshots, append([]float64(nil), t.w...))
+		}
 	}
 	t.spectrum(x)
 	record(0, x)

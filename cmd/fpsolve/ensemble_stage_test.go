@@ -443,3 +443,31 @@ func TestEnsembleMP(t *testing.T) {
 		t.Error("drawn for spectra")
 	}
 }
+
+// TestEnsembleFromTeacherWeights: the teacher-student trainer's teacher_weights.npz
+// (save_weights) read through [ensemble] with the default singular spectrum gives the
+// trainer's own pair: the same runs and snapshots, <S> and variance to SVD rounding (the
+// trainer's closed form at N = 2 against gonum's SVD, values about 2: 1e-10).
+func TestEnsembleFromTeacherWeights(t *testing.T) {
+	t.Parallel()
+	tmp := t.TempDir()
+	tOut := filepath.Join(tmp, "teacher")
+	cfg := strings.Replace(teacherCfg, "runs = 600", "runs = 100\nsave_weights = true", 1) + "measure_every = 0\n"
+	ensMustRun(t, "-config", ensWriteConfig(t, filepath.Join(tmp, "a"), cfg), "-out", tOut)
+	tp := readSummary(t, tOut)["teacher"].(map[string]any)["pairs"].([]any)
+	out := filepath.Join(tmp, "ens")
+	ensMustRun(t, "-config", ensWriteConfig(t, filepath.Join(tmp, "b"), "[ensemble]\nfiles = [\""+filepath.Join(tOut, "teacher_weights.npz")+"\"]\nsteps = \"steps\"\ntargets = [2.0, 2.0]\n"), "-out", out)
+	f := readSummary(t, out)["ensemble"].(map[string]any)["files"].([]any)[0].(map[string]any)
+	if num(t, f, "runs") != 100 || num(t, f, "snapshots") != 4 || num(t, f, "settings", "noise") != 0.1 {
+		t.Errorf("runs %v, snapshots %v, settings %v; want 100, 4 (steps 0..300 by 100), noise 0.1", f["runs"], f["snapshots"], f["settings"])
+	}
+	ep := f["pairs"].([]any)
+	if len(tp) != 1 || len(ep) != 1 {
+		t.Fatalf("%d teacher pairs, %d from the weights; want 1", len(tp), len(ep))
+	}
+	for _, k := range []string{"mean_spacing", "var"} {
+		if a, b := num(t, tp, 0, k), num(t, ep, 0, k); math.Abs(a-b) > 1e-10 {
+			t.Errorf("%s: teacher %v, from its weights %v", k, a, b)
+		}
+	}
+}

@@ -6,8 +6,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"fpsolve/ensemble"
@@ -185,7 +187,11 @@ func (r *runner) runRBM(dir string, rc rbmdrift.Config, runs int, label string) 
 		return nil, err
 	}
 	if r.cfg.RBM.SaveWeights {
-		if err := writeWeightsNPZ(filepath.Join(dir, "rbm_weights.npz"), o); err != nil {
+		runs, snaps := make([]int, len(o.results)), make([][][]float64, len(o.results))
+		for m, res := range o.results {
+			runs[m], snaps[m] = res.Run, res.WeightSnapshots
+		}
+		if err := writeWeightsNPZ(filepath.Join(dir, "rbm_weights.npz"), runs, snaps, o.cfg.Visible, o.cfg.Hidden, o.ens, nil); err != nil {
 			return nil, err
 		}
 	}
@@ -203,37 +209,39 @@ func writeSpectraNPZ(path string, e *ensemble.Trained, extra map[string]any) err
 	return output.WriteFile(path, func(w io.Writer) error { return e.WriteNPZ(w, extra) })
 }
 
-// writeWeightsNPZ writes every run's weights at every recorded step as rbm_weights.npz: "W"
-// (runs, snapshots, visible, hidden), "steps", "runs", "lr" and "batch_size", the layout that
-// [ensemble] reads with spectrum = "gram" and steps = "steps".
-func writeWeightsNPZ(path string, o *rbmOutcome) error {
-	nv, nh := o.cfg.Visible, o.cfg.Hidden
-	w := make([][][][]float64, len(o.results))
-	runs := make([]int64, len(o.results))
-	for m, res := range o.results {
-		runs[m] = int64(res.Run)
-		if len(res.WeightSnapshots) != len(res.Steps) {
-			return fmt.Errorf("%s: run %d holds %d weight snapshots for %d recorded steps", path, res.Run, len(res.WeightSnapshots), len(res.Steps))
+// writeWeightsNPZ writes every run's weights at every recorded step (snaps[m][s], row-major
+// rows x cols, run runs[m]) as a NumPy archive: "W" (runs, snapshots, rows, cols), "steps",
+// "runs", "lr" and "batch_size" (from e, whose steps the snapshots follow) and extra, the
+// layout that [ensemble] reads with steps = "steps".
+func writeWeightsNPZ(path string, runs []int, snaps [][][]float64, rows, cols int, e *ensemble.Trained, extra map[string]any) error {
+	w := make([][][][]float64, len(snaps))
+	runIdx := make([]int64, len(snaps))
+	for m, rs := range snaps {
+		runIdx[m] = int64(runs[m])
+		if len(rs) != len(e.Steps) {
+			return fmt.Errorf("%s: run %d holds %d weight snapshots for %d recorded steps", path, runs[m], len(rs), len(e.Steps))
 		}
-		for _, snap := range res.WeightSnapshots {
-			mat := make([][]float64, nv)
+		for _, snap := range rs {
+			mat := make([][]float64, rows)
 			for i := range mat {
-				mat[i] = snap[i*nh : (i+1)*nh]
+				mat[i] = snap[i*cols : (i+1)*cols]
 			}
 			w[m] = append(w[m], mat)
 		}
 	}
-	steps := make([]int64, len(o.ens.Steps))
-	for i, s := range o.ens.Steps {
+	steps := make([]int64, len(e.Steps))
+	for i, s := range e.Steps {
 		steps[i] = int64(s)
 	}
+	vals := map[string]any{"W": w, "batch_size": int64(e.Batch), "lr": e.Alpha, "runs": runIdx, "steps": steps}
+	for k, v := range extra {
+		vals[k] = v
+	}
+	keys := slices.Sorted(maps.Keys(vals))
 	return output.WriteFile(path, func(out io.Writer) error {
 		z := npz.NewWriter(out)
-		for _, kv := range []struct {
-			k string
-			v any
-		}{{"W", w}, {"batch_size", int64(o.ens.Batch)}, {"lr", o.ens.Alpha}, {"runs", runs}, {"steps", steps}} {
-			if err := z.Write(kv.k+".npy", kv.v); err != nil {
+		for _, k := range keys {
+			if err := z.Write(k+".npy", vals[k]); err != nil {
 				return err
 			}
 		}

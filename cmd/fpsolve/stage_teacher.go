@@ -203,6 +203,15 @@ func (r *runner) runTeacher(dir string, tc teacher.Config, runs int, label strin
 	if err := writeSpectraNPZ(filepath.Join(dir, "teacher_spectra.npz"), o.ens, map[string]any{"noise": tc.Noise}); err != nil {
 		return nil, err
 	}
+	if tc.SaveWeights {
+		runs, snaps := make([]int, len(o.results)), make([][][]float64, len(o.results))
+		for m, res := range o.results {
+			runs[m], snaps[m] = res.Run, res.WeightSnapshots
+		}
+		if err := writeWeightsNPZ(filepath.Join(dir, "teacher_weights.npz"), runs, snaps, tc.Size, tc.Size, o.ens, map[string]any{"noise": tc.Noise}); err != nil {
+			return nil, err
+		}
+	}
 	if o.ens.Drift != nil {
 		if err := writeDriftTables(filepath.Join(dir, "teacher_drift.csv"), o.ens.Drift); err != nil {
 			return nil, err
