@@ -17,6 +17,8 @@ func TestRBMKeyMessages(t *testing.T) {
 	table := "\n[model]\ndrift = \"table\"\n[grid]\npoints = 20\n[time]\nt_end = 1.0\ndt = 0.1\n"
 	for _, tc := range []struct{ from, to, extra, want string }{
 		{"visible = 4", "visible = 0", "", "rbm.visible: 0 must be at least 1"},
+		// 3e7 runs x 4 records: spectra 3.8 GB (allowed); every W kept (with its spectrum) 3e7 x 4 x 20 x 8 B = 17.9 GiB.
+		{"runs = 2", "runs = 30000000\nmeasure_every = 0\nsave_weights = true", "", "rbm.save_weights: the run needs about 17.9 GiB of memory, more than the 16 GiB allowed"},
 		{"visible = 4", "visible = 100000", "", "rbm.visible: the run needs about 894 GiB of memory, more than the 16 GiB allowed"},
 		{"hidden = 4", "hidden = 0", "", "rbm.hidden: 0 must be at least 1"},
 		{"hidden = 4", "hidden = 5", "", "rbm.hidden: 5 must not exceed visible = 4 (W is visible x hidden, N <= M)"},

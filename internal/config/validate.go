@@ -1019,11 +1019,17 @@ func (c *Config) EstimateBytes() (bytes float64, key string) {
 		n := float64(t.Size)
 		// The recorded spectra and final weights of every run, and a run's dataset (fixed data).
 		consider(float64(t.Runs)*(recs*n+n*n)*8, "teacher.runs")
+		if t.SaveWeights { // W at every recorded step
+			consider(float64(t.Runs)*recs*(n+n*n)*8, "teacher.save_weights")
+		}
 		consider(float64(max(t.Samples, 0))*n*(n+1)*8*float64(min(t.Runs, 64)), "teacher.samples")
 	}
 	if c.RBM != nil {
 		recs := float64(c.RBM.Steps/c.RBM.RecordEvery + 2)
 		consider(float64(c.RBM.Runs)*recs*float64(c.RBM.Hidden)*8, "rbm.runs")
+		if c.RBM.SaveWeights { // W at every recorded step, besides the spectra
+			consider(float64(c.RBM.Runs)*recs*float64(c.RBM.Hidden+c.RBM.Visible*c.RBM.Hidden)*8, "rbm.save_weights")
+		}
 		consider(c.RBM.TrainerBytes(), "rbm.visible")
 	}
 	return bytes, key
