@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -506,10 +507,19 @@ func (s *spectrumOf) of(w, x []float64) error {
 // WriteNPZ writes the recorded spectra of e to w as a NumPy .npz archive that
 // numpy.load reads in one call: "spectra" (runs, snapshots, modes) float64, "steps"
 // (snapshots,) and "runs" (runs,) int64, the scalars "lr" (Alpha) and "batch_size" (Batch),
-// and the entries of extra (e.g. "noise"; plain Go values that npyio writes: scalars, slices,
-// nested slices of equal lengths).
+// and the entries of extra (e.g. "noise"; values as WriteNPZArrays takes them).
 func (e *Trained) WriteNPZ(w io.Writer, extra map[string]any) error {
-	z := npz.NewWriter(w)
+	vals := e.NPZSettings()
+	vals["spectra"] = e.Spectra
+	for k, v := range extra {
+		vals[k] = v
+	}
+	return WriteNPZArrays(w, vals)
+}
+
+// NPZSettings returns the "steps", "runs", "lr" and "batch_size" entries that WriteNPZ
+// writes, for an archive of other arrays of the same ensemble (its weights, say).
+func (e *Trained) NPZSettings() map[string]any {
 	steps := make([]int64, len(e.Steps))
 	for i, s := range e.Steps {
 		steps[i] = int64(s)
@@ -518,16 +528,16 @@ func (e *Trained) WriteNPZ(w io.Writer, extra map[string]any) error {
 	for i, r := range e.Runs {
 		runs[i] = int64(r)
 	}
-	vals := map[string]any{"spectra": e.Spectra, "steps": steps, "runs": runs, "lr": e.Alpha, "batch_size": int64(e.Batch)}
-	for k, v := range extra {
-		vals[k] = v
-	}
-	keys := make([]string, 0, len(vals))
-	for k := range vals {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
+	return map[string]any{"steps": steps, "runs": runs, "lr": e.Alpha, "batch_size": int64(e.Batch)}
+}
+
+
+// WriteNPZArrays writes vals to w as a NumPy .npz archive, one entry "<name>.npy" per key in
+// sorted order: plain Go values that npyio writes (scalars, slices, nested slices of equal
+// lengths, in C order).
+func WriteNPZArrays(w io.Writer, vals map[string]any) error {
+	z := npz.NewWriter(w)
+	for _, k := range slices.Sorted(maps.Keys(vals)) {
 		if err := z.Write(k+".npy", vals[k]); err != nil {
 			return err
 		}

@@ -52,20 +52,7 @@ func TestEnsembleFromRBM(t *testing.T) {
 	if num(t, f, "runs") != 60 || num(t, f, "snapshots") != 5 || f["targets_from"] != "config" {
 		t.Errorf("runs %v, snapshots %v, targets from %v", f["runs"], f["snapshots"], f["targets_from"])
 	}
-	rp, ep := rbm["pairs"].([]any), f["pairs"].([]any)
-	if len(rp) == 0 || len(rp) != len(ep) {
-		t.Fatalf("%d rbm pairs, %d ensemble pairs", len(rp), len(ep))
-	}
-	for i := range rp {
-		for _, k := range []string{"mean_spacing", "mean_spacing_err", "var", "binder"} {
-			if a, b := num(t, rp, i, k), num(t, ep, i, k); a != b {
-				t.Errorf("pair %d %s: rbm %v, ensemble %v", i, k, a, b)
-			}
-		}
-		if !reflect.DeepEqual(rp[i].(map[string]any)["modes"], ep[i].(map[string]any)["modes"]) {
-			t.Errorf("pair %d modes differ", i)
-		}
-	}
+	samePairs(t, rbm["pairs"].([]any), f["pairs"].([]any), true)
 	for i := range rbm["modes"].([]any) {
 		for _, k := range []string{"mean", "var"} {
 			if a, b := num(t, rbm, "modes", i, k), num(t, f, "modes", i, k); a != b {
@@ -76,6 +63,25 @@ func TestEnsembleFromRBM(t *testing.T) {
 	for _, f := range []string{"ensemble.png", "wigner_ensemble.png"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Error(err)
+		}
+	}
+}
+
+// samePairs checks that the ensemble's pairs ep are the rbm summary's rp exactly (and their
+// modes too when modes).
+func samePairs(t *testing.T, rp, ep []any, modes bool) {
+	t.Helper()
+	if len(rp) == 0 || len(rp) != len(ep) {
+		t.Fatalf("%d rbm pairs, %d ensemble pairs", len(rp), len(ep))
+	}
+	for i := range rp {
+		for _, k := range []string{"mean_spacing", "mean_spacing_err", "var", "binder"} {
+			if a, b := num(t, rp, i, k), num(t, ep, i, k); a != b {
+				t.Errorf("pair %d %s: rbm %v, ensemble %v", i, k, a, b)
+			}
+		}
+		if modes && !reflect.DeepEqual(rp[i].(map[string]any)["modes"], ep[i].(map[string]any)["modes"]) {
+			t.Errorf("pair %d modes differ", i)
 		}
 	}
 }
@@ -219,17 +225,7 @@ func TestEnsembleFromRBMNumPy(t *testing.T) {
 	if num(t, f, "settings", "alpha") != 0.1 || num(t, f, "settings", "batch") != 16 {
 		t.Errorf("settings %v, want alpha 0.1, batch 16 from the file", f["settings"])
 	}
-	rp, ep := rbm["pairs"].([]any), f["pairs"].([]any)
-	if len(rp) == 0 || len(rp) != len(ep) {
-		t.Fatalf("%d rbm pairs, %d ensemble pairs", len(rp), len(ep))
-	}
-	for i := range rp {
-		for _, k := range []string{"mean_spacing", "mean_spacing_err", "var", "binder"} {
-			if a, b := num(t, rp, i, k), num(t, ep, i, k); a != b {
-				t.Errorf("pair %d %s: rbm %v, ensemble %v", i, k, a, b)
-			}
-		}
-	}
+	samePairs(t, rbm["pairs"].([]any), f["pairs"].([]any), false)
 	wout := filepath.Join(tmp, "w")
 	ensMustRun(t, "-config", ensWriteConfig(t, filepath.Join(tmp, "c"), "[ensemble]\nfiles = [\""+filepath.Join(rbmOut, "rbm_weights.npz")+"\"]\nspectrum = \"gram\"\nsteps = \"steps\"\n"+tg), "-out", wout)
 	g := readSummary(t, wout)["ensemble"].(map[string]any)["files"].([]any)[0].(map[string]any)

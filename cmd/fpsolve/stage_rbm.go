@@ -2,14 +2,11 @@ package main
 
 import (
 	"bytes"
-	"codeberg.org/sbinet/npyio/npz"
 	"context"
 	"fmt"
 	"io"
-	"maps"
 	"math"
 	"path/filepath"
-	"slices"
 	"sort"
 
 	"fpsolve/ensemble"
@@ -215,9 +212,7 @@ func writeSpectraNPZ(path string, e *ensemble.Trained, extra map[string]any) err
 // layout that [ensemble] reads with steps = "steps".
 func writeWeightsNPZ(path string, runs []int, snaps [][][]float64, rows, cols int, e *ensemble.Trained, extra map[string]any) error {
 	w := make([][][][]float64, len(snaps))
-	runIdx := make([]int64, len(snaps))
 	for m, rs := range snaps {
-		runIdx[m] = int64(runs[m])
 		if len(rs) != len(e.Steps) {
 			return fmt.Errorf("%s: run %d holds %d weight snapshots for %d recorded steps", path, runs[m], len(rs), len(e.Steps))
 		}
@@ -229,24 +224,12 @@ func writeWeightsNPZ(path string, runs []int, snaps [][][]float64, rows, cols in
 			w[m] = append(w[m], mat)
 		}
 	}
-	steps := make([]int64, len(e.Steps))
-	for i, s := range e.Steps {
-		steps[i] = int64(s)
-	}
-	vals := map[string]any{"W": w, "batch_size": int64(e.Batch), "lr": e.Alpha, "runs": runIdx, "steps": steps}
+	vals := e.NPZSettings()
+	vals["W"] = w
 	for k, v := range extra {
 		vals[k] = v
 	}
-	keys := slices.Sorted(maps.Keys(vals))
-	return output.WriteFile(path, func(out io.Writer) error {
-		z := npz.NewWriter(out)
-		for _, k := range keys {
-			if err := z.Write(k+".npy", vals[k]); err != nil {
-				return err
-			}
-		}
-		return z.Close()
-	})
+	return output.WriteFile(path, func(out io.Writer) error { return ensemble.WriteNPZArrays(out, vals) })
 }
 
 // writeSpectra writes run,step,x0,...,x{N-1} for every member and recorded step of e.
