@@ -531,7 +531,6 @@ func (e *Trained) NPZSettings() map[string]any {
 	return map[string]any{"steps": steps, "runs": runs, "lr": e.Alpha, "batch_size": int64(e.Batch)}
 }
 
-
 // WriteNPZArrays writes vals to w as a NumPy .npz archive, one entry "<name>.npy" per key in
 // sorted order: plain Go values that npyio writes (scalars, slices, nested slices of equal
 // lengths, in C order).
