@@ -3,7 +3,7 @@
 // diagonalises the Fokker-Planck Hamiltonian and runs the discrete-time Langevin integrator, as
 // the stages of a TOML config name them. See README.md for the config and the outputs.
 //
-//	fpsolve -config fp.toml [-out DIR] [-shard I/N] [-force]
+//	fpsolve -config fp.toml [-out DIR] [-shard I/N] [-force] [-cpuprofile FILE]
 //	fpsolve                      # the embedded default study
 //	fpsolve merge -out DIR SHARD_DIR...
 package main
@@ -18,6 +18,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"syscall"
@@ -57,6 +58,7 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	outDir := fs.String("out", "", "output directory (overrides [output] dir)")
 	shard := fs.String("shard", "", "I/N: run only the rbm runs and langevin walkers with index = I mod N")
 	force := fs.Bool("force", false, "if the output directory holds another config's results, move them aside into a dated folder instead of refusing")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to `FILE` (read it with go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -95,6 +97,23 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	if err != nil {
 		fmt.Fprintf(stderr, "fpsolve: %v\n", oneLine(err))
 		return 1
+	}
+	// The profile starts before the claim so that a bad path is refused before any work.
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "fpsolve: -cpuprofile: %v\n", err)
+			return 2
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			if err := f.Close(); err != nil {
+				fmt.Fprintf(stderr, "fpsolve: -cpuprofile: %v\n", err)
+			}
+		}()
 	}
 	claim, err := claimOut(dir, runKey, cfg, *shard, *force, stderr)
 	if err != nil {
