@@ -13,12 +13,12 @@ import (
 func TestDefaultConfig(t *testing.T) {
 	t.Parallel()
 	d := DefaultConfig()
-	want := Config{Data: DataExact, Sampler: SamplerDirect, MeasureEvery: 1, Bins: 60, DriftWindows: 1}
+	want := Config{Data: DataExact, Sampler: SamplerDirect, MeasureEvery: 1, Measure: MeasurePerturbative, Bins: 60, DriftWindows: 1}
 	if d != want {
 		t.Errorf("DefaultConfig() = %+v, want %+v", d, want)
 	}
 	// The Go API's zero shortcuts stand for the same defaults; MeasureEvery 0 stays off.
-	if got := (Config{}).WithDefaults(); got != (Config{Data: d.Data, Sampler: d.Sampler, Bins: d.Bins, DriftWindows: d.DriftWindows}) {
+	if got := (Config{}).WithDefaults(); got != (Config{Data: d.Data, Sampler: d.Sampler, Measure: d.Measure, Bins: d.Bins, DriftWindows: d.DriftWindows}) {
 		t.Errorf("WithDefaults of the zero Config = %+v", got)
 	}
 	c := reference()
@@ -106,5 +106,36 @@ func TestModeKappa(t *testing.T) {
 		case i >= 2 && (got[i] != kap[7-i] || x[i] != (9-kap[7-i])/2.25):
 			t.Errorf("mode %d: kappa %g, target %g", i, got[i], x[i])
 		}
+	}
+}
+
+// TestMeasureJSON: the run store's form writes Measure only for a perturbatively measured run,
+// so that exactly measured and unmeasured runs stored before the key keep their tags, and the
+// perturbative ones (whose increments differ in the last digits) never reuse them.
+func TestMeasureJSON(t *testing.T) {
+	t.Parallel()
+	form := func(c Config) string {
+		b, err := json.Marshal(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	c := reference()
+	c.MeasureEvery = 1
+	pert, def := c, c
+	pert.Measure = MeasurePerturbative
+	exact := c
+	exact.Measure = MeasureExact
+	if form(def) != form(pert) || !strings.Contains(form(pert), `"Measure":"perturbative"`) {
+		t.Errorf("default and perturbative forms differ or lack the key:\n%s\n%s", form(def), form(pert))
+	}
+	if strings.Contains(form(exact), `"Measure":`) {
+		t.Errorf("exact form names the key: %s", form(exact))
+	}
+	off := c
+	off.MeasureEvery = 0
+	if strings.Contains(form(off), `"Measure":`) {
+		t.Errorf("unmeasured form names the key: %s", form(off))
 	}
 }

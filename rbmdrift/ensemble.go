@@ -52,12 +52,30 @@ func TrainRunContext(ctx context.Context, cfg Config, r int) (RunResult, error) 
 			res.WeightSnapshots = append(res.WeightSnapshots, append([]float64(nil), tr.w...))
 		}
 	}
-	tr.Spectrum(x)
+	pert := cfg.WithDefaults().Measure == MeasurePerturbative
+	// exact sets x to the spectrum at the current weights by the Jacobi solve, warm-started
+	// from the perturbative basis when that is the newer one.
+	// (tr.pert.v is always either the last exact solve's basis or a newer perturbative one.)
+	exact := func(x []float64) {
+		if pert && tr.pert != nil {
+			tr.eig.SetBasis(tr.pert.v)
+		}
+		tr.Spectrum(x)
+		if pert {
+			if tr.pert == nil {
+				tr.pert = newPerturber(tr.nv, tr.nh)
+			}
+			copy(tr.pert.v, tr.eig.Vectors())
+			tr.pert.current = false
+		}
+	}
+	exact(x)
 	record(0, x)
 	have := true // x is the spectrum at the current weights, eigenvectors current
 	if cfg.MeasureEvery > 0 {
 		res.Drift = cfg.newDrift()
 	}
+	f := cfg.Alpha * cfg.SigmaH * cfg.SigmaH
 	for s := 0; s < cfg.Steps; s++ {
 		if done != nil {
 			select {
@@ -69,9 +87,17 @@ func TrainRunContext(ctx context.Context, cfg Config, r int) (RunResult, error) 
 		meas := res.Drift != nil && s%cfg.MeasureEvery == 0
 		if meas {
 			if !have {
-				tr.Spectrum(x)
+				exact(x)
 			}
-			if _, err := tr.ExpectedDrift(ex, x); err != nil {
+			if pert {
+				if !tr.prepare() {
+					return res, tr.improper()
+				}
+				if !tr.pert.current {
+					tr.pert.project(tr.w, tr.pert.v)
+				}
+				tr.expectedDriftU(ex, tr.pert.u)
+			} else if _, err := tr.ExpectedDrift(ex, x); err != nil {
 				return res, err
 			}
 		}
@@ -79,8 +105,16 @@ func TrainRunContext(ctx context.Context, cfg Config, r int) (RunResult, error) 
 			return res, err
 		}
 		have = false
+		if pert {
+			tr.pert.current = false
+		}
 		if meas {
-			tr.Spectrum(xn)
+			if !pert || !tr.pert.update(xn, tr.g, f) {
+				if pert {
+					tr.pert.fallbacks++
+				}
+				exact(xn)
+			}
 			for i := range xn {
 				res.Drift.AddAt(s, i, x[i], xn[i]-x[i], ex[i])
 			}
@@ -88,8 +122,9 @@ func TrainRunContext(ctx context.Context, cfg Config, r int) (RunResult, error) 
 			have = true
 		}
 		if n := s + 1; n == cfg.Steps || (cfg.RecordEvery > 0 && n%cfg.RecordEvery == 0) {
-			if !have {
-				tr.Spectrum(x)
+			// Recorded spectra are always the exact solve's.
+			if !have || pert {
+				exact(x)
 				have = true
 			}
 			record(n, x)

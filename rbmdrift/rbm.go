@@ -25,7 +25,7 @@ const (
 // Validate (ValidateStrict for a config file) the rules; the zero value is not usable.
 //
 // The JSON form (field names, DriftWindows 0 and 1 both omitted, LogBins and LogFloor omitted
-// when zero, Runs never written) is what fpsolve's run store hashes to tag stored runs: a new
+// when zero, Measure written only as "perturbative" and only for a measured run, Runs never written) is what fpsolve's run store hashes to tag stored runs: a new
 // field that changes the runs must appear in it, one that does not (like Runs) must not.
 //
 // Adding a key: (1) a field here with its toml tag and doc comment; (2) its default in
@@ -50,10 +50,14 @@ type Config struct {
 	// Drift measurement (Kramers-Moyal from single-step increments). MeasureEvery = 0 turns it
 	// off; otherwise the single-step increment x(s+1) - x(s) of every eigenvalue is binned at
 	// every step s with s % MeasureEvery == 0.
-	MeasureEvery int     `toml:"measure_every"`
-	Bins         int     `toml:"bins"` // bins per mode over [DriftLo, DriftHi); 0 means DefaultConfig's
-	DriftLo      float64 `toml:"-"`    // both zero: the range [0, Mu2/SigmaH^2) of proper models
-	DriftHi      float64 `toml:"-"`
+	MeasureEvery int `toml:"measure_every"`
+	// Measure is how a measured step gets the spectrum after the update: MeasurePerturbative
+	// (also when empty) or MeasureExact. It is part of the JSON form only for a perturbative
+	// measurement, so that runs measured exactly before the key existed keep their tags.
+	Measure string  `toml:"measure" json:",omitempty"`
+	Bins    int     `toml:"bins"` // bins per mode over [DriftLo, DriftHi); 0 means DefaultConfig's
+	DriftLo float64 `toml:"-"`    // both zero: the range [0, Mu2/SigmaH^2) of proper models
+	DriftHi float64 `toml:"-"`
 	// DriftWindows splits the measurement into this many time windows of the run (see
 	// DriftAccumulator); 0 or 1: one window. At most Steps when above 1.
 	DriftWindows int `toml:"drift_windows" json:",omitempty"`
@@ -81,11 +85,11 @@ type Config struct {
 // (Before DefaultConfig the Go API's only defaults were those zero values, with Bins 0 meaning
 // 100 bins.)
 func DefaultConfig() Config {
-	return Config{Data: DataExact, Sampler: SamplerDirect, MeasureEvery: 1, Bins: 60, DriftWindows: 1}
+	return Config{Data: DataExact, Sampler: SamplerDirect, MeasureEvery: 1, Measure: MeasurePerturbative, Bins: 60, DriftWindows: 1}
 }
 
-// WithDefaults returns c with the zero values that stand for a default (empty Data and Sampler,
-// Bins 0, DriftWindows 0) replaced by DefaultConfig's.
+// WithDefaults returns c with the zero values that stand for a default (empty Data, Sampler and
+// Measure, Bins 0, DriftWindows 0) replaced by DefaultConfig's.
 func (c Config) WithDefaults() Config {
 	d := DefaultConfig()
 	if c.Data == "" {
@@ -93,6 +97,9 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.Sampler == "" {
 		c.Sampler = d.Sampler
+	}
+	if c.Measure == "" {
+		c.Measure = d.Measure
 	}
 	if c.Bins == 0 {
 		c.Bins = d.Bins
@@ -111,6 +118,12 @@ func (c Config) MarshalJSON() ([]byte, error) {
 	p := plain(c)
 	if p.DriftWindows == 1 {
 		p.DriftWindows = 0
+	}
+	switch {
+	case p.MeasureEvery > 0 && (p.Measure == "" || p.Measure == MeasurePerturbative):
+		p.Measure = MeasurePerturbative
+	case p.Measure == MeasureExact || p.MeasureEvery == 0:
+		p.Measure = "" // the exact solve, or no measurement: as before the key
 	}
 	return json.Marshal(p)
 }
@@ -197,6 +210,9 @@ func (c Config) validate(s *Strict) error {
 	}
 	if d.Sampler != SamplerDirect && d.Sampler != SamplerGibbs {
 		return bad("sampler", "%q is not one of %q", c.Sampler, []string{SamplerDirect, SamplerGibbs})
+	}
+	if d.Measure != MeasurePerturbative && d.Measure != MeasureExact {
+		return bad("measure", "%q is not one of %q", c.Measure, []string{MeasurePerturbative, MeasureExact})
 	}
 	if c.MeasureEvery < 0 {
 		return bad("measure_every", "%d must be at least 0", c.MeasureEvery)
@@ -341,6 +357,8 @@ type Trainer struct {
 	h, v                     []float64    // vector scratch
 	eig                      *symeig.Warm // warm-started eigensolver for X = W^T W
 	x                        []float64    // X = W^T W
+	prepValid, prepOK        bool         // prepare's result is current (W unchanged since)
+	pert                     *perturber   // the perturbative spectrum of MeasurePerturbative
 }
 
 // NewTrainer returns the trainer of run r: W_ij ~ N(0, InitSigma^2) drawn (row-major) from
@@ -423,6 +441,7 @@ func (t *Trainer) SetWeights(w mat.Matrix) {
 			t.w[i*t.nh+j] = w.At(i, j)
 		}
 	}
+	t.prepValid = false
 }
 
 // Chains returns the persistent chain states, Batch rows of N_v values (shared, not a copy).
@@ -441,6 +460,16 @@ func (t *Trainer) improper() error {
 // prepare sets t.t = T = (sigma_h^2/mu^2) W W^T and t.ch to the Cholesky factor of 1 - T
 // (= K/mu^2); it reports false if the model is improper.
 func (t *Trainer) prepare() bool {
+	if t.prepValid {
+		return t.prepOK
+	}
+	t.prepOK = t.computePrepare()
+	t.prepValid = true
+	return t.prepOK
+}
+
+// computePrepare is prepare without the cache.
+func (t *Trainer) computePrepare() bool {
 	nv := t.nv
 	gramRows(t.t, t.w, nv, t.nh, t.s2/t.mu2)
 	for i := range t.ch {
@@ -544,6 +573,7 @@ func (t *Trainer) Step() error {
 	for i, v := range gw {
 		t.w[i] += f * v
 	}
+	t.prepValid = false
 	t.step++
 	return nil
 }

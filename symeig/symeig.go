@@ -102,6 +102,15 @@ func NewWarm(n int) *Warm {
 // Reset makes the next Solve start from the identity, as the first one does.
 func (e *Warm) Reset() { e.started = false }
 
+// SetBasis makes the next Solve start from the columns of v (row-major n x n, copied): an
+// approximate eigenbasis of the next matrix that the caller has kept up to date by other means
+// (rbmdrift's perturbative spectrum). Solve re-orthonormalises it first, so v need only be close
+// to orthonormal.
+func (e *Warm) SetBasis(v []float64) {
+	copy(e.v, v[:e.n*e.n])
+	e.started = true
+}
+
 // Vectors returns the eigenvectors of the last Solve: column j of the row-major n x n matrix is
 // the unit eigenvector of the j-th smallest eigenvalue. The slice is the solver's own (the next
 // warm start): read it, do not keep it across calls or change it.

@@ -35,6 +35,7 @@ func TestRBMKeyMessages(t *testing.T) {
 		{"record_every = 5", "record_every = 0", "", "rbm.record_every: 0 must be at least 1"},
 		{"runs = 2", "runs = 2\ndata = \"exat\"", "", `rbm.data: "exat" is not one of ["exact" "samples"]`},
 		{"runs = 2", "runs = 2\nsampler = \"metropolis\"", "", `rbm.sampler: "metropolis" is not one of ["direct" "gibbs"]`},
+		{"runs = 2", "runs = 2\nmeasure = \"approximate\"", "", `rbm.measure: "approximate" is not one of ["perturbative" "exact"]`},
 		{"runs = 2", "runs = 2\nmeasure_every = -1", "", "rbm.measure_every: -1 must be at least 0"},
 		{"runs = 2", "runs = 2\nmeasure_every = 0", table, `rbm.measure_every: 0 turns the drift measurement off, but [model] drift = "table" needs it`},
 		{"runs = 2", "runs = 2\nbins = 1", "", "rbm.bins: 1 must be at least 2"},
@@ -67,7 +68,7 @@ func TestRBMDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := rbmdrift.Config{Visible: 4, Hidden: 4, TargetM2: 4, Mu2: 9, SigmaH: 1, InitSigma: 0.1, Alpha: 0.1, Batch: 4, GibbsSteps: 1,
-		Steps: 10, Runs: 2, RecordEvery: 5, Data: "exact", Sampler: "direct", MeasureEvery: 1, Bins: 60, DriftWindows: 1}
+		Steps: 10, Runs: 2, RecordEvery: 5, Data: "exact", Sampler: "direct", MeasureEvery: 1, Measure: "perturbative", Bins: 60, DriftWindows: 1}
 	if c.RBM.Config != want {
 		t.Errorf("resolved [rbm]\n%+v, want\n%+v", c.RBM.Config, want)
 	}

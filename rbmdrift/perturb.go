@@ -1,0 +1,301 @@
+package rbmdrift
+
+import "math"
+
+// Values of Config.Measure: how the measured steps get the spectrum after the update.
+const (
+	// MeasurePerturbative (the default) computes the eigenvalues of X' = W'^T W' after a
+	// measured update from those before by perturbation theory in the basis of the old
+	// eigenvectors, to third order in the change (see perturber): a few small matrix products
+	// instead of a Jacobi solve.
+	MeasurePerturbative = "perturbative"
+	// MeasureExact diagonalises X' by warm-started Jacobi rotations at every measured step, to
+	// rounding.
+	MeasureExact = "exact"
+)
+
+// pertRatio is the largest |B_pq| / |B_pp - B_qq| that perturbation theory is left to handle;
+// pairs above it are first rotated exactly (Jacobi). Below it the fourth-order remainder of an
+// eigenvalue is at most about pertRatio^3 |B_pq| per pair: with 0.1, a thousandth of the step's
+// own change of the eigenvalue, far below the statistical error of any drift or diffusion the
+// increments are binned into (TestPerturbativeMeasurement checks the tables against the exact
+// solve). In the paper's setting about one pair in ten exceeds it at a typical step.
+const pertRatio = 0.1
+
+// pertPasses bounds the sweeps of exact rotations over the pairs above pertRatio; a step that
+// still has one after them (a cluster of nearly degenerate levels that the rotations keep
+// mixing, or the first steps from W near 0, where every level is near 0) falls back to the exact
+// solve.
+const pertPasses = 3
+
+// refreshEvery is the number of perturbative updates after which the carried basis and u are
+// recomputed (see perturber.update); the cost is one projection per 64 updates.
+const refreshEvery = 64
+
+// perturber holds the state of the perturbative spectrum: an orthonormal basis V whose columns
+// are the eigenvectors of X = W^T W to second order in the last update, and the workspaces.
+// It is hand-written (no gonum) for the same reason as linalg.go: the matrices are 10 x 10 and
+// the whole update must cost a few microseconds.
+type perturber struct {
+	nv, nh int
+	v      []float64 // basis, N_h x N_h row-major, columns ascending in eigenvalue
+	u      []float64 // U = W V before the update, N_v x N_h
+	z, y   []float64 // N_v x N_h scratch
+	b, q   []float64 // N_h x N_h: B = V^T X' V, and the first-order mixing coefficients
+	r, vn  []float64 // N_h x N_h: the rotation of the basis, and scratch
+	col    []float64 // N_h scratch
+	// current reports that u = W V holds for the current weights and basis (update sets it;
+	// a change of either clears it); refresh counts the updates since the last project.
+	current bool
+	refresh int
+	// Fallbacks counts the measured steps that needed the exact solve.
+	fallbacks int
+}
+
+func newPerturber(nv, nh int) *perturber {
+	n2, m := nh*nh, nv*nh
+	return &perturber{nv: nv, nh: nh, v: make([]float64, n2), u: make([]float64, m), z: make([]float64, m),
+		y: make([]float64, m), b: make([]float64, n2), q: make([]float64, n2), r: make([]float64, n2), vn: make([]float64, n2),
+		col: make([]float64, nh)}
+}
+
+// project sets u = W V for the basis vec (N_h x N_h, columns) and the weights w (N_v x N_h),
+// summing in the order of a dot product of row i of W with column m of V.
+func (p *perturber) project(w, vec []float64) {
+	nv, nh := p.nv, p.nh
+	for i := 0; i < nv; i++ {
+		ui := p.u[i*nh : i*nh+nh]
+		for m := range ui {
+			ui[m] = 0
+		}
+		for j, wv := range w[i*nh : i*nh+nh] {
+			axpy(ui, wv, vec[j*nh:j*nh+nh])
+		}
+	}
+}
+
+// update computes the eigenvalues of X' = W'^T W' after the update W' = (1 + f G) W, for G the
+// symmetric N_v x N_v matrix g and u = W V from project at the old weights, into dst
+// (ascending), moves the basis V to the new eigenvectors and sets u = W' V for the new basis.
+// It reports false, leaving V unchanged (u is then stale), when a cluster of close levels needs
+// the exact solve or a value is not finite.
+//
+// The method: B = V^T X' V = U'^T U' with U' = U + f G U is diagonal up to the change. Two
+// stages bring it to the new eigenbasis.
+//
+// 1. Pairs whose coupling |B_pq| exceeds pertRatio times their gap |B_pp - B_qq| (nearly
+// degenerate levels, crossings) are rotated away exactly by Jacobi rotations (up to pertPasses
+// sweeps). The rest, O (|O_pq| <= pertRatio |d_p - d_q|, d = diag B), is a perturbation of
+// D = diag(d): the first-order eigenvectors v_i + sum_j y_ij v_j, y_ij = O_ij / (d_i - d_j),
+// orthonormalised (modified Gram-Schmidt), give a rotation R of the basis.
+//
+// 2. In the rotated basis B2 = R^T B R = (U' R)^T (U' R) is diagonal up to second order in the
+// change, including within a pair that the first stage rotated (where the first-order basis
+// leaves a second-order coupling over a first-order gap, which a single stage would miss at
+// third order). Second-order perturbation theory on B2 (after exact rotations of any pair still
+// above pertRatio),
+//
+//	x_i = d_i + sum_j O_ij^2 / (d_i - d_j),
+//
+// then leaves an error of third order in B2's off-diagonal part, sixth order in the change for
+// well-separated levels and fourth order within a nearly degenerate pair. The basis moves to
+// V R (its own second-order error is the next step's off-diagonal part: the eigenvalues are
+// computed from B afresh at every step, so errors do not accumulate), and U' R = W' V R is the
+// next step's u.
+func (p *perturber) update(dst []float64, g []float64, f float64) bool {
+	nv, nh := p.nv, p.nh
+	u, z := p.u, p.z
+	// z = U' = U + f G U.
+	for i := 0; i < nv; i++ {
+		zi := z[i*nh : i*nh+nh]
+		copy(zi, u[i*nh:i*nh+nh])
+		for l, gl := range g[i*nv : i*nv+nv] {
+			axpy(zi, f*gl, u[l*nh:l*nh+nh])
+		}
+	}
+	b, r, q, vn := p.b, p.r, p.q, p.vn
+	gramCols(b, z, nv, nh)
+	for i := range r {
+		r[i] = 0
+	}
+	for i := 0; i < nh; i++ {
+		r[i*nh+i] = 1
+	}
+	if !p.rotateStrong(b, r, nil) {
+		return false
+	}
+	// r <- r (1 + Y), Y_ji = y_ij; then orthonormal.
+	for i := 0; i < nh; i++ {
+		q[i*nh+i] = 0
+		for j := i + 1; j < nh; j++ {
+			var y float64
+			if o := b[i*nh+j]; o != 0 {
+				y = o / (b[i*nh+i] - b[j*nh+j])
+			}
+			q[i*nh+j], q[j*nh+i] = y, -y
+		}
+	}
+	for k := 0; k < nh; k++ {
+		rk, nk := r[k*nh:k*nh+nh], vn[k*nh:k*nh+nh]
+		for i := range nk {
+			nk[i] = rk[i] + dot(rk, q[i*nh:i*nh+nh])
+		}
+	}
+	orthonormalise(vn, nh, p.col)
+	r, vn = vn, r
+	// Stage 2: u = z r (the next step's W V), B2 = u^T u.
+	for i := 0; i < nv; i++ {
+		ui := u[i*nh : i*nh+nh]
+		for m := range ui {
+			ui[m] = 0
+		}
+		for j, zv := range z[i*nh : i*nh+nh] {
+			axpy(ui, zv, r[j*nh:j*nh+nh])
+		}
+	}
+	gramCols(b, u, nv, nh)
+	if !p.rotateStrong(b, r, u) {
+		return false
+	}
+	for i := 0; i < nh; i++ {
+		bi := b[i*nh : i*nh+nh]
+		x := bi[i]
+		for j, o := range bi {
+			if j != i && o != 0 {
+				x += o * o / (bi[i] - b[j*nh+j])
+			}
+		}
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+		dst[i] = x
+	}
+	// V <- V r.
+	for k := 0; k < nh; k++ {
+		vk, nk := p.v[k*nh:k*nh+nh], vn[k*nh:k*nh+nh]
+		for i := range nk {
+			nk[i] = 0
+		}
+		for j, vv := range vk {
+			axpy(nk, vv, r[j*nh:j*nh+nh])
+		}
+	}
+	p.v, p.vn = vn, p.v
+	p.r = r
+	// u and V are carried from step to step; their rounding errors (about 1e-16 per step) would
+	// grow like a random walk over a long run: every refreshEvery updates the basis is
+	// orthonormalised afresh and u is recomputed from W by the caller (project).
+	p.refresh++
+	p.current = p.refresh < refreshEvery
+	if !p.current {
+		p.refresh = 0
+		orthonormalise(p.v, nh, p.col)
+	}
+	// Ascending order (a crossing resolved by the rotations), columns of V and u with the values.
+	v := p.v
+	for i := 1; i < nh; i++ {
+		for j := i; j > 0 && dst[j] < dst[j-1]; j-- {
+			dst[j], dst[j-1] = dst[j-1], dst[j]
+			for k := 0; k < nh; k++ {
+				v[k*nh+j], v[k*nh+j-1] = v[k*nh+j-1], v[k*nh+j]
+			}
+			for k := 0; k < nv; k++ {
+				u[k*nh+j], u[k*nh+j-1] = u[k*nh+j-1], u[k*nh+j]
+			}
+		}
+	}
+	return true
+}
+
+// rotateStrong applies exact Jacobi rotations to the pairs of b whose coupling exceeds
+// pertRatio times their gap, accumulating them into the columns of r and, if not nil, of the
+// N_v x N_h matrix u, for up to pertPasses sweeps. It reports false when a pair is still above
+// after them or b holds NaN.
+func (p *perturber) rotateStrong(b, r, u []float64) bool {
+	nh := p.nh
+	for pass := 0; ; pass++ {
+		rotated := false
+		for i := 0; i < nh; i++ {
+			for j := i + 1; j < nh; j++ {
+				bij := b[i*nh+j]
+				gap := b[j*nh+j] - b[i*nh+i]
+				if !(math.Abs(bij) > pertRatio*math.Abs(gap)) {
+					if bij != bij || gap != gap { // NaN
+						return false
+					}
+					continue
+				}
+				if pass == pertPasses {
+					return false
+				}
+				c, s := rotate(b, r, nh, i, j)
+				if u != nil {
+					for k := 0; k < p.nv; k++ {
+						ukp, ukq := u[k*nh+i], u[k*nh+j]
+						u[k*nh+i] = c*ukp - s*ukq
+						u[k*nh+j] = s*ukp + c*ukq
+					}
+				}
+				rotated = true
+			}
+		}
+		if !rotated {
+			return true
+		}
+	}
+}
+
+// rotate applies the Jacobi rotation that zeroes b_pq (p < q) of the symmetric n x n matrix b
+// to b and accumulates it into the columns p, q of v, returning its cosine and sine. It is the
+// rotation of symeig's Jacobi sweep, which keeps its own copy inline (see the symeig package
+// comment); this one also returns (c, s) for rotating u alongside.
+func rotate(b, v []float64, n, p, q int) (c, s float64) {
+	bpq := b[p*n+q]
+	theta := (b[q*n+q] - b[p*n+p]) / (2 * bpq)
+	t := 1 / (math.Abs(theta) + math.Sqrt(theta*theta+1))
+	if theta < 0 {
+		t = -t
+	}
+	c = 1 / math.Sqrt(t*t+1)
+	s = t * c
+	for k := 0; k < n; k++ {
+		bkp, bkq := b[k*n+p], b[k*n+q]
+		b[k*n+p] = c*bkp - s*bkq
+		b[k*n+q] = s*bkp + c*bkq
+	}
+	for k := 0; k < n; k++ {
+		bpk, bqk := b[p*n+k], b[q*n+k]
+		b[p*n+k] = c*bpk - s*bqk
+		b[q*n+k] = s*bpk + c*bqk
+	}
+	b[p*n+q], b[q*n+p] = 0, 0
+	for k := 0; k < n; k++ {
+		vkp, vkq := v[k*n+p], v[k*n+q]
+		v[k*n+p] = c*vkp - s*vkq
+		v[k*n+q] = s*vkp + c*vkq
+	}
+	return c, s
+}
+
+// orthonormalise makes the columns of the n x n row-major matrix v orthonormal by modified
+// Gram-Schmidt, in column order; col is n scratch.
+func orthonormalise(v []float64, n int, col []float64) {
+	for j := 0; j < n; j++ {
+		for k := 0; k < n; k++ {
+			col[k] = v[k*n+j]
+		}
+		for i := 0; i < j; i++ {
+			var d float64
+			for k := 0; k < n; k++ {
+				d += v[k*n+i] * col[k]
+			}
+			for k := 0; k < n; k++ {
+				col[k] -= d * v[k*n+i]
+			}
+		}
+		nr := 1 / math.Sqrt(dot(col, col))
+		for k := 0; k < n; k++ {
+			v[k*n+j] = col[k] * nr
+		}
+	}
+}
