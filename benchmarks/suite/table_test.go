@@ -247,6 +247,20 @@ func TestFitSlope(t *testing.T) {
 	}
 }
 
+// TestCPUSeconds checks that the process CPU clock reads as a finite, non-negative number that
+// does not run backwards over some work (no speed is asserted).
+func TestCPUSeconds(t *testing.T) {
+	c0 := cpuSeconds()
+	s := 0.0
+	for i := range 1000000 {
+		s += math.Sqrt(float64(i))
+	}
+	c1 := cpuSeconds()
+	if !(c0 >= 0) || math.IsInf(c1, 0) || c1 < c0 {
+		t.Errorf("cpuSeconds went from %g to %g (sum %g)", c0, c1, s)
+	}
+}
+
 // TestRBMRowNames checks that the TrainRun rows cover measure_every 0, 1, 10 at N = 10 (direct)
 // and at N = 64 for both samplers, and that each group asks for the PyTorch reference of its N.
 func TestRBMRowNames(t *testing.T) {

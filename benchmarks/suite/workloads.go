@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -31,6 +32,8 @@ const (
 	targetRBMRate     = 2e5   // rbmdrift updates/s per core (N = 10; with measure_every = 1 for the TrainRun rows)
 	torchRatioM0      = 5     // rbmdrift N = 64, measure_every = 0: at least this many times PyTorch
 	torchRatioM10     = 2     // rbmdrift N = 64, measure_every = 10: at least this many times PyTorch
+	targetSeedCPU     = 8.0   // source talk's 10-mode picture, CPU seconds (issue target)
+	clusterCellRatio  = 2     // clustered step: within this factor of the plain chamber step per cell
 	targetTeacherRate = 2e6   // teacher-student SGD updates/s per core at N = 2, |B| = 16 (issue target)
 	numpyTeacherRatio = 50    // ... and at least this many times the straightforward NumPy update
 	numpyEigenRatio   = 3     // langevin eigenvalue level: at least this many times NumPy per core
@@ -189,7 +192,7 @@ func groups() []group {
 	}
 	gs = append(gs,
 		group{names: []string{"fokkerplanck/step TR-BDF2 1-D graded from the wall/1300 cells, h0=1e-9, ratio 1.02"}, quick: true, run: fpGraded},
-		group{names: []string{"fokkerplanck/seed picture, 10 modes, TR-BDF2/400 cells, t=0..300"}, quick: true, run: seedPicture},
+		group{names: seedNames, quick: true, run: seedPicture},
 		group{names: []string{"hamiltonian/FD one rbm mode, g^2=0.001, 6 lowest/200,000 cells"}, quick: true, run: hamFD},
 		group{names: []string{"hamiltonian/SG chamber two rbm modes, g^2=0.01, 8 lowest/256^2"}, quick: true, run: hamChamber},
 		group{names: []string{"langevin/eigenvalue level N=10, 45 Coulomb pairs, all cores/256 walkers"}, quick: true, run: langevinEigen},
@@ -283,27 +286,59 @@ func fpStep(e *env, g fpGrid, keep func(string) bool) ([]Row, error) {
 	return rows, nil
 }
 
-// seedPicture evolves the default study's 10-mode picture with Clustered: rbm modes with the
-// free-field kappa (m^2 = 4, mu^2 = 9), g^2 = 0.005, 400 cells on [0, 9], TR-BDF2, dt = 0.5,
-// t = 0..300 (with -quick t = 0..30, projected to 300), from narrow Gaussians inside the
-// Marchenko-Pastur range [0, 0.4] of the initial weights.
-func seedPicture(e *env, _ func(string) bool) ([]Row, error) {
-	name := groups()[len(fpGrids)].names[0]
-	e.progress("%s", name)
+// seedNames are the rows of the seed-picture group: wall seconds, CPU seconds, and CPU per
+// cell-step of the clustered solver.
+var seedNames = []string{
+	"fokkerplanck/seed picture, 10 modes, TR-BDF2/400 cells, t=0..300",
+	"fokkerplanck/seed picture, 10 modes, TR-BDF2, CPU/400 cells, t=0..300",
+	"fokkerplanck/seed picture clustered step, CPU per cell-step/400 cells per axis",
+}
+
+// cpuSeconds returns the user + system CPU time of the process so far (getrusage RUSAGE_SELF:
+// every thread, the garbage collector's included).
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return math.NaN()
+	}
+	return float64(ru.Utime.Sec+ru.Stime.Sec) + 1e-6*float64(ru.Utime.Usec+ru.Stime.Usec)
+}
+
+// seedSystem is the default study's 10-mode picture: rbm modes with the free-field kappa (m^2 =
+// 4, mu^2 = 9) in ascending order of their stable points mu^2 - kappa, g^2 = 0.005, and its
+// clusters (model.Groups: degenerate modes together).
+func seedSystem() (model.System, [][]int) {
 	kap := model.FreeFieldKappa(4, 10)
 	sort.Sort(sort.Reverse(sort.Float64Slice(kap))) // ascending stable points mu^2 - kappa
 	sys := model.System{Coulomb: true}
 	for _, k := range kap {
 		sys.Modes = append(sys.Modes, model.Mode{Drift: model.RBM{Mu2: 9, Kappa: k}, G2: seedG2})
 	}
-	cl := model.Groups(kap)
+	return sys, model.Groups(kap)
+}
+
+// seedPicture evolves the default study's 10-mode picture (seedSystem) with Clustered: 400
+// cells on [0, 9], TR-BDF2, dt = 0.5, t = 0..300 (with -quick t = 0..60, projected to 300),
+// from narrow Gaussians inside the Marchenko-Pastur range [0, 0.4] of the initial weights. Rows:
+// the wall seconds and the CPU seconds of one run (set-up included), and the CPU nanoseconds
+// per cell-step of the evolution alone, cells being the sum over the clusters of their grids'
+// cells (Clustered.Operator(ci).Len()), against one plain TR-BDF2 step of the 2-D chamber of
+// the first two-mode cluster on the same axis (its modes, dt = 0.5, from its stationary
+// density), CPU per cell, timed in the same run.
+func seedPicture(e *env, keep func(string) bool) ([]Row, error) {
+	e.progress("%s", seedNames[0])
+	sys, cl := seedSystem()
+	axis := fokkerplanck.Axis{Lo: 0, Hi: 9, N: 400}
 	tEnd := seedTEnd
 	if e.quick {
 		tEnd = seedQuickTEnd
 	}
+	var cpuRun, cpuEvolve float64
+	var runs, cells, steps int
 	sec, _, err := measure("1x", 1, func(b *testing.B) {
 		for b.Loop() {
-			c, err := fokkerplanck.NewClustered(sys, cl, fokkerplanck.Axis{Lo: 0, Hi: 9, N: 400}, fokkerplanck.TRBDF2)
+			c0 := cpuSeconds()
+			c, err := fokkerplanck.NewClustered(sys, cl, axis, fokkerplanck.TRBDF2)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -317,21 +352,91 @@ func seedPicture(e *env, _ func(string) bool) ([]Row, error) {
 			}); err != nil {
 				b.Fatal(err)
 			}
+			c1 := cpuSeconds()
 			if err := c.Evolve(tEnd, seedDt); err != nil {
 				b.Fatal(err)
+			}
+			c2 := cpuSeconds()
+			cpuRun += c2 - c0
+			cpuEvolve += c2 - c1
+			runs++
+			cells = 0
+			for ci := range cl {
+				cells += c.Operator(ci).Len()
 			}
 		}
 	})
 	if err != nil {
 		return nil, fmt.Errorf("seed picture: %v", err)
 	}
-	row := Row{Component: "fokkerplanck", Workload: "seed picture, 10 modes, TR-BDF2", Size: "400 cells, t=0..300",
-		Value: sec * seedTEnd / tEnd, Unit: "s", Refs: []Ref{{Name: "target", Value: targetSeedSeconds, Source: SourceTarget}},
-		Note: fmt.Sprintf("%d clusters, %d steps of dt = %g, one run", len(cl), int(math.Round(seedTEnd/seedDt)), seedDt)}
+	steps = int(math.Ceil(tEnd/seedDt - 1e-9))
+	scale := seedTEnd / tEnd
+	cpuRun /= float64(runs)
+	cpuEvolve /= float64(runs)
+	runNote := fmt.Sprintf("%d clusters, %d steps of dt = %g, one run", len(cl), int(math.Round(seedTEnd/seedDt)), seedDt)
 	if e.quick {
-		row.Note = fmt.Sprintf("-quick: evolved to t = %g and scaled by %g (set-up included in the scaling)", tEnd, seedTEnd/tEnd)
+		runNote = fmt.Sprintf("-quick: evolved to t = %g and scaled by %g (set-up included in the scaling)", tEnd, scale)
 	}
-	return []Row{row}, nil
+	var rows []Row
+	if keep(seedNames[0]) {
+		rows = append(rows, Row{Component: "fokkerplanck", Workload: "seed picture, 10 modes, TR-BDF2", Size: "400 cells, t=0..300",
+			Value: sec * scale, Unit: "s", Refs: []Ref{{Name: "target", Value: targetSeedSeconds, Source: SourceTarget}}, Note: runNote})
+	}
+	if keep(seedNames[1]) {
+		rows = append(rows, Row{Component: "fokkerplanck", Workload: "seed picture, 10 modes, TR-BDF2, CPU", Size: "400 cells, t=0..300",
+			Value: cpuRun * scale, Unit: "CPU-s", Refs: []Ref{{Name: "target", Value: targetSeedCPU, Source: SourceTarget}},
+			Note: fmt.Sprintf("user + system CPU of the process (getrusage) over the run of the row above, set-up included; %.2f CPU-s per wall-s", cpuRun/sec)})
+	}
+	if !keep(seedNames[2]) {
+		return rows, nil
+	}
+	perCell := cpuEvolve * 1e9 / float64(steps) / float64(cells)
+	row := Row{Component: "fokkerplanck", Workload: "seed picture clustered step, CPU per cell-step", Size: "400 cells per axis",
+		Value: perCell, Unit: "CPU-ns/cell",
+		Note: fmt.Sprintf("Evolve only (set-up excluded): %d steps x %s cells (the sum of the %d clusters' grids, Clustered.Operator(ci).Len()), mean-field update and weight remakes included",
+			steps, thousands(cells), len(cl))}
+	pair := -1
+	for ci, c := range cl {
+		if len(c) == 2 {
+			pair = ci
+			break
+		}
+	}
+	if pair < 0 {
+		return nil, fmt.Errorf("seed picture: no two-mode cluster in %v", cl)
+	}
+	e.progress("plain 2-D TR-BDF2 chamber step of cluster %d, 400^2", pair)
+	sub := model.System{Coulomb: true, Modes: []model.Mode{sys.Modes[cl[pair][0]], sys.Modes[cl[pair][1]]}}
+	op, err := fokkerplanck.NewOperator(sub, []fokkerplanck.Axis{axis, axis})
+	if err != nil {
+		return nil, err
+	}
+	s := fokkerplanck.NewSolver(op, fokkerplanck.TRBDF2)
+	p := append([]float64(nil), op.Stationary()...)
+	if err := s.Step(p, seedDt); err != nil {
+		return nil, err
+	}
+	var cpu float64
+	var n int
+	if _, _, err := measure(e.benchtime, e.count, func(b *testing.B) {
+		c0 := cpuSeconds()
+		for b.Loop() {
+			if err := s.Step(p, seedDt); err != nil {
+				b.Fatal(err)
+			}
+		}
+		cpu += cpuSeconds() - c0
+		n += b.N
+	}); err != nil {
+		return nil, fmt.Errorf("plain chamber step: %v", err)
+	}
+	plain := cpu * 1e9 / float64(n) / float64(op.Len())
+	row.Refs = []Ref{
+		{Name: fmt.Sprintf("plain 2-D TR-BDF2 chamber step, 400^2 (%s cells), CPU", thousands(op.Len())), Value: plain, Source: SourceRun},
+		{Name: fmt.Sprintf("target within %dx of the plain chamber step", clusterCellRatio), Value: clusterCellRatio * plain, Source: SourceDerived},
+	}
+	row.Note += fmt.Sprintf("; %.2fx the plain step per cell (target %dx)", perCell/plain, clusterCellRatio)
+	return append(rows, row), nil
 }
 
 // hamFD is hamiltonian's BenchmarkFD200k: FD assembly + the 6 lowest eigenpairs.
