@@ -3,7 +3,7 @@
 // measurements, or scipy, NumPy and PyTorch timed live with -scipy) and the ratio to each.
 //
 //	go run ./benchmarks/suite                 # full suite, best of 3 (a few minutes on 2 cores)
-//	go run ./benchmarks/suite -quick          # smaller sizes, one repetition (about 10-15 s on 2 cores)
+//	go run ./benchmarks/suite -quick          # smaller sizes, one repetition (about 20 s on 2 cores)
 //	go run ./benchmarks/suite -only langevin  # rows whose component/workload/size matches
 //	go run ./benchmarks/suite -list           # the row names -only matches
 //	go run ./benchmarks/suite -scipy -json out.json  # time scipy, NumPy and PyTorch live too
@@ -29,7 +29,7 @@ import (
 func main() {
 	testing.Init() // registers -test.benchtime on flag.CommandLine; our own flags live apart
 	fs := flag.NewFlagSet("suite", flag.ExitOnError)
-	quick := fs.Bool("quick", false, "smaller sizes and one repetition (about 10-15 s on 2 cores)")
+	quick := fs.Bool("quick", false, "smaller sizes and one repetition (about 20 s on 2 cores)")
 	only := fs.String("only", "", "run only the rows whose component/workload/size matches this regular expression")
 	jsonOut := fs.String("json", "", "also write the rows as JSON to this file")
 	scipy := fs.Bool("scipy", false, "time the Python references (scipy, NumPy, PyTorch) live with "+python+" (stored scipy figures otherwise; the NumPy and PyTorch references only then)")
