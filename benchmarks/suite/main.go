@@ -1,12 +1,12 @@
 // Command suite runs fpsolve's benchmark suite and prints a table: component, workload, size,
-// the measured figure, reference figures (targets from the project's issues, stored scipy and
-// PyTorch measurements, or scipy and NumPy timed live with -scipy) and the ratio to each.
+// the measured figure, reference figures (targets from the project's issues, stored scipy
+// measurements, or scipy, NumPy and PyTorch timed live with -scipy) and the ratio to each.
 //
 //	go run ./benchmarks/suite                 # full suite, best of 3 (a few minutes on 2 cores)
-//	go run ./benchmarks/suite -quick          # smaller sizes, one repetition (about 10-15 s on 2 cores)
+//	go run ./benchmarks/suite -quick          # smaller sizes, one repetition (about 20 s on 2 cores)
 //	go run ./benchmarks/suite -only langevin  # rows whose component/workload/size matches
 //	go run ./benchmarks/suite -list           # the row names -only matches
-//	go run ./benchmarks/suite -scipy -json out.json
+//	go run ./benchmarks/suite -scipy -json out.json  # time scipy, NumPy and PyTorch live too
 //
 // Each workload calls the libraries directly under testing.Benchmark with the set-ups of the
 // packages' own bench_test.go; see benchmarks/README.md for what every row measures and how each
@@ -20,6 +20,7 @@ import (
 	"os"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -28,10 +29,10 @@ import (
 func main() {
 	testing.Init() // registers -test.benchtime on flag.CommandLine; our own flags live apart
 	fs := flag.NewFlagSet("suite", flag.ExitOnError)
-	quick := fs.Bool("quick", false, "smaller sizes and one repetition (about 10-15 s on 2 cores)")
+	quick := fs.Bool("quick", false, "smaller sizes and one repetition (about 20 s on 2 cores)")
 	only := fs.String("only", "", "run only the rows whose component/workload/size matches this regular expression")
 	jsonOut := fs.String("json", "", "also write the rows as JSON to this file")
-	scipy := fs.Bool("scipy", false, "time the Python references (scipy, NumPy) live with "+python+" (stored figures otherwise; the NumPy teacher reference only then)")
+	scipy := fs.Bool("scipy", false, "time the Python references (scipy, NumPy, PyTorch) live with "+python+" (stored scipy figures otherwise; the NumPy and PyTorch references only then)")
 	count := fs.Int("count", 0, "repetitions of each benchmark, best kept (default 3, 1 with -quick)")
 	benchtime := fs.String("benchtime", "", "testing benchtime of the short benchmarks (default 1s, 200ms with -quick)")
 	list := fs.Bool("list", false, "list the row names and exit")
@@ -124,11 +125,13 @@ func main() {
 }
 
 // liveRefs times the Python references that the selected rows use: the NumPy teacher trainer
-// if numpy imports (else the rows go without it, with a note), the scipy ones if scipy imports;
+// and Langevin update if numpy imports, the PyTorch RBM trainer if torch imports (else those rows
+// go without them, with a note), the scipy ones if scipy imports;
 // on any failure the stored figure stays and a warning goes to stderr.
 func liveRefs(e *env, sel []group) {
 	liveTeacher(e, sel)
 	liveLangevin(e, sel)
+	liveTorch(e, sel)
 	if !haveScipy() {
 		e.progress("-scipy: %s does not import scipy; using the stored references", python)
 		return
@@ -261,4 +264,44 @@ func liveLangevin(e *env, sel []group) {
 		return
 	}
 	e.numpyEigen = v
+}
+
+// liveTorch times the PyTorch RBM trainer (rbm_torch_bench.py) at the sizes the selected rows
+// use (group.torch), for measure_every = 0, 1, 10, if torch imports; a size whose script fails
+// keeps no reference and says why.
+func liveTorch(e *env, sel []group) {
+	var sizes []int
+	for _, g := range sel {
+		for _, n := range g.torch {
+			if !slices.Contains(sizes, n) {
+				sizes = append(sizes, n)
+			}
+		}
+	}
+	if len(sizes) == 0 {
+		return
+	}
+	if !haveTorch() {
+		e.progress("-scipy: %s does not import torch (Debian: apt-get install python3-torch); the rbmdrift rows go without the PyTorch reference", python)
+		return
+	}
+	root, err := repoRoot()
+	if err != nil {
+		e.progress("-scipy: %v; the rbmdrift rows go without the PyTorch reference", err)
+		return
+	}
+	reps, block := 3, 0.3
+	if e.quick {
+		reps, block = 2, 0.15
+	}
+	e.torchRBM = map[int]map[int]float64{}
+	for _, n := range sizes {
+		e.progress("PyTorch RBM trainer, N = %d, measure_every %v (rbm_torch_bench.py)", n, rbmMeasureEvery)
+		v, err := liveTorchRBM(root, n, rbmMeasureEvery, reps, block)
+		if err != nil {
+			e.progress("-scipy: %v; the N = %d rbmdrift rows go without the PyTorch reference", err, n)
+			continue
+		}
+		e.torchRBM[n] = v
+	}
 }

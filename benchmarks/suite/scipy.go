@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -29,6 +31,11 @@ func haveScipy() bool {
 // haveNumpy reports whether python imports numpy.
 func haveNumpy() bool {
 	return exec.Command(python, "-c", "import numpy").Run() == nil
+}
+
+// haveTorch reports whether python imports torch (Debian's python3-torch).
+func haveTorch() bool {
+	return exec.Command(python, "-c", "import torch").Run() == nil
 }
 
 // repoRoot walks up from the working directory to the directory holding go.mod.
@@ -79,6 +86,7 @@ var (
 	reChamber = regexp.MustCompile(`(?m)^chamber: .*best of \d+: ([0-9.eE+-]+) s`)
 	reTeacher = regexp.MustCompile(`(?m)^teacher: .*updates_per_s=([0-9.eE+-]+)`)
 	reEigen   = regexp.MustCompile(`(?m)^langevin: .*mode_updates_per_s=([0-9.eE+-]+)`)
+	reTorch   = regexp.MustCompile(`(?m)^rbm: n=(\d+) .*\bmeasure_every=(\d+) .*\bupdates_per_s=(\S+)`)
 )
 
 // parseFigure returns the first submatch of re in out as a positive number.
@@ -140,4 +148,46 @@ func liveNumpyLangevin(root string) (float64, error) {
 		return 0, err
 	}
 	return parseFigure(reEigen, out)
+}
+
+// parseTorchRBM reads the lines of rbm_torch_bench.py, one per measure_every, and returns the
+// updates per second by measure_every. Every line must be for size n and carry a positive
+// finite figure, and every measure_every of want must be present.
+func parseTorchRBM(out []byte, n int, want []int) (map[int]float64, error) {
+	rates := map[int]float64{}
+	for _, m := range reTorch.FindAllSubmatch(out, -1) {
+		size, _ := strconv.Atoi(string(m[1]))
+		me, _ := strconv.Atoi(string(m[2]))
+		v, err := strconv.ParseFloat(string(m[3]), 64)
+		if size != n {
+			return nil, fmt.Errorf("rbm_torch_bench.py answered for N = %d, asked for %d", size, n)
+		}
+		if err != nil || !(v > 0) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("bad figure %q for measure_every = %d in rbm_torch_bench.py's output", m[3], me)
+		}
+		rates[me] = v
+	}
+	for _, me := range want {
+		if _, ok := rates[me]; !ok {
+			return nil, fmt.Errorf("no line for measure_every = %d in rbm_torch_bench.py's output", me)
+		}
+	}
+	return rates, nil
+}
+
+// liveTorchRBM runs rbm_torch_bench.py at size n for each measure_every of ms (after its
+// self-checks: the Gibbs chains reproduce K^-1 and the paper's setting learns its target
+// spectrum) and returns PyTorch's updates per second on one thread by measure_every: the best
+// of reps blocks of about blockSec seconds each.
+func liveTorchRBM(root string, n int, ms []int, reps int, blockSec float64) (map[int]float64, error) {
+	list := make([]string, len(ms))
+	for i, m := range ms {
+		list[i] = strconv.Itoa(m)
+	}
+	out, err := runPython(root, 10*time.Minute, "benchmarks/suite/rbm_torch_bench.py", strconv.Itoa(n),
+		strings.Join(list, ","), strconv.Itoa(reps), strconv.FormatFloat(blockSec, 'g', -1, 64))
+	if err != nil {
+		return nil, err
+	}
+	return parseTorchRBM(out, n, ms)
 }

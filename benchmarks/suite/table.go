@@ -11,10 +11,11 @@ import (
 
 // Sources of a reference figure.
 const (
-	SourceTarget  = "target"  // a speed target from the project's issues
-	SourceStored  = "stored"  // a measured figure stored in this suite (README says how it was obtained)
-	SourceLive    = "live"    // measured in this run (-scipy)
-	SourceDerived = "derived" // computed from another reference (e.g. a projection of a rate)
+	SourceTarget  = "target"   // a speed target from the project's issues
+	SourceStored  = "stored"   // a measured figure stored in this suite (README says how it was obtained)
+	SourceLive    = "live"     // measured in this run (-scipy)
+	SourceDerived = "derived"  // computed from another reference (e.g. a projection of a rate)
+	SourceRun     = "this run" // a Go figure of a related workload, measured in this run
 )
 
 // Ref is one reference figure for a row, in the row's unit.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"regexp"
 	"strings"
@@ -190,5 +191,101 @@ func TestParseFigure(t *testing.T) {
 	}
 	if _, err := parseFigure(reCN, []byte("cn: step_ms=nan")); err == nil {
 		t.Error("parseFigure accepted a missing figure")
+	}
+}
+
+// TestParseTorchRBM checks the parsing of rbm_torch_bench.py's lines (one per measure_every, as
+// the script prints them) and the refusals: a line for another N, a missing measure_every, a
+// figure that is not a positive finite number.
+func TestParseTorchRBM(t *testing.T) {
+	t.Parallel()
+	out := []byte(strings.Join([]string{
+		"rbm: n=64 batch=16 k=3 measure_every=0 updates=1533 reps=3 updates_per_s=5320.94",
+		"rbm: n=64 batch=16 k=3 measure_every=1 updates=457 reps=3 updates_per_s=1588.08",
+		"some other line",
+		"rbm: n=64 batch=16 k=3 measure_every=10 updates=1170 reps=3 updates_per_s=4.09933e+03",
+	}, "\n"))
+	got, err := parseTorchRBM(out, 64, []int{0, 1, 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for m, want := range map[int]float64{0: 5320.94, 1: 1588.08, 10: 4099.33} {
+		if got[m] != want {
+			t.Errorf("measure_every %d: %g, want %g", m, got[m], want)
+		}
+	}
+	if _, err := parseTorchRBM(out, 10, []int{0}); err == nil {
+		t.Error("accepted lines for N = 64 when N = 10 was asked for")
+	}
+	if _, err := parseTorchRBM(out, 64, []int{0, 5}); err == nil {
+		t.Error("accepted output without the measure_every = 5 line")
+	}
+	for _, bad := range []string{"nan", "inf", "0", "-3", "x"} {
+		line := "rbm: n=10 batch=16 k=3 measure_every=0 updates=10 reps=3 updates_per_s=" + bad
+		if _, err := parseTorchRBM([]byte(line), 10, []int{0}); err == nil {
+			t.Errorf("accepted the figure %q", bad)
+		}
+	}
+}
+
+// TestFitSlope checks the least-squares slope on exact power laws: cost = 3 N^2.5 at the suite's
+// sizes gives p = 2.5, and a constant gives 0. Tolerance 1e-12: a few logarithms and sums of
+// four terms, rounding only.
+func TestFitSlope(t *testing.T) {
+	t.Parallel()
+	var x, y, c []float64
+	for _, n := range rbmScalingSizes {
+		x = append(x, math.Log(float64(n)))
+		y = append(y, math.Log(3*math.Pow(float64(n), 2.5)))
+		c = append(c, math.Log(7))
+	}
+	if p := fitSlope(x, y); math.Abs(p-2.5) > 1e-12 {
+		t.Errorf("slope %g, want 2.5", p)
+	}
+	if p := fitSlope(x, c); math.Abs(p) > 1e-12 {
+		t.Errorf("slope of a constant %g, want 0", p)
+	}
+}
+
+// TestCPUSeconds checks that the process CPU clock reads as a finite, non-negative number that
+// does not run backwards over some work (no speed is asserted).
+func TestCPUSeconds(t *testing.T) {
+	c0 := cpuSeconds()
+	s := 0.0
+	for i := range 1000000 {
+		s += math.Sqrt(float64(i))
+	}
+	c1 := cpuSeconds()
+	if !(c0 >= 0) || math.IsInf(c1, 0) || c1 < c0 {
+		t.Errorf("cpuSeconds went from %g to %g (sum %g)", c0, c1, s)
+	}
+}
+
+// TestRBMRowNames checks that the TrainRun rows cover measure_every 0, 1, 10 at N = 10 (direct)
+// and at N = 64 for both samplers, and that each group asks for the PyTorch reference of its N.
+func TestRBMRowNames(t *testing.T) {
+	t.Parallel()
+	want := map[string]bool{}
+	for _, c := range []struct {
+		n       int
+		sampler string
+	}{{10, "direct"}, {64, "direct"}, {64, "gibbs"}} {
+		for _, m := range []int{0, 1, 10} {
+			want[fmt.Sprintf("rbmdrift/TrainRun, %s sampler, measure_every=%d, one core/N_v=N_h=%d, |B|=16, k=3", c.sampler, m, c.n)] = true
+		}
+	}
+	for _, g := range groups() {
+		for _, n := range g.names {
+			if !want[n] {
+				continue
+			}
+			delete(want, n)
+			if !strings.Contains(n, fmt.Sprintf("N_v=N_h=%d,", g.torch[0])) || len(g.torch) != 1 {
+				t.Errorf("row %q: group asks for the PyTorch sizes %v", n, g.torch)
+			}
+		}
+	}
+	for n := range want {
+		t.Errorf("missing row %q", n)
 	}
 }
