@@ -160,3 +160,17 @@ func (a Axis) CellCoord(x float64) float64 {
 	i := a.Locate(x)
 	return float64(i) + (x-a.Edge(i))/a.CellWidth(i)
 }
+
+// RampCells returns the number of geometric cells h0, h0 ratio, h0 ratio^2, ... that a graded
+// axis (NewGradedAxis) needs before its cells reach the width h: the smallest m with
+// h0 ratio^m >= h (0 when h0 >= h). Adding them to n equal cells of width h gives a graded axis
+// of about that equal width. It panics unless h0, h > 0 and ratio > 1.
+func RampCells(h, h0, ratio float64) int {
+	if !(h0 > 0) || !(h > 0) || !(ratio > 1) {
+		panic("fokkerplanck: RampCells needs h, h0 > 0 and ratio > 1")
+	}
+	if h0 >= h {
+		return 0
+	}
+	return int(math.Ceil(math.Log(h/h0) / math.Log(ratio)))
+}

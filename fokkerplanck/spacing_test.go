@@ -195,3 +195,25 @@ func TestCellCoord(t *testing.T) {
 		}
 	}
 }
+
+// TestRampCells: the count is the smallest m with h0 ratio^m >= h, and n equal cells plus that
+// ramp make a graded axis whose equal cells are a little narrower than h (the ramp covers about
+// h/(ratio - 1) of the length: 51 widths at ratio 1.02, so the 400 equal cells shrink by ~13%).
+func TestRampCells(t *testing.T) {
+	t.Parallel()
+	h, h0, r := 9.0/400, 1e-9, 1.02
+	m := RampCells(h, h0, r)
+	if !(h0*math.Pow(r, float64(m)) >= h && h0*math.Pow(r, float64(m-1)) < h) {
+		t.Errorf("RampCells = %d: h0 r^m = %g, h0 r^(m-1) = %g around h = %g", m, h0*math.Pow(r, float64(m)), h0*math.Pow(r, float64(m-1)), h)
+	}
+	if RampCells(h, h, r) != 0 || RampCells(h, 2*h, r) != 0 {
+		t.Error("no ramp needed when h0 >= h")
+	}
+	a, err := NewGradedAxis(0, 9, 400+m, h0, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := a.CellWidth(a.N - 1); !(last > 0.8*h && last <= h) {
+		t.Errorf("equal width %g, want just below %g", last, h)
+	}
+}

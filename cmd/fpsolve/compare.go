@@ -91,6 +91,7 @@ func (r *runner) compareTheories() {
 		warns = append(warns, fmt.Sprintf("comparison: at %d of %d earlier recorded steps a theory does not reproduce some mode (step (mode-theory pairs)): %s; see \"times\" in summary.json",
 			len(bad), len(times), strings.Join(bad, ", ")))
 	}
+	warns = append(warns, r.thinTableWarnings(e, times)...)
 	r.sum.Comparison = &comparisonSummary{Modes: modes, WorstMeanPull: jnum(worstSE), WorstVarRelDiff: jnum(worstVar), Times: times,
 		Note:     label + " ensemble at its last recorded step against the theories at t_end; mean_pull = |mean - rbm mean| / rbm standard error; times: the same at earlier common times",
 		Warnings: warns}
@@ -172,3 +173,54 @@ func ksGrid(sorted, p []float64, axis fokkerplanck.Axis) float64 {
 
 // tableColumn is the drift.csv column that feeds a drift = "table" model.
 func (r *runner) tableColumn() string { return r.cfg.TableColumn() }
+
+// thinMinCount is the fewest increments in a drift bin for the comparison to call the measured
+// drift there trusted: with 100 the diffusion is measured to about 14% (sqrt(2/100)) and the
+// drift to a tenth of the single-step noise. thinFraction is the share of a mode's ensemble
+// that may lie in thinner bins (or outside the bins) before the comparison says so.
+const (
+	thinMinCount = 100
+	thinFraction = 0.1
+)
+
+// thinTableWarnings returns the comparison's warnings about the measured drift table that drives
+// the theories ([model] drift = "table" from the config's own [rbm] ensemble): at each compared
+// recorded step after step 0 (times, and the last step), the modes of which more than thinFraction of the
+// ensemble lies in drift bins of that step's time window with fewer than thinMinCount
+// increments, where the theory's drift is uncertain.
+func (r *runner) thinTableWarnings(e *ensemble.Trained, times []compareTime) []string {
+	o := r.res.rbm
+	if o == nil || o.acc == nil || o.ens != e || r.cfg.Model == nil || r.cfg.Model.Drift != "table" {
+		return nil
+	}
+	acc := o.acc
+	steps := make([]int, 0, len(times)+1)
+	for _, ct := range times {
+		steps = append(steps, ct.Step)
+	}
+	steps = append(steps, e.Steps[len(e.Steps)-1])
+	var out []string
+	for _, step := range steps {
+		k := sort.SearchInts(e.Steps, step)
+		if k == 0 || k == len(e.Steps) || e.Steps[k] != step {
+			continue // step 0: the theories start from these spectra, no drift used yet
+		}
+		rows := e.At(k)
+		w := acc.Window(min(step, acc.Steps-1))
+		var thin []string
+		col := make([]float64, len(rows))
+		for m := 0; m < acc.Modes && m < len(rows[0]); m++ {
+			for i, row := range rows {
+				col[i] = row[m]
+			}
+			if f := acc.Thin(w, m, col, thinMinCount); f > thinFraction {
+				thin = append(thin, fmt.Sprintf("mode %d (%.0f%%)", m, 100*f))
+			}
+		}
+		if len(thin) > 0 {
+			out = append(out, fmt.Sprintf("comparison: at step %d, %s of the ensemble lie in drift bins of window %d with fewer than %d increments (or outside the bins): the measured drift there is uncertain; give more runs, fewer bins or fewer drift_windows",
+				step, strings.Join(thin, ", "), w, thinMinCount))
+		}
+	}
+	return out
+}

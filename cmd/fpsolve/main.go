@@ -77,6 +77,14 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		fmt.Fprintf(stderr, "fpsolve: %v\n", oneLine(err))
 		return 1
 	}
+	resLines, resSum, err := autoResolution(context.Background(), cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "fpsolve: %v\n", oneLine(err))
+		return 1
+	}
+	for _, l := range resLines {
+		fmt.Fprintf(stderr, "fpsolve: %s\n", l)
+	}
 	sh, err := parseShard(*shard)
 	if err != nil {
 		fmt.Fprintf(stderr, "fpsolve: -shard: %v\n", err)
@@ -126,6 +134,7 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	}
 	r := newRunner(cfg, dir, sh, stdout, stderr)
 	r.sess.configKey = runKey
+	r.sum.Resolution = resSum
 	ctx, stop := signalContext(stderr)
 	defer stop()
 	r.ctx = ctx

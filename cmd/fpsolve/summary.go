@@ -11,6 +11,8 @@ import (
 // summary is summary.json: one typed section per stage that ran (README, "summary.json
 // sections"). Sections of stages that did not run are absent.
 type summary struct {
+	// Resolution is what the command chose from the data for absent resolution keys.
+	Resolution   *resolutionSummary `json:"resolution,omitempty"`
 	RBM          *rbmSummary        `json:"rbm,omitempty"`
 	Teacher      *teacherSummary    `json:"teacher,omitempty"`
 	Ensemble     *ensembleSummary   `json:"ensemble,omitempty"`

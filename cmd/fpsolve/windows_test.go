@@ -23,6 +23,7 @@ coulomb = false
 
 [grid]
 points = 3000
+wall_cell = 0          # equal cells (this test is about the windows, not the grading)
 
 [initial]
 kind = "rbm"

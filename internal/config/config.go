@@ -419,6 +419,10 @@ func oneLine(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(strings.TrimSpace(s), "\n", "; "), "\r", `\r`)
 }
 
+// Revalidate checks c again after the caller has filled in values (the resolution the command
+// chooses from the data for absent keys), with the same rules and messages as Parse.
+func (c *Config) Revalidate() error { return c.validate() }
+
 // IsDefined reports whether the key (for example "grid", "lo") was set in the file.
 func (c *Config) IsDefined(key ...string) bool { return c.md.IsDefined(key...) }
 
