@@ -304,19 +304,29 @@ func VaryingNoise(d Drift, g2, slope, lo, hi float64, n int) (*Table, error) {
 		return nil, fmt.Errorf("varying noise: g2 = %g must be positive and finite", g2)
 	case !finite(slope):
 		return nil, fmt.Errorf("varying noise: slope %g must be finite", slope)
+	}
+	xs := d.Stable()
+	return NoiseTable(d, func(x float64) float64 { return g2 * math.Exp(slope*(x-xs)) }, lo, hi, n)
+}
+
+// NoiseTable returns the drift d with the diffusion D2 = d2(x), as a Table on n nodes at the
+// midpoints of n equal cells of [lo, hi] with domain [lo, hi] (see VaryingNoise, its case of an
+// exponential d2). It returns an error if n < 2, [lo, hi] is not a finite interval, or a node's
+// d2 is not positive and finite (the table refuses it).
+func NoiseTable(d Drift, d2 func(x float64) float64, lo, hi float64, n int) (*Table, error) {
+	switch {
 	case n < 2:
 		return nil, fmt.Errorf("varying noise: %d nodes, need at least 2", n)
 	case !(lo < hi) || !finite(lo) || !finite(hi):
 		return nil, fmt.Errorf("varying noise: [%g, %g] is not a finite interval", lo, hi)
 	}
-	xs := d.Stable()
-	x, d1, d2 := make([]float64, n), make([]float64, n), make([]float64, n)
+	x, k1, k2 := make([]float64, n), make([]float64, n), make([]float64, n)
 	for k := range x {
 		x[k] = lo + (float64(k)+0.5)*(hi-lo)/float64(n)
-		d1[k] = d.K(x[k])
-		d2[k] = g2 * math.Exp(slope*(x[k]-xs))
+		k1[k] = d.K(x[k])
+		k2[k] = d2(x[k])
 	}
-	t, err := NewTable(x, d1, d2)
+	t, err := NewTable(x, k1, k2)
 	if err != nil {
 		return nil, fmt.Errorf("varying noise: %v", err)
 	}

@@ -408,6 +408,16 @@ func (r *runner) buildSystem() error {
 			}
 			modes[i] = model.Mode{Drift: tables[i], G2: g}
 		}
+		if p, ok := c.PCDNoise(); ok {
+			// The derived PCD noise varies with y: the drift becomes a table on the grid range
+			// with D2 = rbmdrift.PCDNoise.G2(y).
+			lo, hi := c.GridRange()
+			tab, err := model.NoiseTable(modes[i].Drift, p.G2, lo, hi, varyingNoiseNodes)
+			if err != nil {
+				return fmt.Errorf("noise.model = \"pcd\": mode %d: %v", i, err)
+			}
+			modes[i] = model.Mode{Drift: tab, G2: g}
+		}
 		if slope != nil {
 			// The noise varies about the stable point: the drift becomes a table on the grid
 			// range with D2 = g^2 exp(slope (x - x*)).

@@ -3,11 +3,14 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"reflect"
 	"testing"
 
 	"fpsolve/ensemble"
+	"fpsolve/internal/config"
+	"fpsolve/model"
 	"fpsolve/rbmdrift"
 )
 
@@ -38,5 +41,62 @@ func TestJnum(t *testing.T) {
 	}{jnum(0.1), jnum(math.NaN()), jnum(math.Inf(-1)), jnum(1e-300)})
 	if err != nil || string(b) != `{"A":0.1,"B":null,"C":null,"D":1e-300}` {
 		t.Errorf("%s, %v", b, err)
+	}
+}
+
+// TestPCDNoiseModel: with [noise] model = "pcd" every mode's diffusion (and so its Coulomb
+// strength) is the derived rbmdrift.PCDNoise.G2(y) on the grid range, to the table's linear
+// interpolation between its 2000 nodes (relative 1e-4: g^2 ~ y^2/(mu2 - y)^2 curves by less than
+// that over 0.0045), and the drift is the exact rbm drift.
+func TestPCDNoiseModel(t *testing.T) {
+	t.Parallel()
+	cfg := `
+[rbm]
+visible = 10
+hidden = 10
+target_m2 = 4.0
+mu2 = 9.0
+sigma_h = 1.0
+init_sigma = 0.1
+alpha = 0.1
+batch = 16
+gibbs_steps = 3
+steps = 10
+runs = 2
+record_every = 5
+[model]
+drift = "rbm"
+mu2 = 9.0
+kappa = [8.0, 7.618034, 7.618034, 6.618034, 6.618034, 5.381966, 5.381966, 4.381966, 4.381966, 4.0]
+[noise]
+model = "pcd"
+alpha = 0.05
+batch = 8
+[langevin]
+walkers = 10
+alpha = 0.05
+batch = 8
+steps = 10
+`
+	c, err := config.Parse([]byte(cfg), "t.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRunner(c, t.TempDir(), shardSpec{}, io.Discard, io.Discard)
+	if err := r.buildSystem(); err != nil {
+		t.Fatal(err)
+	}
+	p := rbmdrift.PCDNoise{Alpha: 0.05, SigmaH: 1, Mu2: 9, Batch: 8, GibbsSteps: 3}
+	for k, m := range r.sys().Modes {
+		kappa := c.Model.Kappa[r.order()[k]]
+		exact := model.RBM{Mu2: 9, Kappa: kappa}
+		for _, y := range []float64{0.5, 1.3, 3.7, 5.2, 8.1} {
+			if got, want := m.D(y), p.G2(y); math.Abs(got/want-1) > 1e-4 {
+				t.Errorf("mode %d, y = %g: D = %g, derived g^2 = %g", k, y, got, want)
+			}
+			if got, want := m.K(y), exact.K(y); math.Abs(got-want) > 1e-4*math.Abs(want)+1e-9 {
+				t.Errorf("mode %d, y = %g: K = %g, exact %g", k, y, got, want)
+			}
+		}
 	}
 }

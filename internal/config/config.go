@@ -104,6 +104,10 @@ type Model struct {
 
 // Noise is the [noise] section: either G2, or Alpha, Batch and Gtilde2.
 type Noise struct {
+	// Model "pcd" derives the noise from the PCD trainer's settings (rbmdrift.PCDNoise: alpha,
+	// batch, [rbm] sigma_h and gibbs_steps, [model] mu2) with no measured input; "" takes it
+	// from g2 or gtilde2.
+	Model   string    `toml:"model"`
 	G2      FloatList `toml:"g2"`
 	Alpha   float64   `toml:"alpha"`
 	Batch   int       `toml:"batch"`

@@ -137,3 +137,39 @@ func TestRBMJSON(t *testing.T) {
 		t.Errorf("absent section: %s", b)
 	}
 }
+
+// TestPCDNoiseConfig: [noise] model = "pcd" takes the trainer's settings and refuses what it
+// cannot use, naming the key.
+func TestPCDNoiseConfig(t *testing.T) {
+	t.Parallel()
+	base := rbmBase + "\n[model]\ndrift = \"rbm\"\nmu2 = 9.0\nkappa = [8.0, 7.0, 6.0, 5.0]\n\n[langevin]\nwalkers = 10\nalpha = 0.1\nbatch = 4\nsteps = 10\n\n[noise]\n"
+	c, err := Parse([]byte(base+"model = \"pcd\"\nalpha = 0.1\nbatch = 4\n"), "t.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, ok := c.PCDNoise()
+	if !ok || p.Alpha != 0.1 || p.Batch != 4 || p.SigmaH != 1 || p.Mu2 != 9 || p.GibbsSteps != 1 {
+		t.Fatalf("PCDNoise %+v, %v", p, ok)
+	}
+	// G2 is the derived noise at the stable points y* = mu2 - kappa.
+	for i, g := range c.G2() {
+		if want := p.G2(9 - c.Model.Kappa[i]); g != want {
+			t.Errorf("G2[%d] = %g, want %g", i, g, want)
+		}
+	}
+	for _, tc := range []struct{ add, want string }{
+		{"model = \"measured\"\nalpha = 0.1\nbatch = 4\n", `noise.model: "measured" is not one of`},
+		{"model = \"pcd\"\nalpha = 0.1\nbatch = 4\ngtilde2 = 1.0\n", "noise.model: \"pcd\" derives the noise"},
+		{"model = \"pcd\"\nalpha = 0.1\n", "noise.alpha: missing"},
+		{"model = \"pcd\"\nalpha = 0.1\nbatch = 0\n", "noise.batch"},
+	} {
+		_, err := Parse([]byte(base+tc.add), "t.toml")
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: error %v, want %q", tc.add, err, tc.want)
+		}
+	}
+	// The exact rbm drift is required, and the [rbm] trainer.
+	if _, err := Parse([]byte(strings.Replace(base, "mu2 = 9.0\nkappa", "mu2 = 8.5\nkappa", 1)+"model = \"pcd\"\nalpha = 0.1\nbatch = 4\n"), "t.toml"); err == nil || !strings.Contains(err.Error(), "[model] mu2 = [rbm] mu2") {
+		t.Errorf("mu2 mismatch: %v", err)
+	}
+}

@@ -222,6 +222,9 @@ func (c *Config) checkNoise() error {
 			return c.errf("noise.slope", "[spectrum] needs a constant noise g^2 (H_FP = -(g^2/2) d^2 + U)")
 		}
 	}
+	if c.IsDefined("noise", "model") {
+		return c.checkPCDNoise()
+	}
 	switch {
 	case len(n.G2) > 0 && (c.IsDefined("noise", "alpha") || c.IsDefined("noise", "batch") || len(n.Gtilde2) > 0):
 		return c.errf("noise.alpha", "g2 and alpha/batch/gtilde2 are exclusive: give one form")
@@ -245,6 +248,41 @@ func (c *Config) checkNoise() error {
 	return c.errf("noise.g2", "missing: give g2 (or alpha, batch and gtilde2)")
 }
 
+// checkPCDNoise checks [noise] model = "pcd": the derived PCD noise needs the trainer ([rbm] for
+// sigma_h and gibbs_steps), the exact rbm drift with its mu2, and the setting (alpha, batch), and
+// takes no measured or given noise.
+func (c *Config) checkPCDNoise() error {
+	n := c.Noise
+	switch {
+	case n.Model != "pcd":
+		return c.errf("noise.model", "%q is not one of [\"pcd\"] (leave it out to give g2 or gtilde2)", n.Model)
+	case len(n.G2) > 0 || len(n.Gtilde2) > 0 || len(n.Slope) > 0:
+		return c.errf("noise.model", "\"pcd\" derives the noise: leave out g2, gtilde2 and slope")
+	case c.Model == nil || c.Model.Drift != "rbm":
+		return c.errf("noise.model", "\"pcd\" needs [model] drift = \"rbm\" (the exact drift of the trainer whose noise it derives)")
+	case c.RBM == nil:
+		return c.errf("noise.model", "\"pcd\" needs the [rbm] section (sigma_h, gibbs_steps of the trainer)")
+	case c.Spectrum != nil:
+		return c.errf("noise.model", "[spectrum] needs a constant noise g^2 (H_FP = -(g^2/2) d^2 + U)")
+	case !c.IsDefined("noise", "alpha") || !c.IsDefined("noise", "batch"):
+		return c.errf("noise.alpha", "missing: \"pcd\" needs the setting's alpha and batch")
+	case c.Model.Mu2 != c.RBM.Mu2:
+		return c.errf("noise.model", "\"pcd\" needs [model] mu2 = [rbm] mu2 (%g, %g)", c.Model.Mu2, c.RBM.Mu2)
+	}
+	if err := c.positive("noise.alpha", n.Alpha); err != nil {
+		return err
+	}
+	return c.atLeast("noise.batch", n.Batch, 1)
+}
+
+// PCDNoise returns the derived noise of [noise] model = "pcd" (ok false otherwise).
+func (c *Config) PCDNoise() (p rbmdrift.PCDNoise, ok bool) {
+	if c.Noise == nil || c.Noise.Model != "pcd" || c.RBM == nil {
+		return p, false
+	}
+	return rbmdrift.PCDNoise{Alpha: c.Noise.Alpha, SigmaH: c.RBM.SigmaH, Mu2: c.RBM.Mu2, Batch: c.Noise.Batch, GibbsSteps: c.RBM.GibbsSteps}, true
+}
+
 // Slope returns noise.slope for every mode (nil without it).
 func (c *Config) Slope() []float64 {
 	if c.Noise == nil || len(c.Noise.Slope) == 0 {
@@ -264,6 +302,14 @@ func (c *Config) G2() []float64 {
 		return nil
 	}
 	out := make([]float64, c.Modes())
+	if p, ok := c.PCDNoise(); ok {
+		// The derived noise at each mode's stable point y* = mu2 - kappa (its reference value;
+		// the model varies it with y).
+		for i := range out {
+			out[i] = p.G2(c.Model.Mu2 - c.Model.Kappa[i])
+		}
+		return out
+	}
 	for i := range out {
 		if len(n.G2) > 0 {
 			out[i] = n.G2[min(i, len(n.G2)-1)]
