@@ -18,6 +18,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"sort"
 	"strings"
@@ -42,6 +43,9 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
 			fmt.Fprintf(stderr, "fpsolve: internal error: %v\n", r)
+			if os.Getenv("FPSOLVE_TRACE") != "" {
+				stderr.Write(debug.Stack())
+			}
 			code = 3
 		}
 	}()

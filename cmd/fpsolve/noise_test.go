@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 
 	"fpsolve/ensemble"
@@ -98,5 +99,53 @@ steps = 10
 				t.Errorf("mode %d, y = %g: K = %g, exact %g", k, y, got, want)
 			}
 		}
+	}
+}
+
+// TestPCDNoiseSweep: a sweep reruns the walkers at each setting with the derived noise of that
+// setting (a sweep setting's config has no [rbm]: the trainer's settings come with [noise]).
+func TestPCDNoiseSweep(t *testing.T) {
+	t.Parallel()
+	cfg := `
+[rbm]
+visible = 10
+hidden = 10
+target_m2 = 4.0
+mu2 = 9.0
+sigma_h = 1.0
+init_sigma = 0.1
+alpha = 0.1
+batch = 16
+gibbs_steps = 3
+steps = 300
+runs = 3
+record_every = 100
+measure_every = 0
+[sweep]
+alpha = [0.05, 0.1]
+batch = [16]
+[model]
+drift = "rbm"
+mu2 = 9.0
+kappa = [8.0, 7.618034, 7.618034, 6.618034, 6.618034, 5.381966, 5.381966, 4.381966, 4.381966, 4.0]
+[noise]
+model = "pcd"
+alpha = 0.1
+batch = 16
+[langevin]
+walkers = 50
+alpha = 0.1
+batch = 16
+steps = 200
+seed = 3
+[output]
+plots = false
+`
+	_, stdout, stderr, code := runConfig(t, cfg)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if n := strings.Count(stdout, "Langevin (kappa"); n != 8 {
+		t.Errorf("%d Langevin pair lines, want 4 pairs x 2 settings:\n%s", n, stdout)
 	}
 }

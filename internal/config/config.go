@@ -107,8 +107,11 @@ type Noise struct {
 	// Model "pcd" derives the noise from the PCD trainer's settings (rbmdrift.PCDNoise: alpha,
 	// batch, [rbm] sigma_h and gibbs_steps, [model] mu2) with no measured input; "" takes it
 	// from g2 or gtilde2.
-	Model   string    `toml:"model"`
-	G2      FloatList `toml:"g2"`
+	Model string    `toml:"model"`
+	G2    FloatList `toml:"g2"`
+	// pcd holds the trainer's settings for Model "pcd", resolved by the validation (so that a
+	// copy of the section without [rbm], as a sweep setting makes, keeps them).
+	pcd     *rbmdrift.PCDNoise
 	Alpha   float64   `toml:"alpha"`
 	Batch   int       `toml:"batch"`
 	Gtilde2 FloatList `toml:"gtilde2"`

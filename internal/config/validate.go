@@ -272,15 +272,23 @@ func (c *Config) checkPCDNoise() error {
 	if err := c.positive("noise.alpha", n.Alpha); err != nil {
 		return err
 	}
-	return c.atLeast("noise.batch", n.Batch, 1)
+	if err := c.atLeast("noise.batch", n.Batch, 1); err != nil {
+		return err
+	}
+	n.pcd = &rbmdrift.PCDNoise{SigmaH: c.RBM.SigmaH, Mu2: c.RBM.Mu2, GibbsSteps: c.RBM.GibbsSteps}
+	return nil
 }
 
 // PCDNoise returns the derived noise of [noise] model = "pcd" (ok false otherwise).
+// The trainer's sigma_h, mu2 and gibbs_steps come from [rbm], alpha and batch from [noise] (which
+// a sweep sets per setting).
 func (c *Config) PCDNoise() (p rbmdrift.PCDNoise, ok bool) {
-	if c.Noise == nil || c.Noise.Model != "pcd" || c.RBM == nil {
+	if c.Noise == nil || c.Noise.Model != "pcd" || c.Noise.pcd == nil {
 		return p, false
 	}
-	return rbmdrift.PCDNoise{Alpha: c.Noise.Alpha, SigmaH: c.RBM.SigmaH, Mu2: c.RBM.Mu2, Batch: c.Noise.Batch, GibbsSteps: c.RBM.GibbsSteps}, true
+	p = *c.Noise.pcd
+	p.Alpha, p.Batch = c.Noise.Alpha, c.Noise.Batch
+	return p, true
 }
 
 // Slope returns noise.slope for every mode (nil without it).
