@@ -1,6 +1,9 @@
 package rbmdrift
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 // reference is the paper's setting (docs/REFERENCES.md R12).
 func reference() Config {
@@ -95,4 +98,47 @@ func BenchmarkEnsemble2(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*c.Steps*len(runs))/b.Elapsed().Seconds(), "updates/s")
+}
+
+// largeSizes are the N_v = N_h of the large-N benchmarks (the suite's N = 64 rows and the
+// sizes between; the reference's N = 10 is the benchmarks above).
+var largeSizes = []int{16, 32, 64}
+
+// sized is the reference setting at N_v = N_h = n with the given sampler.
+func sized(n int, sampler string) Config {
+	c := reference()
+	c.Visible, c.Hidden, c.Sampler = n, n, sampler
+	return c
+}
+
+// BenchmarkStepN: one update at N_v = N_h = 16, 32, 64 with either sampler, after 2000 updates
+// from the start (as BenchmarkStepDirect).
+func BenchmarkStepN(b *testing.B) {
+	for _, sampler := range []string{SamplerDirect, SamplerGibbs} {
+		for _, n := range largeSizes {
+			b.Run(fmt.Sprintf("%s/N=%d", sampler, n), func(b *testing.B) { benchStep(b, sized(n, sampler)) })
+		}
+	}
+}
+
+// BenchmarkTrainRunN: TrainRun at N_v = N_h = 16, 32, 64 with either sampler and
+// measure_every 0, 1, 10 (the suite's TrainRun rows), one run from scratch per op with spectra
+// recorded at the first and last step only; reported per update.
+func BenchmarkTrainRunN(b *testing.B) {
+	for _, sampler := range []string{SamplerDirect, SamplerGibbs} {
+		for _, n := range largeSizes {
+			for _, m := range []int{0, 1, 10} {
+				b.Run(fmt.Sprintf("%s/N=%d/measure_every=%d", sampler, n, m), func(b *testing.B) {
+					c := sized(n, sampler)
+					c.Steps, c.RecordEvery, c.MeasureEvery = 20000/n/10*10, 0, m
+					for i := 0; i < b.N; i++ {
+						if _, err := TrainRun(c, i); err != nil {
+							b.Fatal(err)
+						}
+					}
+					b.ReportMetric(float64(b.N*c.Steps)/b.Elapsed().Seconds(), "updates/s")
+				})
+			}
+		}
+	}
 }

@@ -71,7 +71,8 @@
 // pre-merged shards) to reproduce an unsharded result bit for bit.
 //
 // The spectrum before a measured step is the Jacobi solver's, warm-started from the previous
-// eigenbasis (symeig.Warm), unless the previous step was measured too. The spectrum after it
+// eigenbasis (symeig.Warm; LAPACK's Dsyev on the large-N kernels), unless the previous step was
+// measured too. The spectrum after it
 // comes, with Measure = MeasurePerturbative (the default), from perturbation theory in the old
 // eigenbasis: the update W' = (1 + f G) W, f = alpha sigma_h^2, changes X by terms of first and
 // second order in f G, and the eigenvalues are needed to second order (the level repulsion,
@@ -142,4 +143,13 @@
 // Run r draws every random number (initial weights, chains, target samples) from its own
 // generator NewSource(Seed, r), so TrainRun(cfg, r) reproduces run r bit for bit alone, inside
 // TrainEnsemble, with any number of goroutines, and in any shard.
+//
+// # Large N
+//
+// From max(N_v, N_h) = 24 on the trainer runs on batched kernels (kernels_blas.go): the Batch
+// chains advance together as matrix-matrix products, and T, C_model, G W, the powers of T, the
+// Cholesky factors, the perturbative spectrum's products and the exact spectrum (Dsyev) come
+// from gonum's BLAS and LAPACK. Below that size the hand-written loops run unchanged. The
+// batched runs are reproducible in the same way but are other realisations (the deviates are
+// drawn in another order), so their configs carry "Kernels": 2 in the JSON form.
 package rbmdrift

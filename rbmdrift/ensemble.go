@@ -57,7 +57,7 @@ func TrainRunContext(ctx context.Context, cfg Config, r int) (RunResult, error) 
 	// from the perturbative basis when that is the newer one.
 	// (tr.pert.v is always either the last exact solve's basis or a newer perturbative one.)
 	exact := func(x []float64) {
-		if pert && tr.pert != nil {
+		if pert && tr.pert != nil && tr.eig != nil && !tr.big {
 			tr.eig.SetBasis(tr.pert.v)
 		}
 		tr.Spectrum(x)
@@ -65,7 +65,7 @@ func TrainRunContext(ctx context.Context, cfg Config, r int) (RunResult, error) 
 			if tr.pert == nil {
 				tr.pert = newPerturber(tr.nv, tr.nh)
 			}
-			copy(tr.pert.v, tr.eig.Vectors())
+			copy(tr.pert.v, tr.vectors())
 			tr.pert.current = false
 		}
 	}

@@ -3,7 +3,8 @@ package rbmdrift
 import "math"
 
 // Small dense kernels on row-major slices. They are written out by hand because the matrices
-// are tiny (10 x 10) and gonum's call overhead would dominate the trainer's update.
+// are tiny (10 x 10) and gonum's call overhead would dominate the trainer's update. From
+// max(N_v, N_h) = blasMin on the trainer uses gonum's BLAS and LAPACK instead (kernels_blas.go).
 
 // cholesky overwrites the lower triangle of the n x n symmetric matrix a (row-major, only the
 // lower triangle is read) with its Cholesky factor L, a = L L^T. It reports false if a is not

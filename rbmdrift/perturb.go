@@ -1,6 +1,10 @@
 package rbmdrift
 
-import "math"
+import (
+	"math"
+
+	"gonum.org/v1/gonum/blas"
+)
 
 // Values of Config.Measure: how the measured steps get the spectrum after the update.
 const (
@@ -50,19 +54,50 @@ type perturber struct {
 	refresh int
 	// Fallbacks counts the measured steps that needed the exact solve.
 	fallbacks int
+	// big selects the BLAS products of kernels_blas.go (max(N_v, N_h) >= blasMin, as the
+	// trainer's kernels); s is their N_h x N_h scratch.
+	big bool
+	s   []float64
 }
 
 func newPerturber(nv, nh int) *perturber {
 	n2, m := nh*nh, nv*nh
-	return &perturber{nv: nv, nh: nh, v: make([]float64, n2), u: make([]float64, m), z: make([]float64, m),
+	p := &perturber{nv: nv, nh: nh, v: make([]float64, n2), u: make([]float64, m), z: make([]float64, m),
 		y: make([]float64, m), b: make([]float64, n2), q: make([]float64, n2), r: make([]float64, n2), vn: make([]float64, n2),
 		col: make([]float64, nh)}
+	if max(nv, nh) >= blasMin {
+		p.big, p.s = true, make([]float64, n2)
+	}
+	return p
+}
+
+// gram sets b = a^T a for the N_v x N_h matrix a.
+func (p *perturber) gram(b, a []float64) {
+	if p.big {
+		gramColsBLAS(b, a, p.nv, p.nh)
+	} else {
+		gramCols(b, a, p.nv, p.nh)
+	}
+}
+
+// orth makes the columns of the N_h x N_h matrix v orthonormal (orthonormalise, or Cholesky QR
+// on the BLAS path, with modified Gram-Schmidt as the fallback if the Gram matrix is not
+// numerically positive definite).
+func (p *perturber) orth(v []float64) {
+	if p.big && orthonormaliseBLAS(v, p.s, p.nh) {
+		return
+	}
+	orthonormalise(v, p.nh, p.col)
 }
 
 // project sets u = W V for the basis vec (N_h x N_h, columns) and the weights w (N_v x N_h),
 // summing in the order of a dot product of row i of W with column m of V.
 func (p *perturber) project(w, vec []float64) {
 	nv, nh := p.nv, p.nh
+	if p.big {
+		mulBLAS(p.u, w, vec, nv, nh, nh, 1, 0)
+		return
+	}
 	for i := 0; i < nv; i++ {
 		ui := p.u[i*nh : i*nh+nh]
 		for m := range ui {
@@ -106,15 +141,20 @@ func (p *perturber) update(dst []float64, g []float64, f float64) bool {
 	nv, nh := p.nv, p.nh
 	u, z := p.u, p.z
 	// z = U' = U + f G U.
-	for i := 0; i < nv; i++ {
-		zi := z[i*nh : i*nh+nh]
-		copy(zi, u[i*nh:i*nh+nh])
-		for l, gl := range g[i*nv : i*nv+nv] {
-			axpy(zi, f*gl, u[l*nh:l*nh+nh])
+	if p.big {
+		copy(z, u)
+		mulBLAS(z, g, u, nv, nv, nh, f, 1)
+	} else {
+		for i := 0; i < nv; i++ {
+			zi := z[i*nh : i*nh+nh]
+			copy(zi, u[i*nh:i*nh+nh])
+			for l, gl := range g[i*nv : i*nv+nv] {
+				axpy(zi, f*gl, u[l*nh:l*nh+nh])
+			}
 		}
 	}
 	b, r, q, vn := p.b, p.r, p.q, p.vn
-	gramCols(b, z, nv, nh)
+	p.gram(b, z)
 	for i := range r {
 		r[i] = 0
 	}
@@ -135,25 +175,35 @@ func (p *perturber) update(dst []float64, g []float64, f float64) bool {
 			q[i*nh+j], q[j*nh+i] = y, -y
 		}
 	}
-	for k := 0; k < nh; k++ {
-		rk, nk := r[k*nh:k*nh+nh], vn[k*nh:k*nh+nh]
-		for i := range nk {
-			nk[i] = rk[i] + dot(rk, q[i*nh:i*nh+nh])
+	if p.big {
+		// vn = r + r Q^T.
+		copy(vn, r)
+		bl.Dgemm(blas.NoTrans, blas.Trans, nh, nh, nh, 1, r, nh, q, nh, 1, vn, nh)
+	} else {
+		for k := 0; k < nh; k++ {
+			rk, nk := r[k*nh:k*nh+nh], vn[k*nh:k*nh+nh]
+			for i := range nk {
+				nk[i] = rk[i] + dot(rk, q[i*nh:i*nh+nh])
+			}
 		}
 	}
-	orthonormalise(vn, nh, p.col)
+	p.orth(vn)
 	r, vn = vn, r
 	// Stage 2: u = z r (the next step's W V), B2 = u^T u.
-	for i := 0; i < nv; i++ {
-		ui := u[i*nh : i*nh+nh]
-		for m := range ui {
-			ui[m] = 0
-		}
-		for j, zv := range z[i*nh : i*nh+nh] {
-			axpy(ui, zv, r[j*nh:j*nh+nh])
+	if p.big {
+		mulBLAS(u, z, r, nv, nh, nh, 1, 0)
+	} else {
+		for i := 0; i < nv; i++ {
+			ui := u[i*nh : i*nh+nh]
+			for m := range ui {
+				ui[m] = 0
+			}
+			for j, zv := range z[i*nh : i*nh+nh] {
+				axpy(ui, zv, r[j*nh:j*nh+nh])
+			}
 		}
 	}
-	gramCols(b, u, nv, nh)
+	p.gram(b, u)
 	if !p.rotateStrong(b, r, u) {
 		return false
 	}
@@ -171,13 +221,17 @@ func (p *perturber) update(dst []float64, g []float64, f float64) bool {
 		dst[i] = x
 	}
 	// V <- V r.
-	for k := 0; k < nh; k++ {
-		vk, nk := p.v[k*nh:k*nh+nh], vn[k*nh:k*nh+nh]
-		for i := range nk {
-			nk[i] = 0
-		}
-		for j, vv := range vk {
-			axpy(nk, vv, r[j*nh:j*nh+nh])
+	if p.big {
+		mulBLAS(vn, p.v, r, nh, nh, nh, 1, 0)
+	} else {
+		for k := 0; k < nh; k++ {
+			vk, nk := p.v[k*nh:k*nh+nh], vn[k*nh:k*nh+nh]
+			for i := range nk {
+				nk[i] = 0
+			}
+			for j, vv := range vk {
+				axpy(nk, vv, r[j*nh:j*nh+nh])
+			}
 		}
 	}
 	p.v, p.vn = vn, p.v
@@ -189,7 +243,7 @@ func (p *perturber) update(dst []float64, g []float64, f float64) bool {
 	p.current = p.refresh < refreshEvery
 	if !p.current {
 		p.refresh = 0
-		orthonormalise(p.v, nh, p.col)
+		p.orth(p.v)
 	}
 	// Ascending order (a crossing resolved by the rotations), columns of V and u with the values.
 	v := p.v

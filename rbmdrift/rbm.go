@@ -25,7 +25,8 @@ const (
 // Validate (ValidateStrict for a config file) the rules; the zero value is not usable.
 //
 // The JSON form (field names, DriftWindows 0 and 1 both omitted, LogBins and LogFloor omitted
-// when zero, Measure written only as "perturbative" and only for a measured run, Runs never written) is what fpsolve's run store hashes to tag stored runs: a new
+// when zero, Measure written only as "perturbative" and only for a measured run, "Kernels": 2
+// only for a config on the large-N kernels, Runs never written) is what fpsolve's run store hashes to tag stored runs: a new
 // field that changes the runs must appear in it, one that does not (like Runs) must not.
 //
 // Adding a key: (1) a field here with its toml tag and doc comment; (2) its default in
@@ -112,9 +113,16 @@ func (c Config) WithDefaults() Config {
 
 // MarshalJSON writes the JSON form of the Config type's documentation: DriftWindows 1 is
 // written as 0 (omitted), the one window of a run that predates the key, so that the two
-// spellings of one window share the form.
+// spellings of one window share the form. A config that runs on the large-N kernels
+// (max(Visible, Hidden) >= 24, see kernels_blas.go) also gets "Kernels": 2, since its runs no
+// longer match the bits of runs made by the hand-written loops; below that size the form is
+// unchanged.
 func (c Config) MarshalJSON() ([]byte, error) {
 	type plain Config // the fields and tags without this method
+	type form struct {
+		plain
+		Kernels int `json:",omitempty"` // the kernel generation, written from kernelsBLAS on
+	}
 	p := plain(c)
 	if p.DriftWindows == 1 {
 		p.DriftWindows = 0
@@ -125,7 +133,11 @@ func (c Config) MarshalJSON() ([]byte, error) {
 	case p.Measure == MeasureExact || p.MeasureEvery == 0:
 		p.Measure = "" // the exact solve, or no measurement: as before the key
 	}
-	return json.Marshal(p)
+	f := form{plain: p}
+	if k := c.kernels(); k != kernelsLoops {
+		f.Kernels = k
+	}
+	return json.Marshal(f)
 }
 
 // KeyError is a bad value of a Config, named by its [rbm] key.
@@ -359,6 +371,10 @@ type Trainer struct {
 	x                        []float64    // X = W^T W
 	prepValid, prepOK        bool         // prepare's result is current (W unchanged since)
 	pert                     *perturber   // the perturbative spectrum of MeasurePerturbative
+	big                      bool         // on the large-N kernels (Config.kernels, kernels_blas.go)
+	hb, pn                   []float64    // Batch x N_h and Batch x N_v scratch of the large-N kernels
+	evec, evwork             []float64    // Dsyev's eigenvectors and workspace (large-N kernels)
+	evecOK                   bool         // evec holds the last Spectrum's eigenvectors
 }
 
 // NewTrainer returns the trainer of run r: W_ij ~ N(0, InitSigma^2) drawn (row-major) from
@@ -386,6 +402,10 @@ func NewTrainer(cfg Config, r int) (*Trainer, error) {
 		*p = make([]float64, nv*nv)
 	}
 	t.gw = make([]float64, nv*nh)
+	if cfg.kernels() == kernelsBLAS {
+		t.big = true
+		t.hb, t.pn = make([]float64, nb*nh), make([]float64, nb*nv)
+	}
 	for i := 0; i < nv; i++ {
 		for j := 0; j < nv; j++ {
 			t.ct[i*nv+j] = ctm.At(i, j)
@@ -470,6 +490,9 @@ func (t *Trainer) prepare() bool {
 
 // computePrepare is prepare without the cache.
 func (t *Trainer) computePrepare() bool {
+	if t.big {
+		return t.prepareBLAS()
+	}
 	nv := t.nv
 	gramRows(t.t, t.w, nv, t.nh, t.s2/t.mu2)
 	for i := range t.ch {
@@ -495,6 +518,12 @@ func (t *Trainer) Check() error {
 func (t *Trainer) Step() error {
 	if !t.prepare() {
 		return t.improper()
+	}
+	if t.big {
+		t.stepBLAS()
+		t.prepValid = false
+		t.step++
+		return nil
 	}
 	nv, nh, nb := t.nv, t.nh, t.nb
 	cm := t.cm

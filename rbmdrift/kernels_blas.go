@@ -1,0 +1,217 @@
+package rbmdrift
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+	lapackgonum "gonum.org/v1/gonum/lapack/gonum"
+)
+
+// Large-N kernels. From blasMin units on (Config.kernels = 2) the trainer advances all Batch
+// chains at once as matrix-matrix products and computes T, C_model, G W, the powers of T and the
+// Cholesky factors by gonum's BLAS and LAPACK (Dgemm, Dsyrk, Dtrmm, Dtrsm, Dpotrf); below it
+// the hand-written loops of linalg.go and rbm.go run, whose call overhead is lower at the
+// paper's N = 10. The batched arithmetic sums in a different order and draws the chains'
+// normal deviates in a different order (all chains' deviates of one half-step in a row), so
+// runs on it differ from the loops' runs in the last bits and in the realisation: they are
+// tagged by "Kernels": 2 in the JSON form (Config.MarshalJSON). They still depend only on
+// (cfg, r): gonum's native BLAS is used directly (not blas64's swappable implementation), its
+// results do not depend on the number of goroutines it may use, and nothing else is shared.
+
+// blasMin is the least max(Visible, Hidden) that runs on the large-N kernels. Measured on the
+// development machine (BenchmarkStepN, both samplers): at N = 16 the batched update is about as
+// fast as the loops, from N = 24 on clearly faster.
+const blasMin = 24
+
+// Kernel generations of Config.kernels (the "Kernels" key of the JSON form).
+const (
+	kernelsLoops = 1 // the hand-written loops (never written to the JSON form)
+	kernelsBLAS  = 2 // the batched BLAS kernels
+)
+
+// kernels returns the kernel generation that a trainer of c runs on.
+func (c Config) kernels() int {
+	if max(c.Visible, c.Hidden) >= blasMin {
+		return kernelsBLAS
+	}
+	return kernelsLoops
+}
+
+var (
+	bl blas.Float64 = gonum.Implementation{}
+	lp              = lapackgonum.Implementation{}
+)
+
+// mirrorUpper copies the upper triangle of the n x n row-major matrix a to its lower triangle.
+func mirrorUpper(a []float64, n int) {
+	for i := 0; i < n; i++ {
+		for j := i + 1; j < n; j++ {
+			a[j*n+i] = a[i*n+j]
+		}
+	}
+}
+
+// gramColsBLAS sets c = a^T a (m x m, both triangles) for the r x m matrix a by Dsyrk.
+func gramColsBLAS(c, a []float64, r, m int) {
+	bl.Dsyrk(blas.Upper, blas.Trans, m, r, 1, a, m, 0, c, m)
+	mirrorUpper(c, m)
+}
+
+// mulBLAS sets c = alpha a b + beta c for row-major a (m x k), b (k x n), c (m x n).
+func mulBLAS(c, a, b []float64, m, k, n int, alpha, beta float64) {
+	bl.Dgemm(blas.NoTrans, blas.NoTrans, m, n, k, alpha, a, k, b, n, beta, c, n)
+}
+
+// orthonormaliseBLAS makes the columns of the n x n row-major matrix v orthonormal by Cholesky
+// QR: S = v^T v = L L^T, v <- v L^-T. In exact arithmetic this is the Q of modified
+// Gram-Schmidt (orthonormalise); it is used on bases that are orthonormal up to a small
+// perturbation (condition number near 1), where Cholesky QR is as accurate and runs at BLAS
+// speed. s is n x n scratch. It reports false if S is not positive definite (or holds NaN).
+func orthonormaliseBLAS(v, s []float64, n int) bool {
+	bl.Dsyrk(blas.Lower, blas.Trans, n, n, 1, v, n, 0, s, n)
+	if !lp.Dpotrf(blas.Lower, n, s, n) {
+		return false
+	}
+	bl.Dtrsm(blas.Right, blas.Lower, blas.Trans, blas.NonUnit, n, n, 1, s, n, v, n)
+	return true
+}
+
+// prepareBLAS is computePrepare on the large-N kernels: T by Dsyrk (both triangles), the
+// Cholesky factor of 1 - T by Dpotrf into the lower triangle of t.ch.
+func (t *Trainer) prepareBLAS() bool {
+	nv := t.nv
+	bl.Dsyrk(blas.Upper, blas.NoTrans, nv, t.nh, t.s2/t.mu2, t.w, t.nh, 0, t.t, nv)
+	mirrorUpper(t.t, nv)
+	for i, v := range t.t {
+		t.ch[i] = -v
+	}
+	for i := 0; i < nv; i++ {
+		t.ch[i*nv+i] += 1
+	}
+	for _, v := range t.ch {
+		if math.IsNaN(v) {
+			return false
+		}
+	}
+	return lp.Dpotrf(blas.Lower, nv, t.ch, nv)
+}
+
+// stepBLAS is the update of Step on the large-N kernels (after prepare): the chains, then
+// G = C_data - C_model by Dsyrk into t.g, then W <- W + alpha sigma_h^2 G W by Dgemm.
+func (t *Trainer) stepBLAS() {
+	nv, nh, nb := t.nv, t.nh, t.nb
+	if t.gibbs {
+		t.gibbsBLAS()
+	} else {
+		t.directBLAS()
+	}
+	g := t.g
+	inv := 1 / float64(nb)
+	if t.samples {
+		// Batch target samples x_b = L z_b as the rows of X = Z L^T, C_data = X^T X / Batch.
+		x := t.pn
+		for i := range x {
+			x[i] = t.rng.NormFloat64()
+		}
+		bl.Dtrmm(blas.Right, blas.Lower, blas.Trans, blas.NonUnit, nb, nv, 1, t.lt, nv, x, nv)
+		bl.Dsyrk(blas.Upper, blas.Trans, nv, nb, inv, x, nv, 0, g, nv)
+	} else {
+		copy(g, t.ct)
+	}
+	bl.Dsyrk(blas.Upper, blas.Trans, nv, nb, -inv, t.phi, nv, 1, g, nv)
+	mirrorUpper(g, nv)
+	copy(t.gw, t.w)
+	mulBLAS(t.gw, g, t.w, nv, nv, nh, t.cfg.Alpha*t.s2, 1)
+	t.w, t.gw = t.gw, t.w
+}
+
+// gibbsBLAS is gibbsChains for all chains at once, the Batch chains the rows of Phi:
+// H = sigma_h^2 Phi W + sigma_h Z_h, Phi = H W^T / mu^2 + Z_phi / mu, k times. The deviates of
+// each half-step are drawn for all chains in a row (row-major Z).
+func (t *Trainer) gibbsBLAS() {
+	nv, nh, nb := t.nv, t.nh, t.nb
+	sh := math.Sqrt(t.s2)
+	im := 1 / t.mu2
+	sm := math.Sqrt(im)
+	h, phi := t.hb, t.phi
+	for s := 0; s < t.k; s++ {
+		for i := range h {
+			h[i] = sh * t.rng.NormFloat64()
+		}
+		bl.Dgemm(blas.NoTrans, blas.NoTrans, nb, nh, nv, t.s2, phi, nv, t.w, nh, 1, h, nh)
+		for i := range phi {
+			phi[i] = sm * t.rng.NormFloat64()
+		}
+		bl.Dgemm(blas.NoTrans, blas.Trans, nb, nv, nh, im, h, nh, t.w, nh, 1, phi, nv)
+	}
+}
+
+// directBLAS is directChains for all chains at once: A = T^k and Sigma_k = (P + P T^k)/mu^2 by
+// Dgemm (the powers of T made exactly symmetric from their upper triangle), L L^T = Sigma_k by
+// Dpotrf from the lower triangle, then Phi <- Phi A + Z L^T (A symmetric) by
+// Dtrmm and Dgemm, with the deviates Z drawn row by row (chain by chain).
+func (t *Trainer) directBLAS() {
+	nv, nb, k := t.nv, t.nb, t.k
+	q := t.q
+	for i := range q {
+		q[i] = 0
+	}
+	for i := 0; i < nv; i++ {
+		q[i*nv+i] = 1
+	}
+	copy(t.a, t.t)
+	for j := 1; j < k; j++ {
+		for i, v := range t.a {
+			q[i] += v
+		}
+		mulBLAS(t.tmp, t.a, t.t, nv, nv, nv, 1, 0)
+		mirrorUpper(t.tmp, nv)
+		t.a, t.tmp = t.tmp, t.a
+	}
+	// q = P = sum_{j<k} T^j; sig = (P + P T^k)/mu^2.
+	im := 1 / t.mu2
+	for i, v := range q {
+		t.sig[i] = im * v
+	}
+	mulBLAS(t.sig, q, t.a, nv, nv, nv, im, 1)
+	if !lp.Dpotrf(blas.Lower, nv, t.sig, nv) {
+		// Sigma_k >= 1/mu^2 whenever T is positive semi-definite, which prepare guarantees.
+		panic("rbmdrift: k-step noise covariance is not positive definite")
+	}
+	x := t.pn
+	for i := range x {
+		x[i] = t.rng.NormFloat64()
+	}
+	bl.Dtrmm(blas.Right, blas.Lower, blas.Trans, blas.NonUnit, nb, nv, 1, t.sig, nv, x, nv)
+	mulBLAS(x, t.phi, t.a, nb, nv, nv, 1, 1)
+	copy(t.phi, x) // not a swap: Chains shares t.phi
+}
+
+// expectedDriftBLAS is expectedDriftU on the large-N kernels: z = C_t u by Dgemm, y = L^-1 u by
+// Dtrsm with the Cholesky factor of 1 - T (prepare), then the column sums.
+func (t *Trainer) expectedDriftBLAS(dst, u []float64) {
+	nv, nh := t.nv, t.nh
+	z, y := t.pert.z, t.pert.y
+	mulBLAS(z, t.ct, u, nv, nv, nh, 1, 0)
+	copy(y, u)
+	bl.Dtrsm(blas.Left, blas.Lower, blas.NoTrans, blas.NonUnit, nv, nh, 1, t.ch, nv, y, nh)
+	for m := 0; m < nh; m++ {
+		dst[m] = 0
+	}
+	// Row by row (contiguous), each column's sums kept apart in dst and the scratch col.
+	qk := t.pert.col
+	for m := range qk {
+		qk[m] = 0
+	}
+	for i := 0; i < nv; i++ {
+		ui, zi, yi := u[i*nh:i*nh+nh], z[i*nh:i*nh+nh], y[i*nh:i*nh+nh]
+		for m := range ui {
+			dst[m] += ui[m] * zi[m]
+			qk[m] += yi[m] * yi[m]
+		}
+	}
+	for m := range dst[:nh] {
+		dst[m] = 2 * t.s2 * (dst[m] - qk[m]/t.mu2)
+	}
+}

@@ -1,0 +1,386 @@
+package rbmdrift
+
+import (
+	"encoding/json"
+	"math"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// maxAbs returns the largest |v| of a.
+func maxAbs(a []float64) float64 {
+	var m float64
+	for _, v := range a {
+		m = math.Max(m, math.Abs(v))
+	}
+	return m
+}
+
+// closeTo reports the first index where |got - want| > tol, or -1.
+func closeTo(got, want []float64, tol float64) int {
+	for i := range want {
+		if !(math.Abs(got[i]-want[i]) <= tol) {
+			return i
+		}
+	}
+	return -1
+}
+
+// bigTrainer returns a trainer of the reference setting at N_v x N_h on the large-N kernels,
+// after steps updates (from W ~ N(0, 0.1^2), so that W is a trained-like matrix).
+func bigTrainer(t *testing.T, nv, nh int, sampler string, steps int) *Trainer {
+	t.Helper()
+	cfg := sized(nv, sampler)
+	cfg.Hidden = nh
+	tr, err := NewTrainer(cfg, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tr.big {
+		t.Fatalf("%d x %d is not on the large-N kernels", nv, nh)
+	}
+	for s := 0; s < steps; s++ {
+		if err := tr.Step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return tr
+}
+
+// Rounding tolerance of the comparisons below: the two sides sum the same products of a dot
+// product of length n in different orders, so they differ by at most about n eps times the sum
+// of the absolute products (eps = 1.1e-16); 1e-13 of scale (n <= 64 times the largest product)
+// covers it with a margin of ten.
+const roundTol = 1e-13
+
+// TestKernelsMatchLoops: the BLAS products of the large-N kernels against the hand-written loops
+// on the same inputs (square and rectangular W, N = 24 to 64).
+func TestKernelsMatchLoops(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ nv, nh int }{{24, 24}, {33, 33}, {40, 27}, {64, 64}} {
+		nv, nh := c.nv, c.nh
+		tr := bigTrainer(t, nv, nh, SamplerDirect, 300)
+		scale := float64(max(nv, nh)) * maxAbs(tr.w) * maxAbs(tr.w)
+		// T, the factor of 1 - T.
+		if !tr.prepareBLAS() {
+			t.Fatal("improper")
+		}
+		tb, chb := append([]float64(nil), tr.t...), append([]float64(nil), tr.ch...)
+		tr.big = false
+		if !tr.computePrepare() {
+			t.Fatal("improper (loops)")
+		}
+		tr.big = true
+		if i := closeTo(tb, tr.t, roundTol*scale); i >= 0 {
+			t.Errorf("%dx%d: T[%d] = %g, loops %g", nv, nh, i, tb[i], tr.t[i])
+		}
+		for i := 0; i < nv; i++ {
+			for j := 0; j <= i; j++ {
+				// The factor of 1 - T (eigenvalues in (0, 1]): rounding of the products
+				// amplified by at most the condition number, here below 100.
+				if d := math.Abs(chb[i*nv+j] - tr.ch[i*nv+j]); d > 100*roundTol {
+					t.Errorf("%dx%d: Cholesky factor (%d, %d) = %g, loops %g", nv, nh, i, j, chb[i*nv+j], tr.ch[i*nv+j])
+				}
+			}
+		}
+		// X = W^T W.
+		xb, xl := make([]float64, nh*nh), make([]float64, nh*nh)
+		gramColsBLAS(xb, tr.w, nv, nh)
+		gramCols(xl, tr.w, nv, nh)
+		if i := closeTo(xb, xl, roundTol*scale); i >= 0 {
+			t.Errorf("%dx%d: X[%d] = %g, loops %g", nv, nh, i, xb[i], xl[i])
+		}
+		// The eigenvalues by Dsyev against the Jacobi solver's (both to rounding of |X|).
+		xs := tr.Spectrum(nil)
+		xj := make([]float64, nh)
+		tr.big = false
+		tr.Spectrum(xj)
+		tr.big = true
+		if i := closeTo(xs, xj, roundTol*scale); i >= 0 {
+			t.Errorf("%dx%d: eigenvalue %d = %g by Dsyev, %g by Jacobi", nv, nh, i, xs[i], xj[i])
+		}
+		// The exact-gradient drift from u = W V.
+		tr.pert = newPerturber(nv, nh)
+		tr.pert.project(tr.w, tr.vectors())
+		db, dl := make([]float64, nh), make([]float64, nh)
+		tr.expectedDriftU(db, tr.pert.u)
+		tr.pert.big = false
+		tr.expectedDriftU(dl, tr.pert.u)
+		// The drift is a difference of two quadratic forms of size |u|^2 (C_t and K^-1 at most
+		// 1/m^2 and 1/(mu^2 (1 - T)), O(1)): tolerance relative to 2 |u|^2.
+		if i := closeTo(db, dl, 100*roundTol*2*float64(nv)*maxAbs(tr.pert.u)*maxAbs(tr.pert.u)); i >= 0 {
+			t.Errorf("%dx%d: drift %d = %g, loops %g", nv, nh, i, db[i], dl[i])
+		}
+	}
+}
+
+// TestBatchedChainsFormula replays the batched samplers' deviates (the same generator state) in
+// plain per-chain loops of the formulas they implement: phi' = T^k phi + L z with L L^T =
+// Sigma_k for the direct sampler, k explicit Gibbs steps for the other.
+func TestBatchedChainsFormula(t *testing.T) {
+	t.Parallel()
+	for _, sampler := range []string{SamplerDirect, SamplerGibbs} {
+		tr := bigTrainer(t, 32, 32, sampler, 200)
+		nv, nh, nb := tr.nv, tr.nh, tr.nb
+		if !tr.prepare() {
+			t.Fatal("improper")
+		}
+		src := tr.rng // a copy of the state
+		phi0 := append([]float64(nil), tr.phi...)
+		if sampler == SamplerDirect {
+			tr.directBLAS()
+		} else {
+			tr.gibbsBLAS()
+		}
+		want := make([]float64, nb*nv)
+		if sampler == SamplerDirect {
+			// A = T^k and the factor of Sigma_k by the loops (directChains' arithmetic).
+			a := append([]float64(nil), tr.a...)
+			l := append([]float64(nil), tr.sig...)
+			z := make([]float64, nb*nv)
+			for i := range z {
+				z[i] = src.NormFloat64()
+			}
+			for b := 0; b < nb; b++ {
+				for i := 0; i < nv; i++ {
+					var s float64
+					for j := 0; j < nv; j++ {
+						s += a[i*nv+j] * phi0[b*nv+j]
+					}
+					for j := 0; j <= i; j++ {
+						s += l[i*nv+j] * z[b*nv+j]
+					}
+					want[b*nv+i] = s
+				}
+			}
+			// A and the factor against directChains' own.
+			tr.big = false
+			saved := append([]float64(nil), tr.phi...)
+			tr.directChains()
+			copy(tr.phi, saved)
+			tr.big = true
+			scale := float64(nv) * maxAbs(tr.t) * maxAbs(tr.t)
+			if i := closeTo(a, tr.a, 10*roundTol*scale); i >= 0 {
+				t.Errorf("T^k[%d] = %g, loops %g", i, a[i], tr.a[i])
+			}
+			for i := 0; i < nv; i++ {
+				for j := 0; j <= i; j++ {
+					if d := math.Abs(l[i*nv+j] - tr.sig[i*nv+j]); d > 100*roundTol {
+						t.Errorf("factor of Sigma_k (%d, %d) = %g, loops %g", i, j, l[i*nv+j], tr.sig[i*nv+j])
+					}
+				}
+			}
+		} else {
+			sh, im := math.Sqrt(tr.s2), 1/tr.mu2
+			cur := append([]float64(nil), phi0...)
+			h := make([]float64, nb*nh)
+			for s := 0; s < tr.k; s++ {
+				for i := range h {
+					h[i] = sh * src.NormFloat64()
+				}
+				for b := 0; b < nb; b++ {
+					for j := 0; j < nh; j++ {
+						var v float64
+						for i := 0; i < nv; i++ {
+							v += tr.w[i*nh+j] * cur[b*nv+i]
+						}
+						h[b*nh+j] += tr.s2 * v
+					}
+				}
+				for i := range cur {
+					cur[i] = math.Sqrt(im) * src.NormFloat64()
+				}
+				for b := 0; b < nb; b++ {
+					for i := 0; i < nv; i++ {
+						var v float64
+						for j := 0; j < nh; j++ {
+							v += tr.w[i*nh+j] * h[b*nh+j]
+						}
+						cur[b*nv+i] += im * v
+					}
+				}
+			}
+			copy(want, cur)
+		}
+		// The chains are O(1) (K^-1 has eigenvalues below 1/(mu^2 - 5) = 0.25): k products of
+		// norm below 1 each, rounding relative to the largest state.
+		if i := closeTo(tr.phi, want, 10*roundTol*float64(nv)*math.Max(maxAbs(want), 1)); i >= 0 {
+			t.Errorf("%s: chain value %d = %g, replayed %g", sampler, i, tr.phi[i], want[i])
+		}
+	}
+}
+
+// TestPerturberKernelsMatchLoops: one perturbative update and one refinement on the BLAS
+// products against the loops' (same inputs); the two orthonormalisations produce the same basis
+// in exact arithmetic.
+func TestPerturberKernelsMatchLoops(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ nv, nh int }{{32, 32}, {40, 27}} {
+		nv, nh := c.nv, c.nh
+		w, v0, g := pertCase(11, nv, nh, false)
+		const f = 1e-4
+		var vals [2][]float64
+		var vecs [2][]float64
+		for k, big := range []bool{true, false} {
+			p := newPerturber(nv, nh)
+			p.big = big
+			copy(p.v, v0)
+			p.project(w, p.v)
+			vals[k] = make([]float64, nh)
+			if !p.update(vals[k], g, f) {
+				t.Fatalf("%dx%d big %v: update fell back", nv, nh, big)
+			}
+			vecs[k] = append([]float64(nil), p.v...)
+		}
+		// Eigenvalues of W^T W with W ~ N(0, 1): up to about 4 max(nv, nh).
+		scale := 4 * float64(max(nv, nh))
+		if i := closeTo(vals[0], vals[1], 100*roundTol*scale); i >= 0 {
+			t.Errorf("%dx%d: eigenvalue %d = %g, loops %g", nv, nh, i, vals[0][i], vals[1][i])
+		}
+		if i := closeTo(vecs[0], vecs[1], 1e-10); i >= 0 {
+			t.Errorf("%dx%d: basis element %d = %g, loops %g", nv, nh, i, vecs[0][i], vecs[1][i])
+		}
+	}
+}
+
+// TestKernelsJSON: configs on the large-N kernels carry "Kernels": 2 in the run store's form;
+// configs below the threshold keep their form, without the key.
+func TestKernelsJSON(t *testing.T) {
+	t.Parallel()
+	form := func(c Config) string {
+		b, err := json.Marshal(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for _, c := range []struct {
+		nv, nh int
+		want   bool
+	}{{10, 10, false}, {23, 23, false}, {24, 24, true}, {64, 64, true}, {30, 10, true}, {10, 30, true}} {
+		cfg := reference()
+		cfg.Visible, cfg.Hidden = c.nv, c.nh
+		s := form(cfg)
+		if got := strings.Contains(s, `"Kernels":2`); got != c.want {
+			t.Errorf("%dx%d: marker %v, want %v: %s", c.nv, c.nh, got, c.want, s)
+		}
+		if !c.want && strings.Contains(s, "Kernels") {
+			t.Errorf("%dx%d: names the key: %s", c.nv, c.nh, s)
+		}
+		if c.want {
+			// The marker is the only difference from the form of the loops' runs.
+			if base := strings.Replace(s, `,"Kernels":2`, "", 1); strings.Contains(base, "Kernels") || len(base) != len(s)-len(`,"Kernels":2`) {
+				t.Errorf("%dx%d: unexpected form %s", c.nv, c.nh, s)
+			}
+		}
+	}
+}
+
+// TestBatchedTrainingStatistics: at N = 32 the batched kernels and the loops train different
+// realisations of the same process, so after 300 updates each eigenvalue of W^T W has the same
+// distribution over runs: the mean over 24 runs of either path agrees within 4.5 combined
+// standard errors for every mode (32 modes: a family-wise false alarm below 2e-4 for
+// independent normal means; the modes' correlation only lowers it).
+func TestBatchedTrainingStatistics(t *testing.T) {
+	t.Parallel()
+	runs := 24
+	if testing.Short() {
+		runs = 12
+	}
+	const n, steps = 32, 300
+	var finals [2][][]float64
+	for k, big := range []bool{true, false} {
+		for r := 0; r < runs; r++ {
+			cfg := sized(n, SamplerGibbs)
+			cfg.Seed = uint64(20 + k) // independent ensembles
+			tr, err := NewTrainer(cfg, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tr.big = big
+			for s := 0; s < steps; s++ {
+				if err := tr.Step(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			tr.big = false // both spectra by the Jacobi solver
+			x := tr.Spectrum(nil)
+			sort.Float64s(x)
+			finals[k] = append(finals[k], x)
+		}
+	}
+	worst := 0.0
+	for m := 0; m < n; m++ {
+		var mean, vari [2]float64
+		for k := range finals {
+			for _, x := range finals[k] {
+				mean[k] += x[m] / float64(runs)
+			}
+			for _, x := range finals[k] {
+				d := x[m] - mean[k]
+				vari[k] += d * d / float64(runs-1)
+			}
+		}
+		pull := math.Abs(mean[0]-mean[1]) / math.Sqrt((vari[0]+vari[1])/float64(runs))
+		worst = math.Max(worst, pull)
+		if pull > 4.5 {
+			t.Errorf("mode %d: mean %g (batched) vs %g (loops), %.2f standard errors", m, mean[0], mean[1], pull)
+		}
+	}
+	t.Logf("largest pull %.2f standard errors over %d modes", worst, n)
+}
+
+// TestPerturbativeMeasurementLargeN is TestPerturbativeMeasurement at N = 32 on the large-N
+// kernels (BLAS products in the perturber, Dsyev for the exact solve), measured at every update
+// and at every third: the same runs measured exactly and perturbatively give drift and
+// diffusion tables that agree far inside their statistical errors.
+func TestPerturbativeMeasurementLargeN(t *testing.T) {
+	t.Parallel()
+	for _, every := range []int{1, 3} {
+		cfg := sized(32, SamplerGibbs)
+		cfg.Steps, cfg.RecordEvery, cfg.MeasureEvery, cfg.Bins = 600, 300, every, 20
+		runs := []int{0, 1}
+		accs := map[string]*DriftAccumulator{}
+		for _, m := range []string{MeasureExact, MeasurePerturbative} {
+			c := cfg
+			c.Measure = m
+			res, err := TrainEnsemble(c, runs, 0, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if accs[m], err = MergeDrift(res); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var worst float64
+		moved, compared := 0, 0
+		for m := 0; m < cfg.Hidden; m++ {
+			ex, pt := accs[MeasureExact].Table(m), accs[MeasurePerturbative].Table(m)
+			for b := range ex {
+				if ex[b].Count < 20 {
+					continue
+				}
+				// As in TestPerturbativeMeasurement: an increment within the method's error of
+				// a bin edge may change bins; such bins are not compared.
+				if pt[b].Count != ex[b].Count {
+					moved++
+					continue
+				}
+				compared++
+				// A hundredth of a standard error, as at N = 10.
+				r1 := math.Abs(pt[b].Drift-ex[b].Drift) / ex[b].DriftErr
+				r2 := math.Abs(pt[b].Diffusion-ex[b].Diffusion) / ex[b].DiffusionErr
+				worst = math.Max(worst, math.Max(r1, r2))
+				if r1 > 0.01 || r2 > 0.01 {
+					t.Errorf("every %d, mode %d bin %d: drift %g vs %g (err %g), diffusion %g vs %g (err %g)",
+						every, m, b, pt[b].Drift, ex[b].Drift, ex[b].DriftErr, pt[b].Diffusion, ex[b].Diffusion, ex[b].DiffusionErr)
+				}
+			}
+		}
+		if compared == 0 || moved > 3 {
+			t.Errorf("every %d: %d bins compared, %d with other counts", every, compared, moved)
+		}
+		t.Logf("every %d: %d bins, largest difference %.2g standard errors", every, compared, worst)
+	}
+}
