@@ -9,15 +9,18 @@ import (
 )
 
 // Large-N kernels. From blasMin units on (Config.kernels = 2) the trainer advances all Batch
-// chains at once as matrix-matrix products and computes T, C_model, G W, the powers of T and the
-// Cholesky factors by gonum's BLAS and LAPACK (Dgemm, Dsyrk, Dtrmm, Dtrsm, Dpotrf); below it
+// chains at once as matrix-matrix products and computes T, C_model, G W and the powers of T by
+// gemm (kernels_gemm.go: an AVX2/FMA micro-kernel, gonum's Dgemm without it), the Cholesky
+// factors, triangular solves and the exact spectrum by gonum's LAPACK and BLAS (Dpotrf, Dtrsm,
+// Dsyev); below it
 // the hand-written loops of linalg.go and rbm.go run, whose call overhead is lower at the
 // paper's N = 10. The batched arithmetic sums in a different order and draws the chains'
 // normal deviates in a different order (all chains' deviates of one half-step in a row), so
 // runs on it differ from the loops' runs in the last bits and in the realisation: they are
 // tagged by "Kernels": 2 in the JSON form (Config.MarshalJSON). They still depend only on
-// (cfg, r): gonum's native BLAS is used directly (not blas64's swappable implementation), its
-// results do not depend on the number of goroutines it may use, and nothing else is shared.
+// (cfg, r) on one machine: gonum's native BLAS is used directly (not blas64's swappable
+// implementation), its results do not depend on the number of goroutines it may use, gemm's
+// choice of kernel depends on the CPU alone, and nothing else is shared.
 
 // blasMin is the least max(Visible, Hidden) that runs on the large-N kernels. Measured per
 // update on a shared two-core machine (noisy figures, median of 5 side by side, |B| = 16,
@@ -55,24 +58,23 @@ func mirrorUpper(a []float64, n int) {
 	}
 }
 
-// gramColsBLAS sets c = a^T a (m x m, both triangles) for the r x m matrix a by Dsyrk.
-func gramColsBLAS(c, a []float64, r, m int) {
-	bl.Dsyrk(blas.Upper, blas.Trans, m, r, 1, a, m, 0, c, m)
-	mirrorUpper(c, m)
-}
-
-// mulBLAS sets c = alpha a b + beta c for row-major a (m x k), b (k x n), c (m x n).
-func mulBLAS(c, a, b []float64, m, k, n int, alpha, beta float64) {
-	bl.Dgemm(blas.NoTrans, blas.NoTrans, m, n, k, alpha, a, k, b, n, beta, c, n)
+// gramColsBLAS sets c = a^T a (m x m) for the r x m matrix a by gemm of a's transpose (into
+// the scratch at, m x r) and a.
+func gramColsBLAS(c, a, at []float64, r, m int) {
+	transpose(at, a, r, m)
+	gemm(c, at, a, m, r, m, 1, 0)
+	mirrorUpper(c, m) // already symmetric (see gemm); kept for clarity of the contract
 }
 
 // orthonormaliseBLAS makes the columns of the n x n row-major matrix v orthonormal by Cholesky
 // QR: S = v^T v = L L^T, v <- v L^-T. In exact arithmetic this is the Q of modified
 // Gram-Schmidt (orthonormalise); it is used on bases that are orthonormal up to a small
 // perturbation (condition number near 1), where Cholesky QR is as accurate and runs at BLAS
-// speed. s is n x n scratch. It reports false if S is not positive definite (or holds NaN).
-func orthonormaliseBLAS(v, s []float64, n int) bool {
-	bl.Dsyrk(blas.Lower, blas.Trans, n, n, 1, v, n, 0, s, n)
+// speed. s and vt are n x n scratch. It reports false if S is not positive definite (or
+// holds NaN).
+func orthonormaliseBLAS(v, s, vt []float64, n int) bool {
+	transpose(vt, v, n, n)
+	gemm(s, vt, v, n, n, n, 1, 0)
 	if !lp.Dpotrf(blas.Lower, n, s, n) {
 		return false
 	}
@@ -80,11 +82,12 @@ func orthonormaliseBLAS(v, s []float64, n int) bool {
 	return true
 }
 
-// prepareBLAS is computePrepare on the large-N kernels: T by Dsyrk (both triangles), the
-// Cholesky factor of 1 - T by Dpotrf into the lower triangle of t.ch.
+// prepareBLAS is computePrepare on the large-N kernels: T = (sigma_h^2/mu^2) W W^T by gemm
+// (both triangles), the Cholesky factor of 1 - T by Dpotrf into the lower triangle of t.ch.
 func (t *Trainer) prepareBLAS() bool {
 	nv := t.nv
-	bl.Dsyrk(blas.Upper, blas.NoTrans, nv, t.nh, t.s2/t.mu2, t.w, t.nh, 0, t.t, nv)
+	transpose(t.wt, t.w, nv, t.nh)
+	gemm(t.t, t.w, t.wt, nv, t.nh, nv, t.s2/t.mu2, 0)
 	mirrorUpper(t.t, nv)
 	for i, v := range t.t {
 		t.ch[i] = -v
@@ -101,7 +104,7 @@ func (t *Trainer) prepareBLAS() bool {
 }
 
 // stepBLAS is the update of Step on the large-N kernels (after prepare): the chains, then
-// G = C_data - C_model by Dsyrk into t.g, then W <- W + alpha sigma_h^2 G W by Dgemm.
+// G = C_data - C_model into t.g and W <- W + alpha sigma_h^2 G W, all by gemm.
 func (t *Trainer) stepBLAS() {
 	nv, nh, nb := t.nv, t.nh, t.nb
 	if t.gibbs {
@@ -113,47 +116,49 @@ func (t *Trainer) stepBLAS() {
 	inv := 1 / float64(nb)
 	if t.samples {
 		// Batch target samples x_b = L z_b as the rows of X = Z L^T, C_data = X^T X / Batch.
-		x := t.pn
-		for i := range x {
-			x[i] = t.rng.NormFloat64()
+		z, x := t.zb, t.pn
+		for i := range z {
+			z[i] = t.rng.NormFloat64()
 		}
-		bl.Dtrmm(blas.Right, blas.Lower, blas.Trans, blas.NonUnit, nb, nv, 1, t.lt, nv, x, nv)
-		bl.Dsyrk(blas.Upper, blas.Trans, nv, nb, inv, x, nv, 0, g, nv)
+		gemm(x, z, t.ltT, nb, nv, nv, 1, 0)
+		transpose(t.phit, x, nb, nv)
+		gemm(g, t.phit, x, nv, nb, nv, inv, 0)
 	} else {
 		copy(g, t.ct)
 	}
-	bl.Dsyrk(blas.Upper, blas.Trans, nv, nb, -inv, t.phi, nv, 1, g, nv)
+	transpose(t.phit, t.phi, nb, nv)
+	gemm(g, t.phit, t.phi, nv, nb, nv, -inv, 1)
 	mirrorUpper(g, nv)
 	copy(t.gw, t.w)
-	mulBLAS(t.gw, g, t.w, nv, nv, nh, t.cfg.Alpha*t.s2, 1)
+	gemm(t.gw, g, t.w, nv, nv, nh, t.cfg.Alpha*t.s2, 1)
 	t.w, t.gw = t.gw, t.w
 }
 
 // gibbsBLAS is gibbsChains for all chains at once, the Batch chains the rows of Phi:
 // H = sigma_h^2 Phi W + sigma_h Z_h, Phi = H W^T / mu^2 + Z_phi / mu, k times. The deviates of
-// each half-step are drawn for all chains in a row (row-major Z).
+// each half-step are drawn for all chains in a row (row-major Z). Requires prepare.
 func (t *Trainer) gibbsBLAS() {
 	nv, nh, nb := t.nv, t.nh, t.nb
 	sh := math.Sqrt(t.s2)
 	im := 1 / t.mu2
 	sm := math.Sqrt(im)
-	h, phi := t.hb, t.phi
+	h, phi := t.hb, t.phi // t.wt = W^T from prepare (W has not changed since)
 	for s := 0; s < t.k; s++ {
 		for i := range h {
 			h[i] = sh * t.rng.NormFloat64()
 		}
-		bl.Dgemm(blas.NoTrans, blas.NoTrans, nb, nh, nv, t.s2, phi, nv, t.w, nh, 1, h, nh)
+		gemm(h, phi, t.w, nb, nv, nh, t.s2, 1)
 		for i := range phi {
 			phi[i] = sm * t.rng.NormFloat64()
 		}
-		bl.Dgemm(blas.NoTrans, blas.Trans, nb, nv, nh, im, h, nh, t.w, nh, 1, phi, nv)
+		gemm(phi, h, t.wt, nb, nh, nv, im, 1)
 	}
 }
 
 // directBLAS is directChains for all chains at once: A = T^k and Sigma_k = (P + P T^k)/mu^2 by
-// Dsyrk (T^2) and Dgemm (the powers of T made exactly symmetric from their upper triangle), L L^T = Sigma_k by
-// Dpotrf from the lower triangle, then Phi <- Phi A + Z L^T (A symmetric) by
-// Dtrmm and Dgemm, with the deviates Z drawn row by row (chain by chain).
+// gemm (the powers of T made exactly symmetric from their upper triangle), L L^T = Sigma_k by
+// Dpotrf from the lower triangle, then Phi <- Phi A + Z L^T (A symmetric) by gemm, with the
+// deviates Z drawn row by row (chain by chain).
 func (t *Trainer) directBLAS() {
 	nv, nb, k := t.nv, t.nb, t.k
 	q := t.q
@@ -168,12 +173,7 @@ func (t *Trainer) directBLAS() {
 		for i, v := range t.a {
 			q[i] += v
 		}
-		if j == 1 {
-			// T^2 = T T^T (T symmetric): the triangle alone, half the products.
-			bl.Dsyrk(blas.Upper, blas.NoTrans, nv, nv, 1, t.t, nv, 0, t.tmp, nv)
-		} else {
-			mulBLAS(t.tmp, t.a, t.t, nv, nv, nv, 1, 0)
-		}
+		gemm(t.tmp, t.a, t.t, nv, nv, nv, 1, 0)
 		mirrorUpper(t.tmp, nv)
 		t.a, t.tmp = t.tmp, t.a
 	}
@@ -182,26 +182,37 @@ func (t *Trainer) directBLAS() {
 	for i, v := range q {
 		t.sig[i] = im * v
 	}
-	mulBLAS(t.sig, q, t.a, nv, nv, nv, im, 1)
+	gemm(t.sig, q, t.a, nv, nv, nv, im, 1)
 	if !lp.Dpotrf(blas.Lower, nv, t.sig, nv) {
 		// Sigma_k >= 1/mu^2 whenever T is positive semi-definite, which prepare guarantees.
 		panic("rbmdrift: k-step noise covariance is not positive definite")
 	}
-	x := t.pn
-	for i := range x {
-		x[i] = t.rng.NormFloat64()
+	z, x := t.zb, t.pn
+	for i := range z {
+		z[i] = t.rng.NormFloat64()
 	}
-	bl.Dtrmm(blas.Right, blas.Lower, blas.Trans, blas.NonUnit, nb, nv, 1, t.sig, nv, x, nv)
-	mulBLAS(x, t.phi, t.a, nb, nv, nv, 1, 1)
+	// tmp = L^T (zero below the diagonal), x = Z L^T + Phi A.
+	lt := t.tmp
+	for i := 0; i < nv; i++ {
+		for j := 0; j < nv; j++ {
+			if j >= i {
+				lt[i*nv+j] = t.sig[j*nv+i]
+			} else {
+				lt[i*nv+j] = 0
+			}
+		}
+	}
+	gemm(x, z, lt, nb, nv, nv, 1, 0)
+	gemm(x, t.phi, t.a, nb, nv, nv, 1, 1)
 	copy(t.phi, x) // not a swap: Chains shares t.phi
 }
 
-// expectedDriftBLAS is expectedDriftU on the large-N kernels: z = C_t u by Dgemm, y = L^-1 u by
+// expectedDriftBLAS is expectedDriftU on the large-N kernels: z = C_t u by gemm, y = L^-1 u by
 // Dtrsm with the Cholesky factor of 1 - T (prepare), then the column sums.
 func (t *Trainer) expectedDriftBLAS(dst, u []float64) {
 	nv, nh := t.nv, t.nh
 	z, y := t.pert.z, t.pert.y
-	mulBLAS(z, t.ct, u, nv, nv, nh, 1, 0)
+	gemm(z, t.ct, u, nv, nv, nh, 1, 0)
 	copy(y, u)
 	bl.Dtrsm(blas.Left, blas.Lower, blas.NoTrans, blas.NonUnit, nv, nh, 1, t.ch, nv, y, nh)
 	for m := 0; m < nh; m++ {

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/gonum/blas"
 )
 
 // maxAbs returns the largest |v| of a.
@@ -86,7 +88,7 @@ func TestKernelsMatchLoops(t *testing.T) {
 		}
 		// X = W^T W.
 		xb, xl := make([]float64, nh*nh), make([]float64, nh*nh)
-		gramColsBLAS(xb, tr.w, nv, nh)
+		gramColsBLAS(xb, tr.w, make([]float64, nh*nv), nv, nh)
 		gramCols(xl, tr.w, nv, nh)
 		if i := closeTo(xb, xl, roundTol*scale); i >= 0 {
 			t.Errorf("%dx%d: X[%d] = %g, loops %g", nv, nh, i, xb[i], xl[i])
@@ -382,5 +384,63 @@ func TestPerturbativeMeasurementLargeN(t *testing.T) {
 			t.Errorf("every %d: %d bins compared, %d with other counts", every, compared, moved)
 		}
 		t.Logf("every %d: %d bins, largest difference %.2g standard errors", every, compared, worst)
+	}
+}
+
+// TestGemm: gemm (the micro-kernel and its Go tails) against a plain triple loop and gonum's
+// Dgemm, on sizes with and without remainders of the 4 x 8 blocks and for beta 0, 1 and 0.5;
+// and the exact symmetry of a Gram matrix by gemm (gramColsBLAS).
+func TestGemm(t *testing.T) {
+	t.Parallel()
+	src := NewSource(3, 0)
+	fill := func(n int) []float64 {
+		x := make([]float64, n)
+		InitWeights(x, 1, src)
+		return x
+	}
+	for _, s := range [][3]int{{16, 64, 64}, {64, 64, 64}, {5, 7, 13}, {33, 17, 9}, {4, 1, 8}, {1, 3, 1}, {40, 27, 27}} {
+		m, k, n := s[0], s[1], s[2]
+		a, b := fill(m*k), fill(k*n)
+		for _, beta := range []float64{0, 1, 0.5} {
+			c0 := fill(m * n)
+			got := append([]float64(nil), c0...)
+			gemm(got, a, b, m, k, n, 0.7, beta)
+			ref := append([]float64(nil), c0...)
+			bl.Dgemm(blas.NoTrans, blas.NoTrans, m, n, k, 0.7, a, k, b, n, beta, ref, n)
+			for i := 0; i < m; i++ {
+				for j := 0; j < n; j++ {
+					var sum, abs float64
+					for l := 0; l < k; l++ {
+						sum += a[i*k+l] * b[l*n+j]
+						abs += math.Abs(a[i*k+l] * b[l*n+j])
+					}
+					want := 0.7*sum + beta*c0[i*n+j]
+					// Sums of k products in different orders (fused or not): k eps times the
+					// sum of |products|, eps = 1.1e-16, with a margin of 10 (and of the beta term).
+					tol := 1.1e-15 * (float64(k)*abs + math.Abs(c0[i*n+j]) + 1e-300)
+					if d := math.Abs(got[i*n+j] - want); d > tol {
+						t.Errorf("%dx%dx%d beta %g: c[%d][%d] = %g, loop %g", m, k, n, beta, i, j, got[i*n+j], want)
+					}
+					if d := math.Abs(got[i*n+j] - ref[i*n+j]); d > 2*tol {
+						t.Errorf("%dx%dx%d beta %g: c[%d][%d] = %g, Dgemm %g", m, k, n, beta, i, j, got[i*n+j], ref[i*n+j])
+					}
+				}
+			}
+		}
+	}
+	// a^T a by gemm: c_ij and c_ji are the same fused sums, bit for bit, before mirroring.
+	for _, s := range [][2]int{{64, 64}, {33, 27}} {
+		r, m := s[0], s[1]
+		a := fill(r * m)
+		at, c := make([]float64, m*r), make([]float64, m*m)
+		transpose(at, a, r, m)
+		gemm(c, at, a, m, r, m, 1, 0)
+		for i := 0; i < m; i++ {
+			for j := 0; j < i; j++ {
+				if c[i*m+j] != c[j*m+i] {
+					t.Fatalf("%dx%d: Gram matrix not symmetric at (%d, %d): %g, %g", r, m, i, j, c[i*m+j], c[j*m+i])
+				}
+			}
+		}
 	}
 }

@@ -1,10 +1,6 @@
 package rbmdrift
 
-import (
-	"math"
-
-	"gonum.org/v1/gonum/blas"
-)
+import "math"
 
 // Values of Config.Measure: how the measured steps get the spectrum after the update.
 const (
@@ -55,9 +51,9 @@ type perturber struct {
 	// Fallbacks counts the measured steps that needed the exact solve.
 	fallbacks int
 	// big selects the BLAS products of kernels_blas.go (max(N_v, N_h) >= blasMin, as the
-	// trainer's kernels); s is their N_h x N_h scratch.
-	big bool
-	s   []float64
+	// trainer's kernels); s and st are their N_h x N_h scratch.
+	big   bool
+	s, st []float64
 }
 
 func newPerturber(nv, nh int) *perturber {
@@ -66,7 +62,7 @@ func newPerturber(nv, nh int) *perturber {
 		y: make([]float64, m), b: make([]float64, n2), q: make([]float64, n2), r: make([]float64, n2), vn: make([]float64, n2),
 		col: make([]float64, nh)}
 	if max(nv, nh) >= blasMin {
-		p.big, p.s = true, make([]float64, n2)
+		p.big, p.s, p.st = true, make([]float64, n2), make([]float64, n2)
 	}
 	return p
 }
@@ -74,7 +70,7 @@ func newPerturber(nv, nh int) *perturber {
 // gram sets b = a^T a for the N_v x N_h matrix a.
 func (p *perturber) gram(b, a []float64) {
 	if p.big {
-		gramColsBLAS(b, a, p.nv, p.nh)
+		gramColsBLAS(b, a, p.y, p.nv, p.nh) // y is free during update
 	} else {
 		gramCols(b, a, p.nv, p.nh)
 	}
@@ -84,7 +80,7 @@ func (p *perturber) gram(b, a []float64) {
 // on the BLAS path, with modified Gram-Schmidt as the fallback if the Gram matrix is not
 // numerically positive definite).
 func (p *perturber) orth(v []float64) {
-	if p.big && orthonormaliseBLAS(v, p.s, p.nh) {
+	if p.big && orthonormaliseBLAS(v, p.s, p.st, p.nh) {
 		return
 	}
 	orthonormalise(v, p.nh, p.col)
@@ -95,7 +91,7 @@ func (p *perturber) orth(v []float64) {
 func (p *perturber) project(w, vec []float64) {
 	nv, nh := p.nv, p.nh
 	if p.big {
-		mulBLAS(p.u, w, vec, nv, nh, nh, 1, 0)
+		gemm(p.u, w, vec, nv, nh, nh, 1, 0)
 		return
 	}
 	for i := 0; i < nv; i++ {
@@ -143,7 +139,7 @@ func (p *perturber) update(dst []float64, g []float64, f float64) bool {
 	// z = U' = U + f G U.
 	if p.big {
 		copy(z, u)
-		mulBLAS(z, g, u, nv, nv, nh, f, 1)
+		gemm(z, g, u, nv, nv, nh, f, 1)
 	} else {
 		for i := 0; i < nv; i++ {
 			zi := z[i*nh : i*nh+nh]
@@ -176,9 +172,9 @@ func (p *perturber) update(dst []float64, g []float64, f float64) bool {
 		}
 	}
 	if p.big {
-		// vn = r + r Q^T.
+		// vn = r + r Q^T = r - r Q (Q antisymmetric).
 		copy(vn, r)
-		bl.Dgemm(blas.NoTrans, blas.Trans, nh, nh, nh, 1, r, nh, q, nh, 1, vn, nh)
+		gemm(vn, r, q, nh, nh, nh, -1, 1)
 	} else {
 		for k := 0; k < nh; k++ {
 			rk, nk := r[k*nh:k*nh+nh], vn[k*nh:k*nh+nh]
@@ -191,7 +187,7 @@ func (p *perturber) update(dst []float64, g []float64, f float64) bool {
 	r, vn = vn, r
 	// Stage 2: u = z r (the next step's W V), B2 = u^T u.
 	if p.big {
-		mulBLAS(u, z, r, nv, nh, nh, 1, 0)
+		gemm(u, z, r, nv, nh, nh, 1, 0)
 	} else {
 		for i := 0; i < nv; i++ {
 			ui := u[i*nh : i*nh+nh]
@@ -222,7 +218,7 @@ func (p *perturber) update(dst []float64, g []float64, f float64) bool {
 	}
 	// V <- V r.
 	if p.big {
-		mulBLAS(vn, p.v, r, nh, nh, nh, 1, 0)
+		gemm(vn, p.v, r, nh, nh, nh, 1, 0)
 	} else {
 		for k := 0; k < nh; k++ {
 			vk, nk := p.v[k*nh:k*nh+nh], vn[k*nh:k*nh+nh]

@@ -372,7 +372,8 @@ type Trainer struct {
 	prepValid, prepOK        bool         // prepare's result is current (W unchanged since)
 	pert                     *perturber   // the perturbative spectrum of MeasurePerturbative
 	big                      bool         // on the large-N kernels (Config.kernels, kernels_blas.go)
-	hb, pn                   []float64    // Batch x N_h and Batch x N_v scratch of the large-N kernels
+	hb, pn, zb               []float64    // Batch x N_h and Batch x N_v scratch of the large-N kernels
+	wt, phit, ltT            []float64    // W^T (current while prepValid), Phi^T and L_t^T of the large-N kernels
 	evec, evwork             []float64    // Dsyev's eigenvectors and workspace (large-N kernels)
 	evecOK                   bool         // evec holds the last Spectrum's eigenvectors
 }
@@ -404,7 +405,8 @@ func NewTrainer(cfg Config, r int) (*Trainer, error) {
 	t.gw = make([]float64, nv*nh)
 	if cfg.kernels() == kernelsBLAS {
 		t.big = true
-		t.hb, t.pn = make([]float64, nb*nh), make([]float64, nb*nv)
+		t.hb, t.pn, t.zb = make([]float64, nb*nh), make([]float64, nb*nv), make([]float64, nb*nv)
+		t.wt, t.phit, t.ltT = make([]float64, nh*nv), make([]float64, nv*nb), make([]float64, nv*nv)
 	}
 	for i := 0; i < nv; i++ {
 		for j := 0; j < nv; j++ {
@@ -414,6 +416,13 @@ func NewTrainer(cfg Config, r int) (*Trainer, error) {
 	copy(t.lt, t.ct)
 	if !cholesky(t.lt, nv) {
 		return nil, fmt.Errorf("target covariance is not positive definite")
+	}
+	if t.big {
+		for i := 0; i < nv; i++ {
+			for j := 0; j <= i; j++ {
+				t.ltT[j*nv+i] = t.lt[i*nv+j]
+			}
+		}
 	}
 	t.rng.SeedStream(cfg.Seed, uint64(r))
 	InitWeights(t.w, cfg.InitSigma, &t.rng)

@@ -21,7 +21,7 @@ func (t *Trainer) Spectrum(dst []float64) []float64 {
 		t.x = make([]float64, nh*nh)
 	}
 	if t.big {
-		gramColsBLAS(t.x, t.w, t.nv, nh)
+		gramColsBLAS(t.x, t.w, t.wt, t.nv, nh)
 		if t.evec == nil {
 			t.evec = make([]float64, nh*nh)
 			var q [1]float64

@@ -1,0 +1,31 @@
+package rbmdrift
+
+// gemm4x8 is the AVX2/FMA micro-kernel of gemm (kernels_amd64.s): c[r][j] += alpha sum_l
+// a[r][l] b[l][j] for the 4 x 8 block at c (rows r < 4 at strides lda, ldb, ldc elements), the
+// sum over l < k accumulated by fused multiply-adds in ascending l. It does not check bounds.
+//
+//go:noescape
+func gemm4x8(k int, alpha float64, a *float64, lda int, b *float64, ldb int, c *float64, ldc int)
+
+func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+func xgetbv() (eax, edx uint32)
+
+// fmaKernel reports that the CPU and the OS support AVX2 and FMA (CPUID, XGETBV), so that
+// gemm runs gemm4x8.
+var fmaKernel = detectFMA()
+
+func detectFMA() bool {
+	if maxID, _, _, _ := cpuid(0, 0); maxID < 7 {
+		return false
+	}
+	_, _, c1, _ := cpuid(1, 0)
+	const fma, osxsave, avx = 1 << 12, 1 << 27, 1 << 28
+	if c1&fma == 0 || c1&osxsave == 0 || c1&avx == 0 {
+		return false
+	}
+	if xcr0, _ := xgetbv(); xcr0&6 != 6 { // the OS saves the XMM and YMM state
+		return false
+	}
+	_, b7, _, _ := cpuid(7, 0)
+	return b7&(1<<5) != 0 // AVX2
+}

@@ -1,0 +1,10 @@
+//go:build !amd64
+
+package rbmdrift
+
+// fmaKernel is false without the amd64 micro-kernel: gemm calls gonum's Dgemm.
+const fmaKernel = false
+
+func gemm4x8(k int, alpha float64, a *float64, lda int, b *float64, ldb int, c *float64, ldc int) {
+	panic("rbmdrift: no gemm micro-kernel on this architecture")
+}
