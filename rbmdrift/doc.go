@@ -146,7 +146,7 @@
 //
 // # Large N
 //
-// From max(N_v, N_h) = 24 on the trainer runs on batched kernels (kernels_blas.go): the Batch
+// From max(N_v, N_h) = 16 on the trainer runs on batched kernels (kernels_blas.go): the Batch
 // chains advance together as matrix-matrix products, and T, C_model, G W, the powers of T, the
 // Cholesky factors, the perturbative spectrum's products and the exact spectrum (Dsyev) come
 // from gonum's BLAS and LAPACK. Below that size the hand-written loops run unchanged. The

@@ -23,12 +23,13 @@ import (
 // choice of kernel depends on the CPU alone, and nothing else is shared.
 
 // blasMin is the least max(Visible, Hidden) that runs on the large-N kernels. Measured per
-// update on a shared two-core machine (noisy figures, median of 5 side by side, |B| = 16,
-// k = 3): the Gibbs sampler batched takes half the loops' time from N = 20 on (27 us against
-// 54 at N = 20, 65 against 133 at N = 24); the direct sampler batched is slower at N = 20 (32
-// us against 20), even at N = 24 (45 against 49) and faster from N = 32 (96 against 149). One
-// threshold serves both, so that the JSON marker depends on the size alone.
-const blasMin = 24
+// update with the micro-kernel on a shared two-core machine (noisy figures, median of 5 side by
+// side, |B| = 16, k = 3), batched against the loops: at N = 10 the direct sampler 4.8 us against
+// 4.3 (the loops win; the paper's N = 10 runs stay on them in any case) and the Gibbs sampler
+// 7.5 against 11.3; at N = 12 6.9 against 5.7 and 11.2 against 15.0; at N = 16 5.0 against 10.7
+// and 9.4 against 25.9; at N = 24 11.9 against 31.2 and 28.0 against 84.3. One threshold serves
+// both samplers, so that the JSON marker depends on the size alone.
+const blasMin = 16
 
 // Kernel generations of Config.kernels (the "Kernels" key of the JSON form).
 const (
@@ -48,6 +49,20 @@ var (
 	bl blas.Float64 = gonum.Implementation{}
 	lp              = lapackgonum.Implementation{}
 )
+
+// useBLAS puts the trainer on the large-N kernels: their scratch space and L_t^T.
+func (t *Trainer) useBLAS() {
+	nv, nh, nb := t.nv, t.nh, t.nb
+	t.big = true
+	t.hb, t.pn, t.zb = make([]float64, nb*nh), make([]float64, nb*nv), make([]float64, nb*nv)
+	t.wt, t.phit, t.ltT = make([]float64, nh*nv), make([]float64, nv*nb), make([]float64, nv*nv)
+	for i := 0; i < nv; i++ {
+		for j := 0; j <= i; j++ {
+			t.ltT[j*nv+i] = t.lt[i*nv+j]
+		}
+	}
+	t.prepValid = false
+}
 
 // mirrorUpper copies the upper triangle of the n x n row-major matrix a to its lower triangle.
 func mirrorUpper(a []float64, n int) {

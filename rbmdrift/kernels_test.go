@@ -260,7 +260,7 @@ func TestKernelsJSON(t *testing.T) {
 	for _, c := range []struct {
 		nv, nh int
 		want   bool
-	}{{10, 10, false}, {23, 23, false}, {24, 24, true}, {64, 64, true}, {30, 10, true}, {10, 30, true}} {
+	}{{10, 10, false}, {15, 15, false}, {16, 16, true}, {64, 64, true}, {20, 10, true}, {10, 20, true}} {
 		cfg := reference()
 		cfg.Visible, cfg.Hidden = c.nv, c.nh
 		s := form(cfg)

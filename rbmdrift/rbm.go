@@ -114,7 +114,7 @@ func (c Config) WithDefaults() Config {
 // MarshalJSON writes the JSON form of the Config type's documentation: DriftWindows 1 is
 // written as 0 (omitted), the one window of a run that predates the key, so that the two
 // spellings of one window share the form. A config that runs on the large-N kernels
-// (max(Visible, Hidden) >= 24, see kernels_blas.go) also gets "Kernels": 2, since its runs no
+// (max(Visible, Hidden) >= 16, see kernels_blas.go) also gets "Kernels": 2, since its runs no
 // longer match the bits of runs made by the hand-written loops; below that size the form is
 // unchanged.
 func (c Config) MarshalJSON() ([]byte, error) {
@@ -403,11 +403,6 @@ func NewTrainer(cfg Config, r int) (*Trainer, error) {
 		*p = make([]float64, nv*nv)
 	}
 	t.gw = make([]float64, nv*nh)
-	if cfg.kernels() == kernelsBLAS {
-		t.big = true
-		t.hb, t.pn, t.zb = make([]float64, nb*nh), make([]float64, nb*nv), make([]float64, nb*nv)
-		t.wt, t.phit, t.ltT = make([]float64, nh*nv), make([]float64, nv*nb), make([]float64, nv*nv)
-	}
 	for i := 0; i < nv; i++ {
 		for j := 0; j < nv; j++ {
 			t.ct[i*nv+j] = ctm.At(i, j)
@@ -417,12 +412,8 @@ func NewTrainer(cfg Config, r int) (*Trainer, error) {
 	if !cholesky(t.lt, nv) {
 		return nil, fmt.Errorf("target covariance is not positive definite")
 	}
-	if t.big {
-		for i := 0; i < nv; i++ {
-			for j := 0; j <= i; j++ {
-				t.ltT[j*nv+i] = t.lt[i*nv+j]
-			}
-		}
+	if cfg.kernels() == kernelsBLAS {
+		t.useBLAS()
 	}
 	t.rng.SeedStream(cfg.Seed, uint64(r))
 	InitWeights(t.w, cfg.InitSigma, &t.rng)
