@@ -22,11 +22,27 @@ const (
 // solve). In the paper's setting about one pair in ten exceeds it at a typical step.
 const pertRatio = 0.1
 
+// pertRatioBig is pertRatio on the large-N kernels. With N_h = 64 an eigenvalue couples to
+// dozens of nearby levels and a step's change is comparable to the gaps, so the per-pair
+// remainders add up: measured over 50 steps of a trained run (the largest error of an
+// eigenvalue against Dsyev, per largest change of an eigenvalue in the step), with 0.1 the
+// error is 7e-3 of the change at N = 64 (8e-4 at N = 32), with 0.03 1e-4, with 0.01 1e-6
+// (3e-7 at N = 32), the N = 10 method's accuracy, at 0.54 ms per update against 0.24 ms with
+// 0.1 and about 0.7-0.9 ms for Dsyev with eigenvectors.
+const pertRatioBig = 0.01
+
 // pertPasses bounds the sweeps of exact rotations over the pairs above pertRatio; a step that
 // still has one after them (a cluster of nearly degenerate levels that the rotations keep
 // mixing, or the first steps from W near 0, where every level is near 0) falls back to the exact
 // solve.
 const pertPasses = 3
+
+// pertPassesBig is pertPasses on the large-N kernels. With N_h = 64 a typical step has dozens of
+// pairs above pertRatio (the free-field target's degenerate +-p pairs, the dense low end of the
+// spectrum), which rotations of one pair keep coupling to others: with 3 sweeps about 70% of
+// the steps of a trained run fell back to the exact solve; more sweeps cost little (a sweep
+// is O(N_h^2) tests plus O(N) per rotation) against the solve they avoid.
+const pertPassesBig = 20
 
 // refreshEvery is the number of perturbative updates after which the carried basis and u are
 // recomputed (see perturber.update); the cost is one projection per 64 updates.
@@ -54,6 +70,9 @@ type perturber struct {
 	// trainer's kernels); s and st are their N_h x N_h scratch.
 	big   bool
 	s, st []float64
+	// many selects pertRatioBig and pertPassesBig (set with big; kept apart so that tests
+	// can compare the products of the two paths on the same method).
+	many bool
 }
 
 func newPerturber(nv, nh int) *perturber {
@@ -62,7 +81,7 @@ func newPerturber(nv, nh int) *perturber {
 		y: make([]float64, m), b: make([]float64, n2), q: make([]float64, n2), r: make([]float64, n2), vn: make([]float64, n2),
 		col: make([]float64, nh)}
 	if max(nv, nh) >= blasMin {
-		p.big, p.s, p.st = true, make([]float64, n2), make([]float64, n2)
+		p.big, p.many, p.s, p.st = true, true, make([]float64, n2), make([]float64, n2)
 	}
 	return p
 }
@@ -257,6 +276,22 @@ func (p *perturber) update(dst []float64, g []float64, f float64) bool {
 	return true
 }
 
+// ratio is pertRatio, or pertRatioBig for the large-N kernels' sizes.
+func (p *perturber) ratio() float64 {
+	if p.many {
+		return pertRatioBig
+	}
+	return pertRatio
+}
+
+// passes is the sweep limit of rotateStrong: pertPasses, or pertPassesBig for the large-N kernels' sizes.
+func (p *perturber) passes() int {
+	if p.many {
+		return pertPassesBig
+	}
+	return pertPasses
+}
+
 // rotateStrong applies exact Jacobi rotations to the pairs of b whose coupling exceeds
 // pertRatio times their gap, accumulating them into the columns of r and, if not nil, of the
 // N_v x N_h matrix u, for up to pertPasses sweeps. It reports false when a pair is still above
@@ -269,13 +304,13 @@ func (p *perturber) rotateStrong(b, r, u []float64) bool {
 			for j := i + 1; j < nh; j++ {
 				bij := b[i*nh+j]
 				gap := b[j*nh+j] - b[i*nh+i]
-				if !(math.Abs(bij) > pertRatio*math.Abs(gap)) {
+				if !(math.Abs(bij) > p.ratio()*math.Abs(gap)) {
 					if bij != bij || gap != gap { // NaN
 						return false
 					}
 					continue
 				}
-				if pass == pertPasses {
+				if pass == p.passes() {
 					return false
 				}
 				c, s := rotate(b, r, nh, i, j)
