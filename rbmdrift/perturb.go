@@ -51,7 +51,8 @@ const refreshEvery = 64
 // perturber holds the state of the perturbative spectrum: an orthonormal basis V whose columns
 // are the eigenvectors of X = W^T W to second order in the last update, and the workspaces.
 // It is hand-written (no gonum) for the same reason as linalg.go: the matrices are 10 x 10 and
-// the whole update must cost a few microseconds.
+// the whole update must cost a few microseconds. On the large-N kernels (big) its products run
+// on gemm and its orthonormalisation by Cholesky QR (kernels_blas.go).
 type perturber struct {
 	nv, nh int
 	v      []float64 // basis, N_h x N_h row-major, columns ascending in eigenvalue
