@@ -1,6 +1,7 @@
 package hamiltonian
 
 import (
+	"context"
 	"testing"
 
 	"fpsolve/fokkerplanck"
@@ -37,6 +38,34 @@ func BenchmarkChamber256(b *testing.B) {
 			b.Fatal(err)
 		}
 		if _, err := Lowest(h, 8, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// The [spectrum] stage's work (SolveSpectrum) for one rbm mode (mu^2 = 9, kappa = 5, g^2 =
+// 0.001) on 200,000 cells, 6 states, tolerance 1e-9 (the stage's default), with the
+// finite-difference check beside it: SG assembly, symmetrisation, Lowest, and FD + Lowest on a
+// second goroutine. scipy eigsh on the same SG matrix: benchmarks/hamiltonian/eigsh_bench.py.
+func BenchmarkSpectrum200k(b *testing.B) {
+	sys := model.System{Modes: []model.Mode{{Drift: model.RBM{Mu2: 9, Kappa: 5}, G2: 0.001}}}
+	axes := []fokkerplanck.Axis{{Lo: 0, Hi: 9, N: 200000}}
+	for b.Loop() {
+		if _, err := SolveSpectrum(context.Background(), sys, axes, 6, 1e-9, true); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// The [spectrum] stage's work for two rbm modes (kappa = 5, g^2 = 0.01) with Coulomb on the
+// 256 x 256 chamber grid (32,896 cells), 8 states, tolerance 1e-9 (no finite-difference check
+// with two modes).
+func BenchmarkSpectrumChamber256(b *testing.B) {
+	mode := model.Mode{Drift: model.RBM{Mu2: 9, Kappa: 5}, G2: 0.01}
+	sys := model.System{Modes: []model.Mode{mode, mode}, Coulomb: true}
+	ax := fokkerplanck.Axis{Lo: 0, Hi: 9, N: 256}
+	for b.Loop() {
+		if _, err := SolveSpectrum(context.Background(), sys, []fokkerplanck.Axis{ax, ax}, 8, 1e-9, false); err != nil {
 			b.Fatal(err)
 		}
 	}

