@@ -44,6 +44,12 @@ func run(which string, n int, g2 float64, out string) error {
 		if err == nil {
 			h, err = hamiltonian.FromOperator(op)
 		}
+	case "sg":
+		var op *fokkerplanck.Operator
+		op, err = fokkerplanck.NewOperator(model.System{Modes: []model.Mode{mode}}, []fokkerplanck.Axis{ax})
+		if err == nil {
+			h, err = hamiltonian.FromOperator(op)
+		}
 	case "fd":
 		h, err = hamiltonian.FD(mode, ax)
 	default:
