@@ -1,19 +1,13 @@
 package hamiltonian
 
-// nestedDissection returns a fill-reducing ordering (perm[new] = old) of the graph of the
+// nestedDissectionSplit returns a fill-reducing ordering (perm[new] = old) of the graph of the
 // symmetric pattern a: recursive bisection by the middle level of a breadth-first level
 // structure rooted at a pseudo-peripheral vertex, separators ordered last. It needs no
 // coordinates, so it serves any grid (square, chamber) or random sparse matrix. When done (nil:
 // never) closes it stops bisecting and returns a meaningless ordering: the caller looks at its
-// context.
-func nestedDissection(done <-chan struct{}, a csrPattern) []int {
-	perm, _ := nestedDissectionSplit(done, a)
-	return perm
-}
-
-// nestedDissectionSplit is nestedDissection that also returns the top-level split: perm holds
-// the first part at [0, split[0]), the second at [split[0], split[1]) and the top separator
-// after (split = {0, 0} if the graph was not split).
+// context. It also returns the top-level split: perm holds the first part at [0, split[0]),
+// the second at [split[0], split[1]) and the top separator after (split = {0, 0} if the graph
+// was not split).
 func nestedDissectionSplit(done <-chan struct{}, a csrPattern) ([]int, [2]int) {
 	n := a.n
 	nd := ndState{
