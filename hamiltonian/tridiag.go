@@ -279,12 +279,12 @@ func insertPoint(pts []sturmPoint, p sturmPoint) []sturmPoint {
 
 // twisted is the workspace of one Rayleigh-quotient iteration.
 type twisted struct {
-	lp, dp []float64 // forward multipliers l_i = b_i/d+_i and pivots d+_i
-	um, dm []float64 // backward multipliers u_i = b_{i-1}/d-_i and pivots d-_i
+	lp []float64 // forward multipliers l_i = b_i/d+_i
+	um []float64 // backward multipliers u_i = b_{i-1}/d-_i
 }
 
 func newTwisted(n int) *twisted {
-	return &twisted{lp: make([]float64, n), dp: make([]float64, n), um: make([]float64, n), dm: make([]float64, n)}
+	return &twisted{lp: make([]float64, n), um: make([]float64, n)}
 }
 
 // factor computes the twisted factorisations of T - mu I into z (length n): it returns the count
@@ -292,8 +292,10 @@ func newTwisted(n int) *twisted {
 func (t *tridiag) factor(w *twisted, mu float64, z []float64) (neg int, gamma, ztz float64) {
 	n := t.n
 	a, b, pm := t.a, t.b, t.pivmin
-	lp, dp, um, dm := w.lp, w.dp, w.um, w.dm
-	// Forward LDL^T and backward UDU^T in one loop: two independent division chains.
+	lp, um := w.lp, w.um
+	// Forward LDL^T and backward UDU^T in one loop: two independent division chains. Only the
+	// multipliers are stored: gamma_r = d+_r + d-_r - (a_r - mu) = (a_r - mu) - l_{r-1} b_{r-1}
+	// - u_{r+1} b_r.
 	df := a[0] - mu
 	db := a[n-1] - mu
 	for i := 0; i < n-1; i++ {
@@ -303,7 +305,6 @@ func (t *tridiag) factor(w *twisted, mu float64, z []float64) (neg int, gamma, z
 		if df < 0 {
 			neg++
 		}
-		dp[i] = df
 		l := b[i] / df
 		lp[i] = l
 		df = (a[i+1] - mu) - l*b[i]
@@ -311,7 +312,6 @@ func (t *tridiag) factor(w *twisted, mu float64, z []float64) (neg int, gamma, z
 		if math.Abs(db) < pm {
 			db = -pm
 		}
-		dm[m] = db
 		u := b[m-1] / db
 		um[m] = u
 		db = (a[m-1] - mu) - u*b[m-1]
@@ -322,16 +322,17 @@ func (t *tridiag) factor(w *twisted, mu float64, z []float64) (neg int, gamma, z
 	if df < 0 {
 		neg++
 	}
-	dp[n-1] = df
-	if math.Abs(db) < pm {
-		db = -pm
-	}
-	dm[0] = db
-	// gamma_r = d+_r + d-_r - (a_r - mu); the twist where it is least.
+	// The twist where |gamma_r| is least.
 	r := 0
 	gamma = math.Inf(1)
 	for i := 0; i < n; i++ {
-		g := dp[i] + dm[i] - (a[i] - mu)
+		g := a[i] - mu
+		if i > 0 {
+			g -= lp[i-1] * b[i-1]
+		}
+		if i < n-1 {
+			g -= um[i+1] * b[i]
+		}
 		if math.Abs(g) < math.Abs(gamma) {
 			gamma, r = g, i
 		}
