@@ -199,7 +199,9 @@ type lineSet struct {
 // per mode). With sys.Coulomb and more than one mode all axes must be equal and only the
 // ordered chamber is gridded. The modes' drifts must have a potential (model.Potential) or be
 // a *model.Table. A graded axis (Axis.Edges set) is accepted for a single mode only; with more
-// than one mode NewOperator returns an error.
+// than one mode NewOperator returns an error. The cell potentials are computed on up to
+// GOMAXPROCS goroutines, so the drifts' potentials must be safe for concurrent use (those of
+// package model are: they only read their parameters).
 func NewOperator(sys model.System, axes []Axis) (*Operator, error) {
 	d := len(sys.Modes)
 	if d < 1 || d > 3 {
