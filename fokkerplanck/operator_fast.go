@@ -157,14 +157,14 @@ func (op *Operator) cellMoments(k, i, pmax int, out *axisMoments, phis []float64
 		if math.IsNaN(v) || math.IsInf(v, -1) {
 			return phis, fmt.Errorf("fokkerplanck: axis %d: potential of mode %d is %g at x = %g (outside the drift's domain?)", k, k, v, lo+(float64(s)+0.5)/ns*h)
 		}
-		mn, mx = math.Min(mn, v), math.Max(mx, v)
+		mn, mx = min(mn, v), max(mx, v) // the builtins: math.Min/Max's results, NaN and -0 alike
 	}
 	if math.IsInf(mn, 1) {
 		return phis, fmt.Errorf("fokkerplanck: axis %d: potential of mode %d is infinite on cell [%g, %g] (outside the drift's domain?)", k, k, lo, lo+h)
 	}
 	for _, x := range [2]float64{lo, lo + h} {
 		if v := m.Phi(x); !math.IsNaN(v) && !math.IsInf(v, 0) {
-			mn = math.Min(mn, v)
+			mn = min(mn, v)
 		}
 	}
 	nsub := int(math.Ceil((mx - mn) / 3))
@@ -179,7 +179,7 @@ func (op *Operator) cellMoments(k, i, pmax int, out *axisMoments, phis []float64
 		for q, xq := range gl.x {
 			v := m.Phi(lo + (float64(s)+xq)*hs)
 			phis[s*nq+q] = v
-			mn = math.Min(mn, v)
+			mn = min(mn, v)
 		}
 	}
 	out.ref[i] = mn

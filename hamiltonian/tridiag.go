@@ -494,7 +494,7 @@ func lowestTridiagonal(ctx context.Context, a csrPattern, diag, off []float64, k
 		}
 		count += k
 	}
-	if !rayleighRitzBlock(a, w, vals, vecs) && !rayleighRitz(a, w, nil, vals, vecs) {
+	if !rayleighRitzBlock(t.mulVec, w, vals, vecs) && !rayleighRitz(a, w, nil, vals, vecs) {
 		return nil, errTridiagFallback
 	}
 	tol := tolFor(vals[k-1])
@@ -569,8 +569,8 @@ func (t *tridiag) bidiagLDL(sigma float64) *ldl {
 // the block a dozen times instead of the 3k^2 vector operations of Gram-Schmidt (25 ms against
 // 5 ms for k = 6 on 200,000 rows). It returns false, leaving vals and vecs, if a Cholesky
 // factorisation fails (W numerically rank deficient: rayleighRitz then decides).
-func rayleighRitzBlock(a csrPattern, w [][]float64, vals []float64, vecs [][]float64) bool {
-	k, n := len(w), a.n
+func rayleighRitzBlock(mul func(x, dst []float64), w [][]float64, vals []float64, vecs [][]float64) bool {
+	k, n := len(w), len(w[0])
 	wb := blas64.General{Rows: k, Cols: n, Stride: n, Data: make([]float64, k*n)}
 	for i, v := range w {
 		copy(wb.Data[i*n:(i+1)*n], v)
@@ -587,7 +587,7 @@ func rayleighRitzBlock(a csrPattern, w [][]float64, vals []float64, vecs [][]flo
 	}
 	hw := blas64.General{Rows: k, Cols: n, Stride: n, Data: make([]float64, k*n)}
 	for i := 0; i < k; i++ {
-		mulVec(a, wb.Data[i*n:(i+1)*n], hw.Data[i*n:(i+1)*n])
+		mul(wb.Data[i*n:(i+1)*n], hw.Data[i*n:(i+1)*n])
 	}
 	p := blas64.General{Rows: k, Cols: k, Stride: k, Data: make([]float64, k*k)}
 	blas64.Gemm(blas.NoTrans, blas.Trans, 1, wb, hw, 0, p)
@@ -615,4 +615,23 @@ func rayleighRitzBlock(a csrPattern, w [][]float64, vals []float64, vecs [][]flo
 		vals[q] = ev[q]
 	}
 	return true
+}
+
+// mulVec sets dst = T x, T with the superdiagonal mirrored (the tridiagonal product, about
+// three times faster than the CSR one; where the CSR matrix's mirrored entries are equal, as
+// from FD and Symmetrize, the same sums in the same order as mulVec). The residuals that Lowest
+// reports are still computed with the CSR matrix itself.
+func (t *tridiag) mulVec(x, dst []float64) {
+	n := t.n
+	a, b := t.a[:n], t.b
+	x, dst = x[:n], dst[:n]
+	if n == 1 {
+		dst[0] = a[0] * x[0]
+		return
+	}
+	dst[0] = a[0]*x[0] + b[0]*x[1]
+	for i := 1; i < n-1; i++ {
+		dst[i] = b[i-1]*x[i-1] + a[i]*x[i] + b[i]*x[i+1]
+	}
+	dst[n-1] = b[n-2]*x[n-2] + a[n-1]*x[n-1]
 }
