@@ -9,9 +9,9 @@ import (
 	"fpsolve/model"
 )
 
-// TestSplitLDL: the factorisation and the solves of the two nested-dissection parts on two
-// goroutines give the numbers of the serial code bit for bit (the same operations in the
-// same order), and the envelope bound picks nested dissection on the chamber as the exact
+// TestSplitLDL: the factorisation of the two nested-dissection parts on two goroutines gives
+// the pivots of the serial code bit for bit (the same operations in the same order), the split
+// solves (forward sweep by rows) its solutions to rounding, and the envelope bound picks nested dissection on the chamber as the exact
 // natural-order count does.
 func TestSplitLDL(t *testing.T) {
 	t.Parallel()
@@ -50,8 +50,15 @@ func TestSplitLDL(t *testing.T) {
 	}
 	serial.solve(x1)
 	par.solve(x2)
+	var mx float64
+	for _, v := range x1 {
+		mx = math.Max(mx, math.Abs(v))
+	}
 	for i := range x1 {
-		if math.Float64bits(x1[i]) != math.Float64bits(x2[i]) {
+		// The forward sweep sums each row in another order (four partial sums by rows instead
+		// of subtractions by columns): the solutions differ by that rounding, amplified by the
+		// conditioning of the solve; measured 3e-15 of the largest entry, 1e-12 leaves 300x.
+		if math.Abs(x1[i]-x2[i]) > 1e-12*mx {
 			t.Fatalf("solution %d: %v serial, %v split", i, x1[i], x2[i])
 		}
 	}
