@@ -19,6 +19,15 @@ import (
 // (every cell's moments are independent). On the chamber the per-axis moments are a small part;
 // its pair and triple moments are those of potential.go.
 
+// sampleAt holds (s + 0.5)/9, s = 0..8, the sample points of axisMoments in a cell (the same
+// values as computed there, one division each, once).
+var sampleAt = func() (f [9]float64) {
+	for s := range f {
+		f[s] = (float64(s) + 0.5) / 9
+	}
+	return f
+}()
+
 // parallelCells is the least count of cells per goroutine worth a goroutine.
 const parallelCells = 4096
 
@@ -126,11 +135,12 @@ func (op *Operator) axisMomentsFast(k, pmax int) (axisMoments, error) {
 	}
 	var mu sync.Mutex
 	first := cellErr{cell: a.N}
+	gl := gaussLegendre(8) // once: it takes a lock
 	forChunks(a.N, func(lo, hi int) {
 		var phis []float64
 		for i := lo; i < hi; i++ {
 			var err error
-			if phis, err = op.cellMoments(k, i, pmax, &out, phis); err != nil {
+			if phis, err = op.cellMoments(k, i, pmax, gl, &out, phis); err != nil {
 				mu.Lock()
 				if i < first.cell {
 					first = cellErr{i, err}
@@ -144,18 +154,17 @@ func (op *Operator) axisMomentsFast(k, pmax int) (axisMoments, error) {
 }
 
 // cellMoments sets out.ref[i], out.del[i] and out.mom[i] of cell i of axis k, with the
-// arithmetic of axisMoments; phis is scratch for the potential at the nodes (returned, grown).
-func (op *Operator) cellMoments(k, i, pmax int, out *axisMoments, phis []float64) ([]float64, error) {
+// arithmetic of axisMoments (gl the 8-point rule); phis is scratch for the potential at the nodes (returned, grown).
+func (op *Operator) cellMoments(k, i, pmax int, gl glRule, out *axisMoments, phis []float64) ([]float64, error) {
 	a := op.axes[k]
 	m := op.sys.Modes[k]
-	const ns = 9
-	gl := gaussLegendre(8)
+	const ns = len(sampleAt)
 	lo, c, h := a.Edge(i), a.Centre(i), a.CellWidth(i)
 	mn, mx := math.Inf(1), math.Inf(-1)
 	for s := 0; s < ns; s++ {
-		v := m.Phi(lo + (float64(s)+0.5)/ns*h)
+		v := m.Phi(lo + sampleAt[s]*h)
 		if math.IsNaN(v) || math.IsInf(v, -1) {
-			return phis, fmt.Errorf("fokkerplanck: axis %d: potential of mode %d is %g at x = %g (outside the drift's domain?)", k, k, v, lo+(float64(s)+0.5)/ns*h)
+			return phis, fmt.Errorf("fokkerplanck: axis %d: potential of mode %d is %g at x = %g (outside the drift's domain?)", k, k, v, lo+sampleAt[s]*h)
 		}
 		mn, mx = min(mn, v), max(mx, v) // the builtins: math.Min/Max's results, NaN and -0 alike
 	}
