@@ -566,8 +566,9 @@ func (t *tridiag) bidiagLDL(sigma float64) *ldl {
 }
 
 // rayleighRitzBlock is rayleighRitz (without locked vectors) by blocked operations: the
-// k x n block W is orthonormalised by two rounds of Cholesky QR (G = W W^T = R^T R,
-// W <- R^-T W), then the Ritz pairs of W A W^T are lifted back by one matrix product. It sweeps
+// k x n block W is normalised, then orthonormalised by Cholesky QR (G = W W^T = R^T R,
+// W <- R^-T W; a second round unless G was within 1e-3 of the identity), then the Ritz pairs of
+// W A W^T are lifted back by one matrix product. It sweeps
 // the block a dozen times instead of the 3k^2 vector operations of Gram-Schmidt (25 ms against
 // 5 ms for k = 6 on 200,000 rows). It returns false, leaving vals and vecs, if a Cholesky
 // factorisation fails (W numerically rank deficient: rayleighRitz then decides).
@@ -575,17 +576,29 @@ func rayleighRitzBlock(mul func(x, dst []float64), w [][]float64, vals []float64
 	k, n := len(w), len(w[0])
 	wb := blas64.General{Rows: k, Cols: n, Stride: n, Data: make([]float64, k*n)}
 	for i, v := range w {
-		copy(wb.Data[i*n:(i+1)*n], v)
+		row := wb.Data[i*n : (i+1)*n]
+		copy(row, v)
+		nr := norm(row)
+		if !(nr > 0) || math.IsInf(nr, 0) {
+			return false
+		}
+		blas64.Scal(1/nr, blas64.Vector{N: n, Data: row, Inc: 1})
 	}
 	g := blas64.Symmetric{N: k, Stride: k, Data: make([]float64, k*k), Uplo: blas.Upper}
 	for round := 0; round < 2; round++ {
 		blas64.Syrk(blas.NoTrans, 1, wb, 0, g)
+		// Cholesky QR loses about eps cond(W)^2 of orthogonality: where W is orthonormal to
+		// 1e-3 already (eigenvectors of separated levels), one round leaves it to rounding.
+		last := round == 1 || nearIdentity(g)
 		tri, ok := lapack64.Potrf(g)
 		if !ok {
 			return false
 		}
 		// W <- R^-T W, R upper: solve R^T X = W.
 		blas64.Trsm(blas.Left, blas.Trans, 1, tri, wb)
+		if last {
+			break
+		}
 	}
 	hw := blas64.General{Rows: k, Cols: n, Stride: n, Data: make([]float64, k*n)}
 	for i := 0; i < k; i++ {
@@ -636,4 +649,21 @@ func (t *tridiag) mulVec(x, dst []float64) {
 		dst[i] = b[i-1]*x[i-1] + a[i]*x[i] + b[i]*x[i+1]
 	}
 	dst[n-1] = b[n-2]*x[n-2] + a[n-1]*x[n-1]
+}
+
+// nearIdentity reports whether the upper triangle of the symmetric g is within 1e-3 of the
+// identity (then cond(W)^2 < 1 + 2k 1e-3).
+func nearIdentity(g blas64.Symmetric) bool {
+	for i := 0; i < g.N; i++ {
+		for j := i; j < g.N; j++ {
+			want := 0.0
+			if i == j {
+				want = 1
+			}
+			if math.Abs(g.Data[i*g.Stride+j]-want) > 1e-3 {
+				return false
+			}
+		}
+	}
+	return true
 }
