@@ -20,5 +20,12 @@
 // (H - sigma I)^-1, factored by a sparse LDL^T with an automatic fill-reducing ordering (natural
 // for banded matrices, nested dissection for 2-D grids). Convergence is judged by the residual
 // ||H psi - E psi||; a second Lanczos run in the complement of the found vectors recovers
-// eigenvalues of exact multiplicity that a single Krylov space cannot see.
+// eigenvalues of exact multiplicity that a single Krylov space cannot see. For a tridiagonal
+// matrix (every one-mode Hamiltonian) Lowest uses, unless told otherwise (Options.Method), an
+// O(n)-per-eigenpair method instead: Sturm counts isolate each level, Rayleigh-quotient
+// iteration on twisted factorisations refines it with its vector, and one inverse-iteration and
+// Rayleigh-Ritz step finishes; near-degenerate levels fall back to Lanczos.
+//
+// SolveSpectrum is the [spectrum] stage's work: operator, symmetrisation, Lowest, and for one
+// mode the finite-difference check beside it.
 package hamiltonian

@@ -3,6 +3,8 @@ package hamiltonian
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"sync"
 )
 
 // ldl is a sparse LDL^T factorisation of P (A - sigma I) P^T with a fill-reducing permutation P
@@ -21,7 +23,23 @@ type ldl struct {
 
 	identity bool // perm is the identity
 	bidiag   bool // L is unit lower bidiagonal with a full subdiagonal (lp[j] = j)
+
+	// Two independent parts [0, q) and [q, s) before the rows [s, n) (q = s = 0: none): the
+	// factorisation and the solves run the parts on two goroutines; the forward solve then
+	// uses L by rows (rp, rj, rx), a copy of L.
+	q, s int
+	rp   []int
+	rj   []int32
+	rx   []float64
 }
+
+// parallelNNZ is the least factor size (off-diagonal nonzeros) worth two goroutines: below it
+// the solves take well under a millisecond.
+const parallelNNZ = 100000
+
+// maxRowForm bounds the factor size (off-diagonal nonzeros) for which the split solves keep the
+// row copy of L (12 bytes per entry): above it the factor runs on one goroutine.
+const maxRowForm = 8 << 20
 
 // csrPattern is the raw structure of a square CSR matrix.
 type csrPattern struct {
@@ -73,7 +91,12 @@ func symbolic(done <-chan struct{}, a csrPattern, perm, pinv []int, parent, lnz,
 
 // newLDL factors A - sigma I with the ordering perm (nil: natural). It returns an error naming
 // the pivot when A - sigma I is not positive definite, and ctx.Err() when ctx is done first.
-func newLDL(ctx context.Context, a csrPattern, sigma float64, perm []int) (*ldl, error) {
+//
+// split, if not {0, 0}, is the top-level split of a nested-dissection perm
+// (nestedDissectionSplit): when the elimination tree confirms that the two parts are
+// independent and the factor is large, the factorisation and the solves run them on two
+// goroutines.
+func newLDL(ctx context.Context, a csrPattern, sigma float64, perm []int, split [2]int) (*ldl, error) {
 	n := a.n
 	f := &ldl{n: n}
 	if perm == nil {
@@ -102,8 +125,25 @@ func newLDL(ctx context.Context, a csrPattern, sigma float64, perm []int) (*ldl,
 	f.lx = make([]float64, nnz)
 	f.d = make([]float64, n)
 	f.work = make([]float64, n)
+	if q, s := split[0], split[1]; nnz >= parallelNNZ && nnz <= maxRowForm && runtime.GOMAXPROCS(0) > 1 && 0 < q && q < s && s < n {
+		// The rows of [q, s) reach no column of [0, q) (and vice versa) if no column of [0, q)
+		// has its elimination-tree parent in [q, s); a parent always lies above its child.
+		ok := true
+		for i := 0; i < q; i++ {
+			if p := f.parent[i]; p >= q && p < s {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			f.q, f.s = q, s
+		}
+	}
 	if err := f.numeric(ctx, a, sigma, lnz, flag); err != nil {
 		return nil, err
+	}
+	if f.s > 0 {
+		f.rowForm()
 	}
 	f.identity = true
 	for i, p := range perm {
@@ -128,14 +168,40 @@ func newLDL(ctx context.Context, a csrPattern, sigma float64, perm []int) (*ldl,
 
 // numeric computes L and D column by column. It looks at ctx every time it has done about 2^20
 // multiply-adds since the last look (a few milliseconds), returning ctx.Err() once it is done.
+//
+// With a split (f.s > 0) the rows of the two parts are computed on two goroutines (each row
+// reaches only columns of its own part), then the rows from f.s on; the numbers are the same.
 func (f *ldl) numeric(ctx context.Context, a csrPattern, sigma float64, lnz, flag []int) error {
 	n := f.n
+	if f.s == 0 {
+		return f.numericRows(ctx, a, sigma, lnz, flag, make([]int, n), 0, n)
+	}
+	var err0 error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		err0 = f.numericRows(ctx, a, sigma, lnz, flag, make([]int, n), 0, f.q)
+	}()
+	err1 := f.numericRows(ctx, a, sigma, lnz, flag, make([]int, n), f.q, f.s)
+	wg.Wait()
+	if err0 != nil {
+		return err0
+	}
+	if err1 != nil {
+		return err1
+	}
+	return f.numericRows(ctx, a, sigma, lnz, flag, make([]int, n), f.s, n)
+}
+
+// numericRows computes rows k0..k1-1 of L and D (pattern is the caller's scratch of n).
+func (f *ldl) numericRows(ctx context.Context, a csrPattern, sigma float64, lnz, flag, pattern []int, k0, k1 int) error {
+	n := f.n
 	y := f.work
-	pattern := make([]int, n)
 	parent, lp, li, lx, d := f.parent, f.lp, f.li, f.lx, f.d
 	done := ctx.Done()
 	work := 0 // multiply-adds since the last look at ctx
-	for k := 0; k < n; k++ {
+	for k := k0; k < k1; k++ {
 		if done != nil && work > 1<<20 {
 			work = 0
 			if cancelled(done) {
@@ -205,6 +271,15 @@ func (f *ldl) solve(x []float64) {
 			w[k] = x[old]
 		}
 	}
+	if f.s > 0 {
+		f.solveSplit(w)
+		if !f.identity {
+			for k, old := range f.perm {
+				x[old] = w[k]
+			}
+		}
+		return
+	}
 	lp, li, lx := f.lp, f.li, f.lx
 	for j := 0; j < n; j++ {
 		wj := w[j]
@@ -219,15 +294,93 @@ func (f *ldl) solve(x []float64) {
 		w[j] /= f.d[j]
 	}
 	for j := n - 1; j >= 0; j-- {
-		s := w[j]
-		for p := lp[j]; p < lp[j+1]; p++ {
-			s -= lx[p] * w[li[p]]
-		}
-		w[j] = s
+		w[j] -= gatherDot(lx[lp[j]:lp[j+1]], li[lp[j]:lp[j+1]], w)
 	}
 	if !f.identity {
 		for k, old := range f.perm {
 			x[old] = w[k]
+		}
+	}
+}
+
+// solveSplit is the triangular solves of solve (in the permuted order, in place) with the two
+// independent parts on two goroutines. The forward sweep runs by rows of L (a gather from the
+// columns of the row's own part, and for the rows from f.s on from all), the backward sweep
+// does the rows from f.s on first. Measured on the 256^2 chamber (786,000 factor entries): 1.2-1.5 ms against 2.1 ms
+// per solve with both cores free.
+func (f *ldl) solveSplit(w []float64) {
+	n, q, s := f.n, f.q, f.s
+	lp, li, lx := f.lp, f.li, f.lx
+	rp, rj, rx := f.rp, f.rj, f.rx
+	forward := func(i0, i1 int) {
+		for i := i0; i < i1; i++ {
+			w[i] -= gatherDot(rx[rp[i]:rp[i+1]], rj[rp[i]:rp[i+1]], w)
+		}
+	}
+	backward := func(j0, j1 int) {
+		for j := j1 - 1; j >= j0; j-- {
+			w[j] -= gatherDot(lx[lp[j]:lp[j+1]], li[lp[j]:lp[j+1]], w)
+		}
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		forward(0, q)
+	}()
+	forward(q, s)
+	wg.Wait()
+	forward(s, n)
+	for j := 0; j < n; j++ {
+		w[j] /= f.d[j]
+	}
+	backward(s, n)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		backward(0, q)
+	}()
+	backward(q, s)
+	wg.Wait()
+}
+
+// gatherDot returns sum_p x[p] w[idx[p]] with four partial sums: a single running sum is
+// bound by the latency of the floating-point add (4 cycles per entry, 1 ms per sweep of the
+// 786,000 entries of the 256^2 chamber's factor); four independent ones hide it.
+func gatherDot(x []float64, idx []int32, w []float64) float64 {
+	idx = idx[:len(x)]
+	var s0, s1, s2, s3 float64
+	p := 0
+	for ; p+4 <= len(x); p += 4 {
+		s0 += x[p] * w[idx[p]]
+		s1 += x[p+1] * w[idx[p+1]]
+		s2 += x[p+2] * w[idx[p+2]]
+		s3 += x[p+3] * w[idx[p+3]]
+	}
+	for ; p < len(x); p++ {
+		s0 += x[p] * w[idx[p]]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// rowForm builds rp, rj, rx: L by rows (columns ascending within a row).
+func (f *ldl) rowForm() {
+	n, nnz := f.n, f.lp[f.n]
+	f.rp = make([]int, n+1)
+	for _, i := range f.li[:nnz] {
+		f.rp[i+1]++
+	}
+	for i := 0; i < n; i++ {
+		f.rp[i+1] += f.rp[i]
+	}
+	next := append([]int(nil), f.rp[:n]...)
+	f.rj = make([]int32, nnz)
+	f.rx = make([]float64, nnz)
+	for j := 0; j < n; j++ {
+		for p := f.lp[j]; p < f.lp[j+1]; p++ {
+			i := f.li[p]
+			f.rj[next[i]], f.rx[next[i]] = int32(j), f.lx[p]
+			next[i]++
 		}
 	}
 }

@@ -1,12 +1,14 @@
 package hamiltonian
 
-// nestedDissection returns a fill-reducing ordering (perm[new] = old) of the graph of the
+// nestedDissectionSplit returns a fill-reducing ordering (perm[new] = old) of the graph of the
 // symmetric pattern a: recursive bisection by the middle level of a breadth-first level
 // structure rooted at a pseudo-peripheral vertex, separators ordered last. It needs no
 // coordinates, so it serves any grid (square, chamber) or random sparse matrix. When done (nil:
 // never) closes it stops bisecting and returns a meaningless ordering: the caller looks at its
-// context.
-func nestedDissection(done <-chan struct{}, a csrPattern) []int {
+// context. It also returns the top-level split: perm holds the first part at [0, split[0]),
+// the second at [split[0], split[1]) and the top separator after (split = {0, 0} if the graph
+// was not split).
+func nestedDissectionSplit(done <-chan struct{}, a csrPattern) ([]int, [2]int) {
 	n := a.n
 	nd := ndState{
 		done:  done,
@@ -22,7 +24,7 @@ func nestedDissection(done <-chan struct{}, a csrPattern) []int {
 		nd.tag[i] = -1
 	}
 	nd.rec(all)
-	return nd.perm
+	return nd.perm, nd.split
 }
 
 const ndLeaf = 16
@@ -35,6 +37,7 @@ type ndState struct {
 	queue []int
 	perm  []int
 	id    int
+	split [2]int // the top-level split (see nestedDissectionSplit)
 }
 
 // bfs runs a breadth-first search from s over the vertices tagged g and returns the visit
@@ -139,7 +142,14 @@ func (nd *ndState) rec(verts []int) {
 			}
 		}
 	}
+	top := len(nd.perm) == 0 && len(verts) == nd.a.n
 	nd.rec(left)
+	if top {
+		nd.split[0] = len(nd.perm)
+	}
 	nd.rec(right)
+	if top {
+		nd.split[1] = len(nd.perm)
+	}
 	nd.perm = append(nd.perm, sep...)
 }

@@ -2,6 +2,8 @@ package hamiltonian
 
 import (
 	"math"
+	"math/rand/v2"
+	"sort"
 	"testing"
 
 	"github.com/james-bowman/sparse"
@@ -47,5 +49,30 @@ func TestDiagonalScale(t *testing.T) {
 	}
 	if got, want := DiagonalScale(h), 1/(ax.Width()*ax.Width())+1.75; math.Abs(got-want) > 0.018 {
 		t.Errorf("OU: %.9g, want %.9g", got, want)
+	}
+}
+
+// TestSelectRank: selectRank returns what sorting puts at every rank, with and without ties
+// (exact: it only compares and moves the values).
+func TestSelectRank(t *testing.T) {
+	t.Parallel()
+	rnd := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{1, 2, 3, 7, 100, 1001} {
+		for _, ties := range []bool{false, true} {
+			d := make([]float64, n)
+			for i := range d {
+				d[i] = rnd.Float64()
+				if ties {
+					d[i] = float64(rnd.IntN(4))
+				}
+			}
+			s := append([]float64(nil), d...)
+			sort.Float64s(s)
+			for r := 0; r < n; r++ {
+				if got := selectRank(append([]float64(nil), d...), r); got != s[r] {
+					t.Fatalf("n = %d ties %v: rank %d = %v, sorted %v", n, ties, r, got, s[r])
+				}
+			}
+		}
 	}
 }

@@ -4,6 +4,7 @@
 //
 //	go run ./benchmarks/hamiltonian -case chamber -n 256 -out /tmp/chamber.bin
 //	go run ./benchmarks/hamiltonian -case fd -n 200000 -g2 0.001 -out /tmp/fd.bin
+//	go run ./benchmarks/hamiltonian -case sg -n 200000 -g2 0.001 -out /tmp/sg.bin
 package main
 
 import (
@@ -21,7 +22,7 @@ import (
 )
 
 func main() {
-	which := flag.String("case", "chamber", "chamber (two rbm modes with Coulomb, symmetrised SG) or fd (one rbm mode, finite differences)")
+	which := flag.String("case", "chamber", "chamber (two rbm modes with Coulomb, symmetrised SG), sg (one rbm mode, symmetrised SG) or fd (one rbm mode, finite differences)")
 	n := flag.Int("n", 256, "cells per axis")
 	g2 := flag.Float64("g2", 0.01, "noise strength g^2")
 	out := flag.String("out", "matrix.bin", "output file")
@@ -41,6 +42,12 @@ func run(which string, n int, g2 float64, out string) error {
 	case "chamber":
 		var op *fokkerplanck.Operator
 		op, err = fokkerplanck.NewOperator(model.System{Modes: []model.Mode{mode, mode}, Coulomb: true}, []fokkerplanck.Axis{ax, ax})
+		if err == nil {
+			h, err = hamiltonian.FromOperator(op)
+		}
+	case "sg":
+		var op *fokkerplanck.Operator
+		op, err = fokkerplanck.NewOperator(model.System{Modes: []model.Mode{mode}}, []fokkerplanck.Axis{ax})
 		if err == nil {
 			h, err = hamiltonian.FromOperator(op)
 		}

@@ -7,8 +7,6 @@ import (
 	"math"
 	"path/filepath"
 
-	"github.com/james-bowman/sparse"
-
 	"fpsolve/fokkerplanck"
 	"fpsolve/hamiltonian"
 	"fpsolve/internal/output"
@@ -36,66 +34,27 @@ func (r *runner) stageSpectrum() error {
 	for i := range axes {
 		axes[i] = axis
 	}
-	ctx, cancel := context.WithCancel(r.context())
-	defer cancel()
-	// One mode with a potential: the finite-difference check runs beside the main solve, on the
-	// other core (it needs nothing of it).
-	type fdResult struct {
-		res *hamiltonian.Result
-		err error
-	}
-	var fdDone chan fdResult
-	if _, ok := r.sys().Modes[0].Drift.(model.Potential); ok && n == 1 && sc.SpectrumCheck() {
-		fdDone = make(chan fdResult, 1)
-		mode, states := r.sys().Modes[0], min(sc.States, sc.Points-1)
-		go func() {
-			hf, err := hamiltonian.FD(mode, axis)
-			if err != nil {
-				fdDone <- fdResult{nil, err}
-				return
-			}
-			res, err := hamiltonian.Lowest(hf, states, &hamiltonian.Options{Tol: sc.Tolerance * scale(hf), Context: ctx})
-			fdDone <- fdResult{res, err}
-		}()
-	}
 	r.prog.begin("spectrum", 1)
-	// The assembly (about 1 s at 720,000 cells) has no checks of its own: it runs aside, and a
-	// signal abandons it at once (it writes nothing, and the command exits after this stage).
-	// Lowest checks the context itself.
-	var op *fokkerplanck.Operator
-	var h *sparse.CSR
+	// hamiltonian.SolveSpectrum runs the finite-difference check (one mode with a potential)
+	// beside the main solve. The assembly has no checks of its own: the solve runs aside, and
+	// a signal abandons it at once (it writes nothing, and the command exits after this
+	// stage); Lowest checks the context itself.
+	var sp *hamiltonian.Spectrum
 	if err := r.aside(func() (err error) {
-		if op, err = fokkerplanck.NewOperator(r.sys(), axes); err != nil {
-			return err
-		}
-		h, err = hamiltonian.FromOperator(op)
+		sp, err = hamiltonian.SolveSpectrum(r.context(), r.sys(), axes, sc.States, sc.Tolerance, sc.SpectrumCheck())
 		return err
 	}); err != nil {
-		return err
-	}
-	states := min(sc.States, op.Len()-1)
-	res, err := hamiltonian.Lowest(h, states, &hamiltonian.Options{Tol: sc.Tolerance * scale(h), Context: r.context()})
-	if err != nil {
+		if r.stopped(err) {
+			return errInterrupted
+		}
 		return err
 	}
 	r.prog.end()
+	res, fd := sp.Levels, sp.FD
+	states := len(res.Values)
 	sum := &spectrumSummary{Eigenvalues: jnums(res.Values), Residuals: jnums(res.Residuals),
 		Discretisation: "symmetrised Scharfetter-Gummel generator", Points: sc.Points, Modes: n}
-	var fd *hamiltonian.Result
-	if fdDone != nil {
-		var got fdResult
-		select {
-		case got = <-fdDone:
-		case <-r.done():
-			return errInterrupted
-		}
-		if got.err != nil {
-			if r.stopped(got.err) {
-				return errInterrupted
-			}
-			return fmt.Errorf("finite-difference check: %w", got.err)
-		}
-		fd = got.res
+	if fd != nil {
 		sum.FDEigenvalues = jnums(fd.Values)
 	}
 	r.sum.Spectrum = sum
@@ -172,10 +131,6 @@ func (r *runner) stageSpectrum() error {
 	}
 	return plotLevels(filepath.Join(r.out, "spectrum.png"), res.Values, xs, u, psi)
 }
-
-// scale is the kinetic scale g^2/h^2 of h (hamiltonian.DiagonalScale) that the eigensolver's
-// relative tolerances refer to.
-func scale(h *sparse.CSR) float64 { return hamiltonian.DiagonalScale(h) }
 
 func fmtList(v []float64) string {
 	s := ""
