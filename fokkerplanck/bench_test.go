@@ -3,6 +3,8 @@ package fokkerplanck
 import (
 	"fmt"
 	"math"
+	"sort"
+	"syscall"
 	"testing"
 
 	"fpsolve/model"
@@ -115,4 +117,96 @@ func BenchmarkGraded1D(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(op.Len()), "ns/cell")
+}
+
+// seedStudy is the default study's 10-mode picture (g^2 = 0.005, 400 cells on [0, 9],
+// TR-BDF2, dt = 0.5) from narrow Gaussians inside the Marchenko-Pastur range [0, 0.4].
+func seedStudy(b *testing.B) (*Clustered, [][]int) {
+	kap := model.FreeFieldKappa(4, 10)
+	sort.Sort(sort.Reverse(sort.Float64Slice(kap)))
+	sys := model.System{Coulomb: true}
+	for _, k := range kap {
+		sys.Modes = append(sys.Modes, rbmMode(k, 0.005))
+	}
+	cl := model.Groups(kap)
+	c, err := NewClustered(sys, cl, Axis{Lo: 0, Hi: 9, N: 400}, TRBDF2)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := c.SetInitial(func(ci int, x []float64) float64 {
+		v := 1.0
+		for k, xv := range x {
+			mu := 0.02 + 0.04*float64(cl[ci][k])
+			v *= math.Exp(-(xv - mu) * (xv - mu) / (2 * 0.02 * 0.02))
+		}
+		return v
+	}); err != nil {
+		b.Fatal(err)
+	}
+	return c, cl
+}
+
+// cpuNanos returns the user + system CPU time of the process in nanoseconds (other processes
+// share the machine, so CPU time is the fairer measure of the work done).
+func cpuNanos() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return math.NaN()
+	}
+	return 1e9*float64(ru.Utime.Sec+ru.Stime.Sec) + 1e3*float64(ru.Utime.Usec+ru.Stime.Usec)
+}
+
+// BenchmarkClusteredSeed evolves the default study's picture (seedStudy) from t = 0 to 60 and
+// to 300 (the whole study: 600 steps; set-up excluded) and reports the CPU nanoseconds per
+// cell-step (cells summed over the clusters) and the weight remakes per step.
+func BenchmarkClusteredSeed(b *testing.B) {
+	for _, tEnd := range []float64{60, 300} {
+		b.Run(fmt.Sprintf("t=%g", tEnd), func(b *testing.B) {
+			var cpu float64
+			var cells, steps, remakes int
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				c, cl := seedStudy(b)
+				cells = 0
+				for ci := range cl {
+					cells += c.Operator(ci).Len()
+				}
+				b.StartTimer()
+				c0 := cpuNanos()
+				if err := c.Evolve(tEnd, 0.5); err != nil {
+					b.Fatal(err)
+				}
+				cpu += cpuNanos() - c0
+				steps += int(math.Round(tEnd / 0.5))
+				remakes += c.Remakes
+			}
+			b.ReportMetric(cpu/float64(steps)/float64(cells), "cpu-ns/cell")
+			b.ReportMetric(float64(remakes)/float64(steps), "remakes/step")
+		})
+	}
+}
+
+// BenchmarkPlainChamberSeed is one plain TR-BDF2 step (dt = 0.5) of the 400^2 chamber of the
+// default study's first pair cluster, from its stationary density: the reference of
+// BenchmarkClusteredSeed.
+func BenchmarkPlainChamberSeed(b *testing.B) {
+	c, cl := seedStudy(b)
+	pair := 0
+	for len(cl[pair]) != 2 {
+		pair++
+	}
+	op := c.Operator(pair)
+	s := NewSolver(op, TRBDF2)
+	p := append([]float64(nil), op.Stationary()...)
+	if err := s.Step(p, 0.5); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	c0 := cpuNanos()
+	for i := 0; i < b.N; i++ {
+		if err := s.Step(p, 0.5); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric((cpuNanos()-c0)/float64(b.N)/float64(op.Len()), "cpu-ns/cell")
 }
