@@ -55,6 +55,7 @@ type Solver struct {
 	ax   [3]axisState // per axis, in line order
 
 	cache   []factor
+	spare   []factor // storage of dropped factorisations, for reuse
 	workers int
 	chunks  [3][]int // line index boundaries per worker
 	scratch [][]float64
@@ -74,6 +75,7 @@ type factor struct {
 	axis          int
 	beta          float64
 	vinv, ai, cp  []float64
+	bv            []float64 // beta / vol
 	lastUseSerial int
 }
 
@@ -195,11 +197,17 @@ func (s *Solver) setWeights() {
 			}
 		})
 	}
-	s.cache = s.cache[:0]
+	s.dropFactors()
 	if len(s.wphi) != len(s.phi) {
 		s.wphi = make([]float64, len(s.phi))
 	}
 	copy(s.wphi, s.phi)
+}
+
+// dropFactors empties the factorisation cache, keeping the storage for reuse.
+func (s *Solver) dropFactors() {
+	s.spare = append(s.spare, s.cache...)
+	s.cache = s.cache[:0]
 }
 
 // tiny is the flush-to-zero threshold of densities and weights (see Step).
@@ -258,27 +266,32 @@ func (s *Solver) factorFor(k int, beta float64) *factor {
 		}
 		f = s.cache[old]
 		s.cache = append(s.cache[:old], s.cache[old+1:]...)
+	} else if ns := len(s.spare); ns > 0 {
+		f = s.spare[ns-1]
+		s.spare = s.spare[:ns-1]
 	} else {
-		f = factor{vinv: make([]float64, n), ai: make([]float64, n), cp: make([]float64, n)}
+		f = factor{vinv: make([]float64, n), ai: make([]float64, n), cp: make([]float64, n), bv: make([]float64, n)}
 	}
 	f.axis, f.beta, f.lastUseSerial = k, beta, s.serial
 	s.parallel(k, func(_ int, l0, l1 int) {
 		for l := l0; l < l1; l++ {
 			m0, m1 := int(ls.start[l]), int(ls.start[l+1])
-			cpPrev := 0.0
-			for m := m0; m < m1; m++ {
-				b := st.vol[m] + beta*st.wf[m]
-				a := 0.0
-				if m > m0 {
-					b += beta * st.wb[m-1]
-					a = -beta * st.wf[m-1]
-				}
-				c := -beta * st.wb[m]
-				den := b - a*cpPrev
-				f.vinv[m] = st.vol[m] / den
-				f.ai[m] = a / den
-				f.cp[m] = c / den
-				cpPrev = f.cp[m]
+			wf, wb, vol := st.wf[m0:m1], st.wb[m0:m1], st.vol[m0:m1]
+			vinv, ai, cp, bv := f.vinv[m0:m1], f.ai[m0:m1], f.cp[m0:m1], f.bv[m0:m1]
+			// Row 0 has no left neighbour.
+			r := 1 / (vol[0] + beta*wf[0])
+			vinv[0], ai[0], cp[0], bv[0] = vol[0]*r, 0, -beta*wb[0]*r, beta/vol[0]
+			cpPrev := cp[0]
+			for j := 1; j < len(vol); j++ {
+				b := vol[j] + beta*wf[j]
+				b += beta * wb[j-1]
+				a := -beta * wf[j-1]
+				r := 1 / (b - a*cpPrev)
+				vinv[j] = vol[j] * r
+				ai[j] = a * r
+				cpPrev = -beta * wb[j] * r
+				cp[j] = cpPrev
+				bv[j] = beta / vol[j]
 			}
 		}
 	})
@@ -351,73 +364,66 @@ func (s *Solver) sweep(p []float64, k int, tau float64) {
 	g := gammaTRBDF2
 	c1 := 1 / (g * (2 - g))
 	c0 := -(1 - g) * (1 - g) / (g * (2 - g))
+	tr := s.method == TRBDF2
 	s.parallel(k, func(w, l0, l1 int) {
 		buf := s.scratch[w]
+		n2 := len(buf) / 4
+		var jobs [2]lineJob
+		var pm [2][2]int // positions of the pending lines
+		nj := 0
+		run := func() {
+			switch {
+			case nj == 2 && tr:
+				trbdf2x2(&jobs[0], &jobs[1], c1, c0)
+			case nj == 2:
+				solve2(&jobs[0], &jobs[1], 1, 0)
+			case tr:
+				jobs[0].trbdf2(c1, c0)
+			default:
+				jobs[0].solve(1, 0)
+			}
+			if ls.perm != nil {
+				for i := 0; i < nj; i++ {
+					m0, m1 := pm[i][0], pm[i][1]
+					y := jobs[i].y
+					for j, c := range ls.perm[m0:m1] {
+						p[c] = y[j]
+					}
+				}
+			}
+			nj = 0
+		}
 		for l := l0; l < l1; l++ {
 			m0, m1 := int(ls.start[l]), int(ls.start[l+1])
 			n := m1 - m0
 			if n == 1 {
 				continue
 			}
-			x := buf[:n]
+			part := buf[2*nj*n2 : 2*(nj+1)*n2]
+			var y []float64
 			if ls.perm == nil {
-				x = p[m0:m1]
+				y = p[m0:m1]
 			} else {
+				y = part[:n]
 				for j, c := range ls.perm[m0:m1] {
-					x[j] = p[c]
+					y[j] = p[c]
 				}
 			}
-			if s.method == TRBDF2 {
-				y := buf[n : 2*n]
-				copy(y, x)
-				// x = (I + beta A) y, then the TR stage solve.
-				beta := f.beta
-				wf, wb, vol := st.wf[m0:m1], st.wb[m0:m1], st.vol[m0:m1]
-				for j := 0; j < n; j++ {
-					acc := -wf[j] * y[j]
-					if j > 0 {
-						acc += wf[j-1]*y[j-1] - wb[j-1]*y[j]
-					}
-					if j+1 < n {
-						acc += wb[j] * y[j+1]
-					}
-					x[j] = y[j] + beta*acc/vol[j]
-				}
-				thomas(x, f, m0)
-				for j := 0; j < n; j++ {
-					x[j] = c1*x[j] + c0*y[j]
-				}
+			x := y
+			if tr {
+				x = part[n2 : n2+n]
 			}
-			thomas(x, f, m0)
-			if ls.perm != nil {
-				for j, c := range ls.perm[m0:m1] {
-					p[c] = x[j]
-				}
+			jobs[nj].set(y, x, st, f, m0)
+			pm[nj] = [2]int{m0, m1}
+			nj++
+			if nj == 2 {
+				run()
 			}
+		}
+		if nj > 0 {
+			run()
 		}
 	})
-}
-
-// thomas solves the factorised tridiagonal system of the line starting at position m0 in place.
-func thomas(x []float64, f *factor, m0 int) {
-	n := len(x)
-	vinv, ai, cp := f.vinv[m0:m0+n], f.ai[m0:m0+n], f.cp[m0:m0+n]
-	prev := 0.0
-	for j := range x {
-		prev = x[j]*vinv[j] - ai[j]*prev
-		if math.Abs(prev) < tiny {
-			// Keep the far tails out of subnormal range (see Step).
-			prev = 0
-		}
-		x[j] = prev
-	}
-	for j := n - 2; j >= 0; j-- {
-		v := x[j] - cp[j]*x[j+1]
-		if math.Abs(v) < tiny {
-			v = 0
-		}
-		x[j] = v
-	}
 }
 
 // ExplicitLimit returns the largest dt for which a forward-Euler step keeps every density

@@ -1,0 +1,140 @@
+package fokkerplanck
+
+import (
+	"fmt"
+	"math"
+	"testing"
+)
+
+// refSweep is the straightforward axis sweep (the formulas of the first implementation: a
+// fresh factorisation with divisions, the matrix-vector product and the stage combination as
+// separate passes, one line at a time), from the solver's weights.
+func refSweep(s *Solver, p []float64, k int, tau float64) {
+	ls := &s.op.lines[k]
+	st := &s.ax[k]
+	beta := tau
+	if s.method == TRBDF2 {
+		beta = tau * gammaTRBDF2 / 2
+	}
+	g := gammaTRBDF2
+	c1 := 1 / (g * (2 - g))
+	c0 := -(1 - g) * (1 - g) / (g * (2 - g))
+	flushRef := func(v float64) float64 {
+		if math.Abs(v) < tiny {
+			return 0
+		}
+		return v
+	}
+	for l := 0; l+1 < len(ls.start); l++ {
+		m0, m1 := int(ls.start[l]), int(ls.start[l+1])
+		n := m1 - m0
+		if n == 1 {
+			continue
+		}
+		vinv, ai, cp := make([]float64, n), make([]float64, n), make([]float64, n)
+		cpPrev := 0.0
+		for j := 0; j < n; j++ {
+			m := m0 + j
+			b := st.vol[m] + beta*st.wf[m]
+			a := 0.0
+			if j > 0 {
+				b += beta * st.wb[m-1]
+				a = -beta * st.wf[m-1]
+			}
+			den := b - a*cpPrev
+			vinv[j], ai[j], cp[j] = st.vol[m]/den, a/den, -beta*st.wb[m]/den
+			cpPrev = cp[j]
+		}
+		thomasRef := func(x []float64) {
+			prev := 0.0
+			for j := range x {
+				prev = flushRef(x[j]*vinv[j] - ai[j]*prev)
+				x[j] = prev
+			}
+			for j := n - 2; j >= 0; j-- {
+				x[j] = flushRef(x[j] - cp[j]*x[j+1])
+			}
+		}
+		x := make([]float64, n)
+		for j := range x {
+			x[j] = p[ls.cell(m0+j)]
+		}
+		if s.method == TRBDF2 {
+			y := append([]float64(nil), x...)
+			wf, wb, vol := st.wf[m0:m1], st.wb[m0:m1], st.vol[m0:m1]
+			for j := 0; j < n; j++ {
+				acc := -wf[j] * y[j]
+				if j > 0 {
+					acc += wf[j-1]*y[j-1] - wb[j-1]*y[j]
+				}
+				if j+1 < n {
+					acc += wb[j] * y[j+1]
+				}
+				x[j] = y[j] + beta*acc/vol[j]
+			}
+			thomasRef(x)
+			for j := range x {
+				x[j] = c1*x[j] + c0*y[j]
+			}
+		}
+		thomasRef(x)
+		for j := range x {
+			p[ls.cell(m0+j)] = x[j]
+		}
+	}
+}
+
+// TestSweepKernels compares the fused, two-line sweep kernels with refSweep on every axis of
+// chambers and full grids of one to three modes, for both implicit methods, from a density far
+// from stationary with far tails (so the flushes act). The two compute the same arithmetic in a
+// different order (b/V precomputed, one reciprocal per row of the factorisation), so they agree
+// to rounding: 1e-13 relative to the largest density, a few hundred ulps of error growth through
+// the sweeps' well-conditioned (diagonally dominant) solves.
+func TestSweepKernels(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		d, n    int
+		coulomb bool
+	}{{1, 57, false}, {2, 40, true}, {2, 33, false}, {3, 17, true}, {3, 9, false}}
+	for _, m := range []Method{BackwardEuler, TRBDF2} {
+		for _, c := range cases {
+			t.Run(fmt.Sprintf("%v/d=%d/n=%d/coulomb=%v", m, c.d, c.n, c.coulomb), func(t *testing.T) {
+				axes := make([]Axis, c.d)
+				for k := range axes {
+					axes[k] = Axis{Lo: 0, Hi: 9, N: c.n}
+				}
+				op, err := NewOperator(benchSystem(c.d, c.coulomb), axes)
+				if err != nil {
+					t.Fatal(err)
+				}
+				p, err := op.Initial(func(x []float64) float64 {
+					v := 1.0
+					for k, xv := range x {
+						v *= math.Exp(-(xv - 1 - float64(k)) * (xv - 1 - float64(k)) / 0.05)
+					}
+					return v
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				s := NewSolver(op, m)
+				for _, dt := range []float64{0.01, 0.5} {
+					for k := 0; k < c.d; k++ {
+						got := append([]float64(nil), p...)
+						want := append([]float64(nil), p...)
+						s.sweep(got, k, dt)
+						refSweep(s, want, k, dt)
+						var big, diff float64
+						for i := range want {
+							big = math.Max(big, math.Abs(want[i]))
+							diff = math.Max(diff, math.Abs(got[i]-want[i]))
+						}
+						if !(diff <= 1e-13*big) {
+							t.Errorf("dt %g axis %d: max difference %g (largest density %g)", dt, k, diff, big)
+						}
+					}
+				}
+			})
+		}
+	}
+}
