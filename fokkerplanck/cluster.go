@@ -49,13 +49,13 @@ type Clustered struct {
 	ops      []*Operator
 	solvers  []*Solver
 	p        [][]float64
-	phiEff   [][]float64
-	marg     [][]float64 // per mode
-	field    [][]float64 // E per cluster
-	kernel   []float64   // 1/(h k), k = -(n-1)..n-1; index k + n - 1; 0 at k = 0 (nil if graded)
-	psi      [][]float64 // effective potential per mode on the axis cells
-	above    [][]float64 // E_j[(x_j - x)_+] per mode
-	below    [][]float64 // E_j[(x - x_j)_+] per mode
+	shifts   [][][]float64 // per cluster, the psi of its modes (the effective potential's shift per axis)
+	marg     [][]float64   // per mode
+	field    [][]float64   // E per cluster
+	kernel   []float64     // 1/(h k), k = -(n-1)..n-1; index k + n - 1; 0 at k = 0 (nil if graded)
+	psi      [][]float64   // effective potential per mode on the axis cells
+	above    [][]float64   // E_j[(x_j - x)_+] per mode
+	below    [][]float64   // E_j[(x - x_j)_+] per mode
 	t        float64
 }
 
@@ -133,7 +133,6 @@ func NewClustered(sys model.System, clusters [][]int, axis Axis, method Method) 
 		c.ops = append(c.ops, op)
 		c.solvers = append(c.solvers, NewSolver(op, method))
 		c.p = append(c.p, append([]float64(nil), op.Stationary()...))
-		c.phiEff = append(c.phiEff, make([]float64, op.Len()))
 		c.field = append(c.field, make([]float64, axis.N))
 	}
 	c.marg = make([][]float64, len(sys.Modes))
@@ -317,16 +316,13 @@ func (c *Clustered) updateField() {
 			}
 		}
 	}
-	for ci, cl := range c.clusters {
-		op := c.ops[ci]
-		phi := c.phiEff[ci]
-		d := op.dim
-		for cell := range phi {
-			v := op.phi[cell]
-			for k := 0; k < d; k++ {
-				v += c.psi[cl[k]][op.mi[cell*d+k]]
+	if c.shifts == nil {
+		for _, cl := range c.clusters {
+			sh := make([][]float64, len(cl))
+			for k, m := range cl {
+				sh[k] = c.psi[m]
 			}
-			phi[cell] = v
+			c.shifts = append(c.shifts, sh)
 		}
 	}
 }
@@ -351,7 +347,9 @@ func (c *Clustered) Step(dt float64) error {
 			defer wg.Done()
 			s := c.solvers[ci]
 			if coupled {
-				remade[ci] = s.SetPotentialTol(c.phiEff[ci], c.p[ci], tol)
+				// The effective potential is the cluster's own plus psi of each mode along
+				// its axis: separable, so the solver remakes the weights from 1-D shifts.
+				remade[ci] = s.setShiftTol(c.shifts[ci], c.p[ci], tol)
 			}
 			s.SetTime(c.t)
 			if err := s.Step(c.p[ci], dt); err != nil {

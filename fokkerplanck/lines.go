@@ -5,8 +5,8 @@ import "math"
 // The line kernels of Solver.sweep. Hand-written for speed: a TR-BDF2 axis step of a line is
 // (V - b V A)^-1 [c1 (V - b V A)^-1 (I + b A) y + c0 y] (one factorisation, two solves), and
 // each Thomas sweep is a chain of dependent multiply-adds, so the kernels (a) fuse the matrix-
-// vector product into the first forward sweep and the stage combination into the second, saving
-// two passes over the line, (b) multiply by the factor's precomputed b/V instead of dividing by
+// vector product (in flux form, one flux per face) into the first forward sweep and the stage
+// combination into the second, saving two passes over the line, (b) multiply by the factor's precomputed b/V instead of dividing by
 // V, and (c) run two lines in one loop, so that the processor overlaps their dependency chains
 // (measured by BenchmarkStep and BenchmarkPlainChamberSeed against the one-line code: the TR-BDF2
 // chamber step about 1.5x faster on the 2-core test machine). Every value passed through the
@@ -16,15 +16,14 @@ import "math"
 // lineJob is one line of a sweep: y the density along the line (the start, overwritten by the
 // result), x scratch of the same length, and the line's weights and factorisation.
 type lineJob struct {
-	y, x                     []float64
-	wf, wb, bv, vinv, ai, cp []float64
+	y, x             []float64
+	dd, vinv, ai, cp []float64
 }
 
-func (ln *lineJob) set(y, x []float64, st *axisState, f *factor, m0 int) {
+func (ln *lineJob) set(y, x []float64, f *factor, m0 int) {
 	n := len(y)
 	ln.y, ln.x = y, x[:n]
-	ln.wf, ln.wb = st.wf[m0:m0+n], st.wb[m0:m0+n]
-	ln.bv, ln.vinv, ln.ai, ln.cp = f.bv[m0:m0+n], f.vinv[m0:m0+n], f.ai[m0:m0+n], f.cp[m0:m0+n]
+	ln.dd, ln.vinv, ln.ai, ln.cp = f.dd[m0:m0+n], f.vinv[m0:m0+n], f.ai[m0:m0+n], f.cp[m0:m0+n]
 }
 
 // fz flushes |v| < tiny to zero (see Step).
@@ -35,54 +34,54 @@ func fz(v float64) float64 {
 	return v
 }
 
-// rhs1 is row j of (I + b A) y, for 0 < j < n-1.
-func (ln *lineJob) rhs1(j int) float64 {
-	y, wf, wb := ln.y, ln.wf, ln.wb
-	acc := -wf[j] * y[j]
-	acc += wf[j-1]*y[j-1] - wb[j-1]*y[j]
-	acc += wb[j] * y[j+1]
-	return y[j] + ln.bv[j]*acc
-}
+// Stage one's right side is (I + beta A) y = 2y - N y, and N y = L (U y) from the factors:
+// with z_j = y_j + u_j y_{j+1}, (N y)_j = d_j (z_j + (l_j/d_j) z_{j-1}). So the sweeps read the
+// factorisation only (four arrays per position, not the weights as well); each z is computed once
+// and carried to the next row.
 
-// first1 is stage one's forward step at j = 0; last1 at j = n-1.
-func (ln *lineJob) first1() float64 {
+// first1 is stage one's forward step at j = 0; it returns the solve's value and z_0.
+func (ln *lineJob) first1() (float64, float64) {
 	y := ln.y
-	acc := -ln.wf[0] * y[0]
-	acc += ln.wb[0] * y[1]
-	v := fz((y[0] + ln.bv[0]*acc) * ln.vinv[0])
+	z := y[0] + ln.cp[0]*y[1]
+	v := fz((2*y[0] - z*ln.dd[0]) * ln.vinv[0])
 	ln.x[0] = v
-	return v
+	return v, z
 }
 
-func (ln *lineJob) last1(prev float64) {
-	y, wf, wb := ln.y, ln.wf, ln.wb
-	j := len(y) - 1
-	acc := -wf[j] * y[j]
-	acc += wf[j-1]*y[j-1] - wb[j-1]*y[j]
-	ln.x[j] = fz((y[j]+ln.bv[j]*acc)*ln.vinv[j] - ln.ai[j]*prev)
+// last1 is stage one's forward step at j = n-1 (u = 0 there).
+func (ln *lineJob) last1(prev, zp float64) {
+	j := len(ln.y) - 1
+	y := ln.y[j]
+	ln.x[j] = fz((2*y-(y+ln.ai[j]*zp)*ln.dd[j])*ln.vinv[j] - ln.ai[j]*prev)
 }
 
-// fwd1 runs stage one's fused forward sweep over interior rows j0 <= j < j1 (j1 <= n-1).
-func (ln *lineJob) fwd1(j0, j1 int, prev float64) float64 {
-	x, vinv, ai := ln.x, ln.vinv, ln.ai
+// fwd1 runs stage one's fused forward sweep over interior rows j0 <= j < j1 (j1 <= n-1) from
+// the previous row's value and z.
+func (ln *lineJob) fwd1(j0, j1 int, prev, zp float64) (float64, float64) {
+	x, y, cp, dd, vinv, ai := ln.x, ln.y, ln.cp, ln.dd, ln.vinv, ln.ai
 	for j := j0; j < j1; j++ {
-		prev = fz(ln.rhs1(j)*vinv[j] - ai[j]*prev)
+		z := y[j] + cp[j]*y[j+1]
+		prev = fz((2*y[j]-(z+ai[j]*zp)*dd[j])*vinv[j] - ai[j]*prev)
+		zp = z
 		x[j] = prev
 	}
-	return prev
+	return prev, zp
 }
 
 // fwd1x2 is fwd1 on two lines at once.
-func fwd1x2(a, b *lineJob, j0, j1 int, pa, pb float64) (float64, float64) {
-	xa, va, aa := a.x, a.vinv, a.ai
-	xb, vb, ab := b.x, b.vinv, b.ai
+func fwd1x2(a, b *lineJob, j0, j1 int, pa, za, pb, zb float64) (float64, float64, float64, float64) {
+	xa, ya, cpa, dda, va, aa := a.x, a.y, a.cp, a.dd, a.vinv, a.ai
+	xb, yb, cpb, ddb, vb, ab := b.x, b.y, b.cp, b.dd, b.vinv, b.ai
 	for j := j0; j < j1; j++ {
-		pa = fz(a.rhs1(j)*va[j] - aa[j]*pa)
-		pb = fz(b.rhs1(j)*vb[j] - ab[j]*pb)
+		ga := ya[j] + cpa[j]*ya[j+1]
+		gb := yb[j] + cpb[j]*yb[j+1]
+		pa = fz((2*ya[j]-(ga+aa[j]*za)*dda[j])*va[j] - aa[j]*pa)
+		pb = fz((2*yb[j]-(gb+ab[j]*zb)*ddb[j])*vb[j] - ab[j]*pb)
+		za, zb = ga, gb
 		xa[j] = pa
 		xb[j] = pb
 	}
-	return pa, pb
+	return pa, za, pb, zb
 }
 
 // back runs the backward sweep of z over rows j1 > j >= j0 (z[j1] is final).
@@ -131,9 +130,9 @@ func fwd2x2(a, b *lineJob, n int, c1, c0 float64) (float64, float64) {
 // trbdf2 runs a TR-BDF2 axis step (stage one then stage two) of one line, n >= 2.
 func (ln *lineJob) trbdf2(c1, c0 float64) {
 	n := len(ln.y)
-	p := ln.first1()
-	p = ln.fwd1(1, n-1, p)
-	ln.last1(p)
+	p, f := ln.first1()
+	p, f = ln.fwd1(1, n-1, p, f)
+	ln.last1(p, f)
 	back(ln.x, ln.cp, 0, n-1)
 	ln.solve(c1, c0)
 }
@@ -152,11 +151,12 @@ func trbdf2x2(a, b *lineJob, c1, c0 float64) {
 		a, b = b, a
 	}
 	na, nb := len(a.y), len(b.y) // na >= nb
-	pa, pb := a.first1(), b.first1()
-	pa, pb = fwd1x2(a, b, 1, nb-1, pa, pb)
-	b.last1(pb)
-	pa = a.fwd1(nb-1, na-1, pa)
-	a.last1(pa)
+	pa, fa := a.first1()
+	pb, fb := b.first1()
+	pa, fa, pb, fb = fwd1x2(a, b, 1, nb-1, pa, fa, pb, fb)
+	b.last1(pb, fb)
+	pa, fa = a.fwd1(nb-1, na-1, pa, fa)
+	a.last1(pa, fa)
 	back(a.x, a.cp, nb-1, na-1)
 	back2(a.x, a.cp, b.x, b.cp, nb-1)
 	solve2(a, b, c1, c0)
@@ -172,4 +172,82 @@ func solve2(a, b *lineJob, c1, c0 float64) {
 	a.fwd2(nb, na, pa, c1, c0)
 	back(a.y, a.cp, nb-1, na-1)
 	back2(a.y, a.cp, b.y, b.cp, nb-1)
+}
+
+// factorLine is one line of a factorisation of (V - beta V A) = V (I - beta A), stored as the
+// LU factors of N = I - beta A: N = L U with L lower bidiagonal (diagonal d, below it l) and U
+// unit upper bidiagonal (above the diagonal u). Kept per row: vinv = 1/d, ai = l/d, cp = u and
+// dd = d (one reciprocal per row). factor2 runs two lines in one loop for the same reason as the
+// sweep kernels: the pivot recurrence is a chain through a division.
+type factorLine struct {
+	wf, wb, vol, ivol []float64
+	vinv, ai, cp, dd  []float64
+}
+
+func (fl *factorLine) set(st *axisState, f *factor, m0, m1 int) {
+	fl.wf, fl.wb, fl.vol, fl.ivol = st.wf[m0:m1], st.wb[m0:m1], st.vol[m0:m1], st.ivol[m0:m1]
+	fl.vinv, fl.ai, fl.cp, fl.dd = f.vinv[m0:m1], f.ai[m0:m1], f.cp[m0:m1], f.dd[m0:m1]
+}
+
+// start factors row 0 (no left neighbour) and returns its cp.
+func (fl *factorLine) start(beta float64) float64 {
+	den := fl.vol[0] + beta*fl.wf[0]
+	r := 1 / den
+	fl.vinv[0], fl.ai[0], fl.cp[0], fl.dd[0] = fl.vol[0]*r, 0, -beta*fl.wb[0]*r, den*fl.ivol[0]
+	return fl.cp[0]
+}
+
+// factor factors rows j0+1 .. n-1 from row j0's cp. The row formulas: b = V + beta (wf + wb of
+// the face before), a = -beta wf (face before), c = -beta wb, den = b - a cp(prev), in units of
+// V (so d = den/V, l/d = a/den, u = c/den).
+func (fl *factorLine) factor(j0 int, cp, beta float64) {
+	wf, wb, vol, ivol := fl.wf, fl.wb, fl.vol, fl.ivol
+	vinv, ai, cpa, dd := fl.vinv, fl.ai, fl.cp, fl.dd
+	for j := j0 + 1; j < len(vol); j++ {
+		b := vol[j] + beta*wf[j]
+		b += beta * wb[j-1]
+		a := -beta * wf[j-1]
+		den := b - a*cp
+		r := 1 / den
+		vinv[j] = vol[j] * r
+		ai[j] = a * r
+		cp = -beta * wb[j] * r
+		cpa[j] = cp
+		dd[j] = den * ivol[j]
+	}
+}
+
+func factor2(x, y *factorLine, beta float64) {
+	if len(x.vol) < len(y.vol) {
+		x, y = y, x
+	}
+	ca, cb := x.start(beta), y.start(beta)
+	n := len(y.vol)
+	wfa, wba, vola, ivola := x.wf[:n], x.wb[:n], x.vol[:n], x.ivol[:n]
+	vinva, aia, cpa, dda := x.vinv[:n], x.ai[:n], x.cp[:n], x.dd[:n]
+	wfb, wbb, volb, ivolb := y.wf[:n], y.wb[:n], y.vol[:n], y.ivol[:n]
+	vinvb, aib, cpb, ddb := y.vinv[:n], y.ai[:n], y.cp[:n], y.dd[:n]
+	for j := 1; j < n; j++ {
+		ba := vola[j] + beta*wfa[j]
+		bb := volb[j] + beta*wfb[j]
+		ba += beta * wba[j-1]
+		bb += beta * wbb[j-1]
+		aa := -beta * wfa[j-1]
+		ab := -beta * wfb[j-1]
+		dena := ba - aa*ca
+		denb := bb - ab*cb
+		ra := 1 / dena
+		rb := 1 / denb
+		vinva[j] = vola[j] * ra
+		vinvb[j] = volb[j] * rb
+		aia[j] = aa * ra
+		aib[j] = ab * rb
+		ca = -beta * wba[j] * ra
+		cb = -beta * wbb[j] * rb
+		cpa[j] = ca
+		cpb[j] = cb
+		dda[j] = dena * ivola[j]
+		ddb[j] = denb * ivolb[j]
+	}
+	x.factor(n-1, ca, beta)
 }

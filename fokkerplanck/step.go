@@ -54,6 +54,10 @@ type Solver struct {
 	wphi []float64    // copy of phi at the last setWeights (SetPotentialTol compares against it)
 	ax   [3]axisState // per axis, in line order
 
+	shift      [3]shiftAxis // separable shifts (setShiftTol)
+	shiftReady bool         // shift's per-face data are built
+	shiftValid bool         // the weights were last made by setShiftTol
+
 	cache   []factor
 	spare   []factor // storage of dropped factorisations, for reuse
 	workers int
@@ -69,13 +73,14 @@ type Solver struct {
 type axisState struct {
 	wf, wb []float64 // T B(dPhi), T B(-dPhi) of the face after each position
 	vol    []float64 // cell volume per position
+	ivol   []float64 // 1 / vol
 }
 
 type factor struct {
 	axis          int
 	beta          float64
 	vinv, ai, cp  []float64
-	bv            []float64 // beta / vol
+	dd            []float64 // pivots over the volume (see factorLine)
 	lastUseSerial int
 }
 
@@ -97,9 +102,10 @@ func NewSolver(op *Operator, method Method) *Solver {
 		ls := &op.lines[k]
 		maxL = max(maxL, ls.maxL)
 		n := len(ls.tf)
-		st := axisState{wf: make([]float64, n), wb: make([]float64, n), vol: make([]float64, n)}
+		st := axisState{wf: make([]float64, n), wb: make([]float64, n), vol: make([]float64, n), ivol: make([]float64, n)}
 		for m := range st.vol {
 			st.vol[m] = op.vol[ls.cell(m)]
+			st.ivol[m] = 1 / st.vol[m]
 		}
 		s.ax[k] = st
 		// Balance workers by positions.
@@ -163,14 +169,16 @@ func (s *Solver) SetPotentialTol(phi, p []float64, tol float64) bool {
 	if tol > 0 && s.wphi != nil {
 		var big float64
 		for _, v := range p {
-			big = math.Max(big, v)
+			if v > big {
+				big = v
+			}
 		}
 		cut := 1e-10 * big
 		lo, hi := math.Inf(1), math.Inf(-1)
 		for c, v := range p {
 			if v >= cut {
 				d := phi[c] - s.wphi[c]
-				lo, hi = math.Min(lo, d), math.Max(hi, d)
+				lo, hi = min(lo, d), max(hi, d)
 			}
 		}
 		if hi-lo <= 2*tol {
@@ -202,6 +210,7 @@ func (s *Solver) setWeights() {
 		s.wphi = make([]float64, len(s.phi))
 	}
 	copy(s.wphi, s.phi)
+	s.shiftValid = false
 }
 
 // dropFactors empties the factorisation cache, keeping the storage for reuse.
@@ -270,29 +279,23 @@ func (s *Solver) factorFor(k int, beta float64) *factor {
 		f = s.spare[ns-1]
 		s.spare = s.spare[:ns-1]
 	} else {
-		f = factor{vinv: make([]float64, n), ai: make([]float64, n), cp: make([]float64, n), bv: make([]float64, n)}
+		f = factor{vinv: make([]float64, n), ai: make([]float64, n), cp: make([]float64, n), dd: make([]float64, n)}
 	}
 	f.axis, f.beta, f.lastUseSerial = k, beta, s.serial
 	s.parallel(k, func(_ int, l0, l1 int) {
+		var fl [2]factorLine
+		nl := 0
 		for l := l0; l < l1; l++ {
 			m0, m1 := int(ls.start[l]), int(ls.start[l+1])
-			wf, wb, vol := st.wf[m0:m1], st.wb[m0:m1], st.vol[m0:m1]
-			vinv, ai, cp, bv := f.vinv[m0:m1], f.ai[m0:m1], f.cp[m0:m1], f.bv[m0:m1]
-			// Row 0 has no left neighbour.
-			r := 1 / (vol[0] + beta*wf[0])
-			vinv[0], ai[0], cp[0], bv[0] = vol[0]*r, 0, -beta*wb[0]*r, beta/vol[0]
-			cpPrev := cp[0]
-			for j := 1; j < len(vol); j++ {
-				b := vol[j] + beta*wf[j]
-				b += beta * wb[j-1]
-				a := -beta * wf[j-1]
-				r := 1 / (b - a*cpPrev)
-				vinv[j] = vol[j] * r
-				ai[j] = a * r
-				cpPrev = -beta * wb[j] * r
-				cp[j] = cpPrev
-				bv[j] = beta / vol[j]
+			fl[nl].set(st, &f, m0, m1)
+			nl++
+			if nl == 2 {
+				factor2(&fl[0], &fl[1], beta)
+				nl = 0
 			}
+		}
+		if nl == 1 {
+			fl[0].factor(0, fl[0].start(beta), beta)
 		}
 	})
 	s.cache = append(s.cache, f)
@@ -354,7 +357,6 @@ func (s *Solver) Steps() int { return s.steps }
 // sweep applies the axis-k factor over a sub-step tau to every line.
 func (s *Solver) sweep(p []float64, k int, tau float64) {
 	ls := &s.op.lines[k]
-	st := &s.ax[k]
 	var f *factor
 	if s.method == TRBDF2 {
 		f = s.factorFor(k, tau*gammaTRBDF2/2)
@@ -413,7 +415,7 @@ func (s *Solver) sweep(p []float64, k int, tau float64) {
 			if tr {
 				x = part[n2 : n2+n]
 			}
-			jobs[nj].set(y, x, st, f, m0)
+			jobs[nj].set(y, x, f, m0)
 			pm[nj] = [2]int{m0, m1}
 			nj++
 			if nj == 2 {

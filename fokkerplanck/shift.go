@@ -1,0 +1,218 @@
+package fokkerplanck
+
+import (
+	"fmt"
+	"math"
+)
+
+// Separable mean-field shifts of the cell potential (Clustered).
+//
+// A cluster's effective potential is Phi_c + sum_k psi_k(i_k(c)), psi_k a function of the index
+// along axis k alone. Across a face of axis k between indices i and i+1 the other axes' indices
+// agree, so the argument of the Scharfetter-Gummel weights is z = z_op + s_k(i), z_op the
+// operator's own difference (fixed) and s_k(i) = psi_k(i+1) - psi_k(i). The remake therefore
+// needs no exponential per face: with E = exp(-|z|) = exp(-+z_op) exp(-+s) (the sign that of z),
+// the per-face factors exp(+-z_op) are computed once and the per-index exp(+-s) once per remake;
+// B(-|z|) = |z|/(1-E), B(|z|) = B(-|z|) E for |z| >= 1/2 and the Bernoulli series below 1/2.
+// Hand-written because the per-face exponential dominated the remakes of the default study
+// (measured by BenchmarkClusteredSeed); the weights agree with bernPair of the summed potential
+// to a few ulps plus the rounding of that sum (TestShiftWeights).
+
+// maxShiftArg bounds |z_op| and |s| for the product form: each factor stays within e^+-350 and
+// E = exp(-|z|) >= e^-700 stays normal. Larger arguments (far walls) take bernPair.
+const maxShiftArg = 350
+
+// shiftAxis holds the fixed per-face data of one axis.
+type shiftAxis struct {
+	zop    []float64 // Phi_op(next) - Phi_op(this) per position
+	ep, em []float64 // exp(zop), exp(-zop) (0 where |zop| > maxShiftArg)
+	idx    []int32   // index along the axis of the position's cell
+	sp, sm []float64 // exp(s), exp(-s) per index (per remake)
+	ds     []float64 // s per index (per remake)
+	wpsi   []float64 // psi of the last remake
+	dpsi   []float64 // psi - wpsi (shiftMoved's scratch)
+}
+
+// bernMinus returns B(-a) = a/(1 - e^-a) for 0 <= a < 1/2 by its Bernoulli series
+// 1 + a/2 + sum_k B_2k a^2k/(2k)!; the terms fall by (a/2 pi)^2 < 0.0064, so eight of them
+// leave a truncation below 1e-18.
+func bernMinus(a float64) float64 {
+	const (
+		c1 = 1.0 / 12
+		c2 = -1.0 / 720
+		c3 = 1.0 / 30240
+		c4 = -1.0 / 1209600
+		c5 = 1.0 / 47900160
+		c6 = -691.0 / 2730 / 479001600
+		c7 = 7.0 / 6 / 87178291200
+		c8 = -3617.0 / 510 / 20922789888000
+	)
+	u := a * a
+	s := u * (c1 + u*(c2+u*(c3+u*(c4+u*(c5+u*(c6+u*(c7+u*c8)))))))
+	return 1 + (a/2 + s)
+}
+
+// initShift builds the per-face data (once per solver).
+func (s *Solver) initShift() {
+	op := s.op
+	d := op.dim
+	for k := 0; k < d; k++ {
+		ls := &op.lines[k]
+		n := len(ls.tf)
+		sa := &s.shift[k]
+		sa.zop, sa.ep, sa.em, sa.idx = make([]float64, n), make([]float64, n), make([]float64, n), make([]int32, n)
+		for m := 0; m < n; m++ {
+			c := ls.cell(m)
+			sa.idx[m] = op.mi[c*d+k]
+			if ls.tf[m] == 0 {
+				continue
+			}
+			z := op.phi[ls.cell(m+1)] - op.phi[c]
+			sa.zop[m] = z
+			if math.Abs(z) <= maxShiftArg {
+				sa.ep[m], sa.em[m] = math.Exp(z), math.Exp(-z)
+			}
+		}
+		na := op.axes[k].N
+		sa.sp, sa.sm, sa.ds = make([]float64, na), make([]float64, na), make([]float64, na)
+		sa.wpsi, sa.dpsi = make([]float64, na), make([]float64, na)
+	}
+	s.shiftReady = true
+}
+
+// setShiftTol sets the cell potential to Phi_op[c] + sum_k psi[k][i_k(c)] (psi[k] of length
+// N of axis k, not kept) and remakes the weights, unless tol > 0 and the potential moved by at
+// most tol up to a constant on the cells where p is at least 1e-10 of its largest value since
+// the last remake by setShiftTol (the criterion of SetPotentialTol). It reports whether the
+// weights were remade.
+func (s *Solver) setShiftTol(psi [][]float64, p []float64, tol float64) bool {
+	op := s.op
+	d := op.dim
+	if len(psi) != d || len(p) != op.ncell {
+		panic(fmt.Sprintf("fokkerplanck: %d shifts, density of length %d for %d axes and %d cells", len(psi), len(p), d, op.ncell))
+	}
+	for k := 0; k < d; k++ {
+		if len(psi[k]) != op.axes[k].N {
+			panic(fmt.Sprintf("fokkerplanck: shift of length %d on axis %d of %d cells", len(psi[k]), k, op.axes[k].N))
+		}
+	}
+	if !s.shiftReady {
+		s.initShift()
+	}
+	if tol > 0 && s.shiftValid && !s.shiftMoved(psi, p, tol) {
+		return false
+	}
+	for k := 0; k < d; k++ {
+		sa := &s.shift[k]
+		ps := psi[k]
+		for i := 0; i+1 < len(ps); i++ {
+			v := ps[i+1] - ps[i]
+			sa.ds[i] = v
+			if math.Abs(v) <= maxShiftArg {
+				sa.sp[i], sa.sm[i] = math.Exp(v), math.Exp(-v)
+			}
+		}
+		copy(sa.wpsi, ps)
+		ls := &op.lines[k]
+		st := &s.ax[k]
+		s.parallel(k, func(_ int, l0, l1 int) {
+			shiftWeights(sa, ls.tf, st.wf, st.wb, int(ls.start[l0]), int(ls.start[l1]))
+		})
+	}
+	s.dropFactors()
+	s.shiftValid = true
+	s.wphi = nil // SetPotentialTol's reference is gone
+	return true
+}
+
+// shiftMoved reports whether the separable potential psi differs from the last remake's by more
+// than tol up to a constant on the cells where p >= 1e-10 max p.
+func (s *Solver) shiftMoved(psi [][]float64, p []float64, tol float64) bool {
+	op := s.op
+	d := op.dim
+	var big float64
+	for _, v := range p {
+		if v > big {
+			big = v
+		}
+	}
+	cut := 1e-10 * big
+	var dk [3][]float64
+	for k := 0; k < d; k++ {
+		sa := &s.shift[k]
+		for i, v := range psi[k] {
+			sa.dpsi[i] = v - sa.wpsi[i]
+		}
+		dk[k] = sa.dpsi
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	mi := op.mi
+	switch d {
+	case 1:
+		for c, v := range p {
+			if v >= cut {
+				x := dk[0][c]
+				lo, hi = min(lo, x), max(hi, x)
+			}
+		}
+	case 2:
+		d0, d1 := dk[0], dk[1]
+		for c, v := range p {
+			if v >= cut {
+				x := d0[mi[2*c]] + d1[mi[2*c+1]]
+				lo, hi = min(lo, x), max(hi, x)
+			}
+		}
+	default:
+		d0, d1, d2 := dk[0], dk[1], dk[2]
+		for c, v := range p {
+			if v >= cut {
+				x := d0[mi[3*c]] + d1[mi[3*c+1]] + d2[mi[3*c+2]]
+				lo, hi = min(lo, x), max(hi, x)
+			}
+		}
+	}
+	return hi-lo > 2*tol
+}
+
+// shiftWeights remakes the weights of positions m0 <= m < m1 of one axis from the fixed
+// per-face data and the per-index shifts.
+func shiftWeights(sa *shiftAxis, tf, wf, wb []float64, m0, m1 int) {
+	zop, ep, em, idx := sa.zop, sa.ep, sa.em, sa.idx
+	ds, sp, sm := sa.ds, sa.sp, sa.sm
+	for m := m0; m < m1; m++ {
+		t := tf[m]
+		if t == 0 {
+			wf[m], wb[m] = 0, 0
+			continue
+		}
+		i := idx[m]
+		zo, sh := zop[m], ds[i]
+		z := zo + sh
+		if math.Abs(zo) > maxShiftArg || math.Abs(sh) > maxShiftArg {
+			bf, bb := bernPair(z)
+			wf[m], wb[m] = flush(t*bf), flush(t*bb)
+			continue
+		}
+		a := math.Abs(z)
+		var bp, bm float64 // B(a), B(-a)
+		if a < 0.5 {
+			bm = bernMinus(a)
+			bp = bm - a
+		} else {
+			var e float64
+			if z >= 0 {
+				e = em[m] * sm[i]
+			} else {
+				e = ep[m] * sp[i]
+			}
+			bm = a / (1 - e)
+			bp = bm * e
+		}
+		if z >= 0 {
+			wf[m], wb[m] = flush(t*bp), flush(t*bm)
+		} else {
+			wf[m], wb[m] = flush(t*bm), flush(t*bp)
+		}
+	}
+}
