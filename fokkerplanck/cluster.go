@@ -51,6 +51,7 @@ type Clustered struct {
 	p        [][]float64
 	shifts   [][][]float64 // per cluster, the psi of its modes (the effective potential's shift per axis)
 	marg     [][]float64   // per mode
+	margOf   [][][]float64 // per cluster, the marg of its modes
 	field    [][]float64   // E per cluster
 	kernel   []float64     // 1/(h k), k = -(n-1)..n-1; index k + n - 1; 0 at k = 0 (nil if graded)
 	psi      [][]float64   // effective potential per mode on the axis cells
@@ -207,8 +208,19 @@ func (c *Clustered) Mass(ci int) float64 { return c.ops[ci].Mass(c.p[ci]) }
 func (c *Clustered) updateField() {
 	n := c.axis.N
 	ax := c.axis
-	for m := range c.sys.Modes {
-		c.marg[m] = c.Marginal(m, c.marg[m])
+	if c.marg[0] == nil {
+		for m := range c.marg {
+			c.marg[m] = make([]float64, n)
+		}
+		c.margOf = make([][][]float64, len(c.clusters))
+		for ci, cl := range c.clusters {
+			for _, m := range cl {
+				c.margOf[ci] = append(c.margOf[ci], c.marg[m])
+			}
+		}
+	}
+	for ci, op := range c.ops {
+		op.marginals(c.p[ci], c.margOf[ci])
 	}
 	if c.psi == nil {
 		c.psi = make([][]float64, len(c.sys.Modes))

@@ -12,8 +12,10 @@ import (
 // agree, so the argument of the Scharfetter-Gummel weights is z = z_op + s_k(i), z_op the
 // operator's own difference (fixed) and s_k(i) = psi_k(i+1) - psi_k(i). The remake therefore
 // needs no exponential per face: with E = exp(-|z|) = exp(-+z_op) exp(-+s) (the sign that of z),
-// the per-face factors exp(+-z_op) are computed once and the per-index exp(+-s) once per remake;
-// B(-|z|) = |z|/(1-E), B(|z|) = B(-|z|) E for |z| >= 1/2 and the Bernoulli series below 1/2.
+// the per-face factor exp(-|z_op|) is computed once and the per-index exp(+-s) once per remake
+// (a division where z and z_op differ in sign);
+// B(-|z|) = |z|/(1-E), B(|z|) = B(-|z|) E for |z| >= 1/2 and the Bernoulli series
+// B(z) = 1 - z/2 + (even part) below 1/2.
 // Hand-written because the per-face exponential dominated the remakes of the default study
 // (measured by BenchmarkClusteredSeed); the weights agree with bernPair of the summed potential
 // to a few ulps plus the rounding of that sum (TestShiftWeights).
@@ -25,7 +27,7 @@ const maxShiftArg = 350
 // shiftAxis holds the fixed per-face data of one axis.
 type shiftAxis struct {
 	zop    []float64 // Phi_op(next) - Phi_op(this) per position
-	ep, em []float64 // exp(zop), exp(-zop) (0 where |zop| > maxShiftArg)
+	e0     []float64 // exp(-|zop|) (0 where |zop| > maxShiftArg)
 	idx    []int32   // index along the axis of the position's cell
 	sp, sm []float64 // exp(s), exp(-s) per index (per remake)
 	ds     []float64 // s per index (per remake)
@@ -33,10 +35,10 @@ type shiftAxis struct {
 	dpsi   []float64 // psi - wpsi (shiftMoved's scratch)
 }
 
-// bernMinus returns B(-a) = a/(1 - e^-a) for 0 <= a < 1/2 by its Bernoulli series
-// 1 + a/2 + sum_k B_2k a^2k/(2k)!; the terms fall by (a/2 pi)^2 < 0.0064, so eight of them
-// leave a truncation below 1e-18.
-func bernMinus(a float64) float64 {
+// bernEven returns the even part of the Bernoulli function less 1, B(z) + z/2 - 1 =
+// sum_k B_2k z^2k/(2k)! (u = z^2), for |z| < 1/2: the terms fall by (z/2 pi)^2 < 0.0064, so eight
+// of them leave a truncation below 1e-18.
+func bernEven(u float64) float64 {
 	const (
 		c1 = 1.0 / 12
 		c2 = -1.0 / 720
@@ -47,9 +49,7 @@ func bernMinus(a float64) float64 {
 		c7 = 7.0 / 6 / 87178291200
 		c8 = -3617.0 / 510 / 20922789888000
 	)
-	u := a * a
-	s := u * (c1 + u*(c2+u*(c3+u*(c4+u*(c5+u*(c6+u*(c7+u*c8)))))))
-	return 1 + (a/2 + s)
+	return u * (c1 + u*(c2+u*(c3+u*(c4+u*(c5+u*(c6+u*(c7+u*c8)))))))
 }
 
 // initShift builds the per-face data (once per solver).
@@ -60,7 +60,7 @@ func (s *Solver) initShift() {
 		ls := &op.lines[k]
 		n := len(ls.tf)
 		sa := &s.shift[k]
-		sa.zop, sa.ep, sa.em, sa.idx = make([]float64, n), make([]float64, n), make([]float64, n), make([]int32, n)
+		sa.zop, sa.e0, sa.idx = make([]float64, n), make([]float64, n), make([]int32, n)
 		for m := 0; m < n; m++ {
 			c := ls.cell(m)
 			sa.idx[m] = op.mi[c*d+k]
@@ -70,7 +70,7 @@ func (s *Solver) initShift() {
 			z := op.phi[ls.cell(m+1)] - op.phi[c]
 			sa.zop[m] = z
 			if math.Abs(z) <= maxShiftArg {
-				sa.ep[m], sa.em[m] = math.Exp(z), math.Exp(-z)
+				sa.e0[m] = math.Exp(-math.Abs(z))
 			}
 		}
 		na := op.axes[k].N
@@ -113,11 +113,9 @@ func (s *Solver) setShiftTol(psi [][]float64, p []float64, tol float64) bool {
 			}
 		}
 		copy(sa.wpsi, ps)
-		ls := &op.lines[k]
-		st := &s.ax[k]
-		s.parallel(k, func(_ int, l0, l1 int) {
-			shiftWeights(sa, ls.tf, st.wf, st.wb, int(ls.start[l0]), int(ls.start[l1]))
-		})
+		// The factorisations make the weights as they go (factorFor); weights() writes them
+		// when they are needed otherwise.
+		s.shiftW[k] = true
 	}
 	s.dropFactors()
 	s.shiftValid = true
@@ -175,44 +173,57 @@ func (s *Solver) shiftMoved(psi [][]float64, p []float64, tol float64) bool {
 	return hi-lo > 2*tol
 }
 
-// shiftWeights remakes the weights of positions m0 <= m < m1 of one axis from the fixed
-// per-face data and the per-index shifts.
+// shiftWeights writes the weights of the positions m0 <= m < m1 of one line (m0 its first) into
+// wf[:m1-m0], wb[:m1-m0], from the fixed per-face data and the per-index shifts.
 func shiftWeights(sa *shiftAxis, tf, wf, wb []float64, m0, m1 int) {
-	zop, ep, em, idx := sa.zop, sa.ep, sa.em, sa.idx
-	ds, sp, sm := sa.ds, sa.sp, sa.sm
-	for m := m0; m < m1; m++ {
-		t := tf[m]
+	n := m1 - m0
+	tf, zop, e0 := tf[m0:m1], sa.zop[m0:m1], sa.e0[m0:m1]
+	wf, wb = wf[:n], wb[:n]
+	i0 := int(sa.idx[m0]) // the index along the axis runs on by one per position
+	ds, sp, sm := sa.ds[i0:i0+n], sa.sp[i0:i0+n], sa.sm[i0:i0+n]
+	zop, e0, ds, sp, sm = zop[:len(tf)], e0[:len(tf)], ds[:len(tf)], sp[:len(tf)], sm[:len(tf)]
+	wf, wb = wf[:len(tf)], wb[:len(tf)]
+	for j := range tf {
+		t := tf[j]
 		if t == 0 {
-			wf[m], wb[m] = 0, 0
+			wf[j], wb[j] = 0, 0
 			continue
 		}
-		i := idx[m]
-		zo, sh := zop[m], ds[i]
+		zo, sh := zop[j], ds[j]
 		z := zo + sh
 		if math.Abs(zo) > maxShiftArg || math.Abs(sh) > maxShiftArg {
 			bf, bb := bernPair(z)
-			wf[m], wb[m] = flush(t*bf), flush(t*bb)
+			wf[j], wb[j] = flush(t*bf), flush(t*bb)
 			continue
 		}
 		a := math.Abs(z)
-		var bp, bm float64 // B(a), B(-a)
 		if a < 0.5 {
-			bm = bernMinus(a)
-			bp = bm - a
-		} else {
+			// B(+-z) = 1 +- z/2 + (even part): no branch on the sign of z, which flickers
+			// where the potential is flat.
+			ev := 1 + bernEven(z*z)
+			wf[j], wb[j] = flush(t*(ev-z/2)), flush(t*(ev+z/2))
+			continue
+		}
+		var bp, bm float64 // B(a), B(-a)
+		{
+			// exp(-|z|) = exp(-|zo|) exp(-+s) when z and zo agree in sign, else exp(-+s)/exp(-|zo|).
+			es := sm[j]
+			if z < 0 {
+				es = sp[j]
+			}
 			var e float64
-			if z >= 0 {
-				e = em[m] * sm[i]
+			if (z < 0) == (zo < 0) {
+				e = e0[j] * es
 			} else {
-				e = ep[m] * sp[i]
+				e = es / e0[j]
 			}
 			bm = a / (1 - e)
 			bp = bm * e
 		}
 		if z >= 0 {
-			wf[m], wb[m] = flush(t*bp), flush(t*bm)
+			wf[j], wb[j] = flush(t*bp), flush(t*bm)
 		} else {
-			wf[m], wb[m] = flush(t*bm), flush(t*bp)
+			wf[j], wb[j] = flush(t*bm), flush(t*bp)
 		}
 	}
 }

@@ -57,6 +57,7 @@ type Solver struct {
 	shift      [3]shiftAxis // separable shifts (setShiftTol)
 	shiftReady bool         // shift's per-face data are built
 	shiftValid bool         // the weights were last made by setShiftTol
+	shiftW     [3]bool      // axis k's weights are the shift's, not yet written to ax[k] (see weights)
 
 	cache   []factor
 	spare   []factor // storage of dropped factorisations, for reuse
@@ -79,8 +80,7 @@ type axisState struct {
 type factor struct {
 	axis          int
 	beta          float64
-	vinv, ai, cp  []float64
-	dd            []float64 // pivots over the volume (see factorLine)
+	q             []facRow
 	lastUseSerial int
 }
 
@@ -211,6 +211,27 @@ func (s *Solver) setWeights() {
 	}
 	copy(s.wphi, s.phi)
 	s.shiftValid = false
+	s.shiftW = [3]bool{}
+}
+
+// weights writes the weights of every axis into ax (they stay implicit in the shifts after a
+// remake by setShiftTol until something other than a factorisation needs them).
+func (s *Solver) weights() {
+	for k := 0; k < s.op.dim; k++ {
+		if !s.shiftW[k] {
+			continue
+		}
+		ls := &s.op.lines[k]
+		st := &s.ax[k]
+		sa := &s.shift[k]
+		s.parallel(k, func(_ int, l0, l1 int) {
+			for l := l0; l < l1; l++ {
+				m0, m1 := int(ls.start[l]), int(ls.start[l+1])
+				shiftWeights(sa, ls.tf, st.wf[m0:m1], st.wb[m0:m1], m0, m1)
+			}
+		})
+		s.shiftW[k] = false
+	}
 }
 
 // dropFactors empties the factorisation cache, keeping the storage for reuse.
@@ -225,7 +246,7 @@ const tiny = 1e-250
 // flush returns 0 for |v| < tiny (a weight ratio below 1e-250 of its partner carries no flux
 // that could show at rounding, and subnormal operands slow the sweeps several fold).
 func flush(v float64) float64 {
-	if math.Abs(v) < tiny {
+	if v < tiny && v > -tiny {
 		return 0
 	}
 	return v
@@ -279,15 +300,26 @@ func (s *Solver) factorFor(k int, beta float64) *factor {
 		f = s.spare[ns-1]
 		s.spare = s.spare[:ns-1]
 	} else {
-		f = factor{vinv: make([]float64, n), ai: make([]float64, n), cp: make([]float64, n), dd: make([]float64, n)}
+		f = factor{q: make([]facRow, n)}
 	}
 	f.axis, f.beta, f.lastUseSerial = k, beta, s.serial
-	s.parallel(k, func(_ int, l0, l1 int) {
+	shifted := s.shiftW[k]
+	sa := &s.shift[k]
+	s.parallel(k, func(w, l0, l1 int) {
 		var fl [2]factorLine
 		nl := 0
+		buf := s.scratch[w]
+		n2 := len(buf) / 4
 		for l := l0; l < l1; l++ {
 			m0, m1 := int(ls.start[l]), int(ls.start[l+1])
 			fl[nl].set(st, &f, m0, m1)
+			if shifted {
+				// The weights of the line, from the shifts, into scratch (L1-resident, so the
+				// factorisation does not read them back from memory).
+				wf, wb := buf[2*nl*n2:][:m1-m0], buf[(2*nl+1)*n2:][:m1-m0]
+				shiftWeights(sa, ls.tf, wf, wb, m0, m1)
+				fl[nl].wf, fl[nl].wb = wf, wb
+			}
 			nl++
 			if nl == 2 {
 				factor2(&fl[0], &fl[1], beta)
@@ -431,6 +463,7 @@ func (s *Solver) sweep(p []float64, k int, tau float64) {
 // ExplicitLimit returns the largest dt for which a forward-Euler step keeps every density
 // non-negative: 1 / max_c |G_cc|.
 func (s *Solver) ExplicitLimit() float64 {
+	s.weights()
 	out := make([]float64, s.op.ncell)
 	for k := 0; k < s.op.dim; k++ {
 		ls := &s.op.lines[k]
@@ -452,6 +485,7 @@ func (s *Solver) ExplicitLimit() float64 {
 }
 
 func (s *Solver) explicitStep(p []float64, dt float64) {
+	s.weights()
 	if len(s.work) != len(p) {
 		s.work = make([]float64, len(p))
 	}
