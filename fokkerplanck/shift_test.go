@@ -96,6 +96,8 @@ func TestShiftWeights(t *testing.T) {
 			// pivots (diagonal dominance), relative to the row's largest entry.
 			for k := 0; k < d; k++ {
 				fa, fb := a.factorFor(k, 0.3), b.factorFor(k, 0.3)
+				a.factorAll(fa)
+				b.factorAll(fb)
 				ls := &op.lines[k]
 				for m := range fa.q {
 					tol := 16 * 0x1p-52 * (math.Abs(b.phi[ls.cell(m)]) + 1)

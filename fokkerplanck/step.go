@@ -64,6 +64,7 @@ type Solver struct {
 	workers int
 	chunks  [3][]int // line index boundaries per worker
 	scratch [][]float64
+	maxL    int // longest line
 
 	steps  int
 	serial int
@@ -81,6 +82,7 @@ type factor struct {
 	axis          int
 	beta          float64
 	q             []facRow
+	ready         []bool // per line: q holds its factorisation
 	lastUseSerial int
 }
 
@@ -121,9 +123,10 @@ func NewSolver(op *Operator, method Method) *Solver {
 		}
 		s.chunks[k] = append(b, nl)
 	}
+	s.maxL = maxL
 	s.scratch = make([][]float64, s.workers)
 	for w := range s.scratch {
-		s.scratch[w] = make([]float64, 4*maxL)
+		s.scratch[w] = make([]float64, 8*maxL) // two lines' y and x, then two lines' weights
 	}
 	s.setWeights()
 	return s
@@ -283,7 +286,6 @@ func (s *Solver) factorFor(k int, beta float64) *factor {
 		}
 	}
 	ls := &s.op.lines[k]
-	st := &s.ax[k]
 	n := len(ls.tf)
 	var f factor
 	if len(s.cache) >= 8 {
@@ -303,35 +305,56 @@ func (s *Solver) factorFor(k int, beta float64) *factor {
 		f = factor{q: make([]facRow, n)}
 	}
 	f.axis, f.beta, f.lastUseSerial = k, beta, s.serial
-	shifted := s.shiftW[k]
-	sa := &s.shift[k]
-	s.parallel(k, func(w, l0, l1 int) {
-		var fl [2]factorLine
-		nl := 0
-		buf := s.scratch[w]
-		n2 := len(buf) / 4
-		for l := l0; l < l1; l++ {
-			m0, m1 := int(ls.start[l]), int(ls.start[l+1])
-			fl[nl].set(st, &f, m0, m1)
-			if shifted {
-				// The weights of the line, from the shifts, into scratch (L1-resident, so the
-				// factorisation does not read them back from memory).
-				wf, wb := buf[2*nl*n2:][:m1-m0], buf[(2*nl+1)*n2:][:m1-m0]
-				shiftWeights(sa, ls.tf, wf, wb, m0, m1)
-				fl[nl].wf, fl[nl].wb = wf, wb
-			}
-			nl++
-			if nl == 2 {
-				factor2(&fl[0], &fl[1], beta)
-				nl = 0
-			}
-		}
-		if nl == 1 {
-			fl[0].factor(0, fl[0].start(beta), beta)
-		}
-	})
+	// Lines are factorised when a sweep first needs them (factorLines).
+	nl := len(ls.start) - 1
+	if cap(f.ready) < nl {
+		f.ready = make([]bool, nl)
+	}
+	f.ready = f.ready[:nl]
+	clear(f.ready)
 	s.cache = append(s.cache, f)
 	return &s.cache[len(s.cache)-1]
+}
+
+// factorLines factorises the lines ls[0:nl] of axis k into f (two at once where there are
+// two), with buf scratch of 4 maxL for weights made from the shifts.
+func (s *Solver) factorLines(f *factor, k int, lines []int, buf []float64) {
+	ls := &s.op.lines[k]
+	st := &s.ax[k]
+	sa := &s.shift[k]
+	n2 := len(buf) / 4
+	var fl [2]factorLine
+	for i, l := range lines {
+		m0, m1 := int(ls.start[l]), int(ls.start[l+1])
+		fl[i].set(st, f, m0, m1)
+		if s.shiftW[k] {
+			// The weights of the line, from the shifts, into scratch (L1-resident, so the
+			// factorisation does not read them back from memory).
+			wf, wb := buf[2*i*n2:][:m1-m0], buf[(2*i+1)*n2:][:m1-m0]
+			shiftWeights(sa, ls.tf, wf, wb, m0, m1)
+			fl[i].wf, fl[i].wb = wf, wb
+		}
+		f.ready[l] = true
+	}
+	switch len(lines) {
+	case 2:
+		factor2(&fl[0], &fl[1], f.beta)
+	case 1:
+		fl[0].factor(0, fl[0].start(f.beta), f.beta)
+	}
+}
+
+// factorAll factorises every line of f (for tests; the sweeps factorise the lines they need).
+func (s *Solver) factorAll(f *factor) {
+	s.parallel(f.axis, func(w, l0, l1 int) {
+		for l := l0; l < l1; l += 2 {
+			lines := []int{l, l + 1}
+			if l+1 == l1 {
+				lines = lines[:1]
+			}
+			s.factorLines(f, f.axis, lines, s.scratch[w][4*s.maxL:])
+		}
+	})
 }
 
 // Step advances p by dt in place (Stepper). It returns an error for a dt that is not positive
@@ -401,11 +424,22 @@ func (s *Solver) sweep(p []float64, k int, tau float64) {
 	tr := s.method == TRBDF2
 	s.parallel(k, func(w, l0, l1 int) {
 		buf := s.scratch[w]
-		n2 := len(buf) / 4
+		n2 := s.maxL
 		var jobs [2]lineJob
 		var pm [2][2]int // positions of the pending lines
+		var pl, need [2]int
 		nj := 0
 		run := func() {
+			nn := 0
+			for i := 0; i < nj; i++ {
+				if !f.ready[pl[i]] {
+					need[nn] = pl[i]
+					nn++
+				}
+			}
+			if nn > 0 {
+				s.factorLines(f, k, need[:nn], buf[4*n2:])
+			}
 			switch {
 			case nj == 2 && tr:
 				trbdf2x2(&jobs[0], &jobs[1], c1, c0)
@@ -433,15 +467,29 @@ func (s *Solver) sweep(p []float64, k int, tau float64) {
 			if n == 1 {
 				continue
 			}
+			// A line of zeros stays zeros (every value of its sweep would be flushed to 0), so
+			// it is skipped, with its factorisation.
 			part := buf[2*nj*n2 : 2*(nj+1)*n2]
 			var y []float64
+			nonzero := false
 			if ls.perm == nil {
 				y = p[m0:m1]
+				for _, v := range y {
+					if v != 0 {
+						nonzero = true
+						break
+					}
+				}
 			} else {
 				y = part[:n]
 				for j, c := range ls.perm[m0:m1] {
-					y[j] = p[c]
+					v := p[c]
+					y[j] = v
+					nonzero = nonzero || v != 0
 				}
+			}
+			if !nonzero {
+				continue
 			}
 			x := y
 			if tr {
@@ -449,6 +497,7 @@ func (s *Solver) sweep(p []float64, k int, tau float64) {
 			}
 			jobs[nj].set(y, x, f, m0)
 			pm[nj] = [2]int{m0, m1}
+			pl[nj] = l
 			nj++
 			if nj == 2 {
 				run()
