@@ -206,8 +206,13 @@ func (c *Clustered) Mass(ci int) float64 { return c.ops[ci].Mass(c.p[ci]) }
 
 // updateField recomputes the mean-field potential of every cluster from the current marginals.
 func (c *Clustered) updateField() {
+	c.updateMarginals()
+	c.fieldFromMarginals()
+}
+
+// updateMarginals sets marg to the marginals of every mode.
+func (c *Clustered) updateMarginals() {
 	n := c.axis.N
-	ax := c.axis
 	if c.marg[0] == nil {
 		for m := range c.marg {
 			c.marg[m] = make([]float64, n)
@@ -222,6 +227,12 @@ func (c *Clustered) updateField() {
 	for ci, op := range c.ops {
 		op.marginals(c.p[ci], c.margOf[ci])
 	}
+}
+
+// fieldFromMarginals sets the mean-field potential psi of every mode from marg.
+func (c *Clustered) fieldFromMarginals() {
+	n := c.axis.N
+	ax := c.axis
 	if c.psi == nil {
 		c.psi = make([][]float64, len(c.sys.Modes))
 		for m := range c.psi {

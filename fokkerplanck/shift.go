@@ -11,14 +11,17 @@ import (
 // along axis k alone. Across a face of axis k between indices i and i+1 the other axes' indices
 // agree, so the argument of the Scharfetter-Gummel weights is z = z_op + s_k(i), z_op the
 // operator's own difference (fixed) and s_k(i) = psi_k(i+1) - psi_k(i). The remake therefore
-// needs no exponential per face: with E = exp(-|z|) = exp(-+z_op) exp(-+s) (the sign that of z),
-// the per-face factor exp(-|z_op|) is computed once and the per-index exp(+-s) once per remake
-// (a division where z and z_op differ in sign);
-// B(-|z|) = |z|/(1-E), B(|z|) = B(-|z|) E for |z| >= 1/2 and the Bernoulli series
-// B(z) = 1 - z/2 + (even part) below 1/2.
-// Hand-written because the per-face exponential dominated the remakes of the default study
-// (measured by BenchmarkClusteredSeed); the weights agree with bernPair of the summed potential
-// to a few ulps plus the rounding of that sum (TestShiftWeights).
+// needs no exponential per face: exp(-|z|) = exp(-|z_op|) exp(-+s) when z and z_op agree in sign
+// (else exp(-+s)/exp(-|z_op|)), the per-face factor exp(-|z_op|) is computed once and the
+// per-index exp(+-s) once per remake; then B(-|z|) = |z|/(1-E), B(|z|) = B(-|z|) E for
+// |z| >= 1/2, and the Bernoulli series B(+-z) = 1 +- z/2 + (even part) below 1/2. The weights are
+// made line by line inside the factorisation (Solver.factorLines) and written to the solver's
+// weight arrays only when something else needs them (Solver.weights).
+//
+// Hand-written for speed: the remakes from the summed cell potential were a fifth of the default
+// study's CPU profile, bernPair with its exponential over half of that (measured by
+// BenchmarkClusteredSeed and the study's -cpuprofile). The weights agree with bernPair of the summed potential to a few ulps
+// plus the rounding of that sum (TestShiftWeights).
 
 // maxShiftArg bounds |z_op| and |s| for the product form: each factor stays within e^+-350 and
 // E = exp(-|z|) >= e^-700 stays normal. Larger arguments (far walls) take bernPair.

@@ -44,7 +44,8 @@ type Stepper interface {
 }
 
 // Solver integrates dp/dt = G p on the cells of an Operator. It keeps the tridiagonal
-// factorisations of the last few step sizes, so a run with fixed dt factorises once. A Solver
+// factorisations of the last few step sizes, so a run with fixed dt factorises once (each line
+// when a sweep first needs it). A Solver
 // is not safe for concurrent use; it runs the lines of each sweep on several goroutines.
 type Solver struct {
 	op     *Operator
@@ -409,7 +410,11 @@ func (s *Solver) Time() float64 { return s.t }
 // Steps returns the number of steps taken.
 func (s *Solver) Steps() int { return s.steps }
 
-// sweep applies the axis-k factor over a sub-step tau to every line.
+// sweep applies the axis-k factor over a sub-step tau to every line. A line of zeros is skipped:
+// its result is zeros (every value of its solve is 0 or flushed to 0), so the skip leaves the
+// densities unchanged; where the density has been flushed to zero, which is most of a chamber
+// in the default study's narrow clusters, this saves the sweep and the line's factorisation
+// (made when a sweep first needs the line, factorLines).
 func (s *Solver) sweep(p []float64, k int, tau float64) {
 	ls := &s.op.lines[k]
 	var f *factor
