@@ -151,29 +151,33 @@ func (s *Solver) shiftMoved(psi [][]float64, p []float64, tol float64) bool {
 		}
 		dk[k] = sa.dpsi
 	}
+	// Along the lines of axis 0: the other axes' differences are constant on a line, axis 0's
+	// run through consecutive indices (sums in the order d0 + d1 + d2 of the cell).
 	lo, hi := math.Inf(1), math.Inf(-1)
-	mi := op.mi
-	switch d {
-	case 1:
-		for c, v := range p {
-			if v >= cut {
-				x := dk[0][c]
-				lo, hi = min(lo, x), max(hi, x)
-			}
+	ls := &op.lines[0]
+	d0 := dk[0]
+	for l := 0; l+1 < len(ls.start); l++ {
+		a, b := int(ls.start[l]), int(ls.start[l+1])
+		c0 := ls.cell(a)
+		i0 := int(op.mi[c0*d])
+		var e1, e2 float64
+		if d > 1 {
+			e1 = dk[1][op.mi[c0*d+1]]
 		}
-	case 2:
-		d0, d1 := dk[0], dk[1]
-		for c, v := range p {
-			if v >= cut {
-				x := d0[mi[2*c]] + d1[mi[2*c+1]]
-				lo, hi = min(lo, x), max(hi, x)
-			}
+		if d > 2 {
+			e2 = dk[2][op.mi[c0*d+2]]
 		}
-	default:
-		d0, d1, d2 := dk[0], dk[1], dk[2]
-		for c, v := range p {
-			if v >= cut {
-				x := d0[mi[3*c]] + d1[mi[3*c+1]] + d2[mi[3*c+2]]
+		row := d0[i0 : i0+b-a]
+		for j := range row {
+			c := a + j
+			if ls.perm != nil {
+				c = int(ls.perm[c])
+			}
+			if p[c] >= cut {
+				x := row[j] + e1
+				if d > 2 {
+					x += e2
+				}
 				lo, hi = min(lo, x), max(hi, x)
 			}
 		}

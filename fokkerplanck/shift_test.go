@@ -2,6 +2,7 @@ package fokkerplanck
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -178,6 +179,64 @@ func TestMarginals(t *testing.T) {
 					t.Errorf("d=%d coulomb=%v mode %d cell %d: %v, Marginal %v", c.d, c.coulomb, k, i, got[k][i], want[i])
 				}
 			}
+		}
+	}
+}
+
+// TestShiftTolMatches checks that setShiftTol keeps or remakes the weights exactly when
+// SetPotentialTol does for the summed cell potential (the same criterion on the same cells), for
+// random changes of the shifts around the tolerance on chambers of one to three modes.
+func TestShiftTolMatches(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, d := range []int{1, 2, 3} {
+		n := []int{0, 200, 50, 20}[d]
+		axes := make([]Axis, d)
+		for k := range axes {
+			axes[k] = Axis{Lo: 0, Hi: 9, N: n}
+		}
+		op, err := NewOperator(benchSystem(d, true), axes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := op.Initial(func(x []float64) float64 {
+			v := 1.0
+			for k, xv := range x {
+				v *= math.Exp(-(xv - 2 - float64(k)) * (xv - 2 - float64(k)) / 0.5)
+			}
+			return v
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		psi := make([][]float64, d)
+		for k := range psi {
+			psi[k] = make([]float64, n)
+		}
+		a, b := NewSolver(op, TRBDF2), NewSolver(op, TRBDF2)
+		a.setShiftTol(psi, p, -1)
+		b.SetPotential(shiftedPotential(op, psi))
+		var kept, remade int
+		for trial := 0; trial < 60; trial++ {
+			amp := 1e-3 * math.Pow(10, rng.Float64()*1.2-0.6)
+			for k := range psi {
+				for i := range psi[k] {
+					psi[k][i] += amp * (2*rng.Float64() - 1) / float64(d)
+				}
+			}
+			ra := a.setShiftTol(psi, p, 1e-3)
+			rb := b.SetPotentialTol(shiftedPotential(op, psi), p, 1e-3)
+			if ra != rb {
+				t.Fatalf("d=%d trial %d: setShiftTol remade %v, SetPotentialTol %v", d, trial, ra, rb)
+			}
+			if ra {
+				remade++
+			} else {
+				kept++
+			}
+		}
+		if kept == 0 || remade == 0 {
+			t.Errorf("d=%d: %d kept, %d remade: the trials miss one side of the tolerance", d, kept, remade)
 		}
 	}
 }
