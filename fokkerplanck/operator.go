@@ -213,6 +213,9 @@ func NewOperator(sys model.System, axes []Axis) (*Operator, error) {
 	if err := sys.Validate(); err != nil {
 		return nil, fmt.Errorf("fokkerplanck: %v", err)
 	}
+	if sys.Coulomb && sys.Geometric {
+		return nil, fmt.Errorf("fokkerplanck: the geometric pair strength (model.System.Geometric) has no Fokker-Planck operator here; use the Langevin integrator")
+	}
 	for i, m := range sys.Modes {
 		switch m.Drift.(type) {
 		case *model.Table, model.Potential:

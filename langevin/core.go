@@ -109,6 +109,7 @@ func (p *modeParams) drift(alpha, x float64) float64 {
 type core struct {
 	alpha   float64
 	coulomb bool
+	geom    bool  // model.System.Geometric
 	order   []int // order[k] is the mode of rank k
 	p       []modeParams
 }
@@ -124,7 +125,7 @@ func newCore(sys model.System, alpha float64) (core, error) {
 		return core{}, err
 	}
 	n := len(sys.Modes)
-	c := core{alpha: alpha, coulomb: sys.Coulomb, order: make([]int, n), p: make([]modeParams, n)}
+	c := core{alpha: alpha, coulomb: sys.Coulomb, geom: sys.Coulomb && sys.Geometric, order: make([]int, n), p: make([]modeParams, n)}
 	stable := make([]float64, n)
 	for i, m := range sys.Modes {
 		c.order[i] = i

@@ -58,7 +58,7 @@ func (e *Eigen) WithRefine(refine float64) *Eigen {
 func (e *Eigen) Alpha() float64 { return e.alpha }
 
 // WorkLen returns the length of the scratch slice that Advance needs.
-func (e *Eigen) WorkLen() int { return (4 + maxRefineDepth) * len(e.p) }
+func (e *Eigen) WorkLen() int { return (5 + maxRefineDepth) * len(e.p) }
 
 // Advance moves one walker, x (one value per mode, as left by Arrange or a previous Advance),
 // by steps updates drawn from src, and returns the exceptional events. It stops early, at the
@@ -70,7 +70,7 @@ func (e *Eigen) Advance(x []float64, steps int, src *Source, work []float64) Cou
 	if len(x) != n || len(work) < e.WorkLen() {
 		panic("langevin: Eigen.Advance: bad slice length")
 	}
-	w := eigenWork{r: work[:n], y: work[n : 2*n], c: work[2*n : 3*n], eta: work[3*n:]}
+	w := eigenWork{r: work[:n], y: work[n : 2*n], c: work[2*n : 3*n], s: work[3*n : 4*n], eta: work[4*n:]}
 	for k, i := range e.order {
 		w.r[k] = x[i]
 	}
@@ -106,6 +106,7 @@ func (e *Eigen) Advance(x []float64, steps int, src *Source, work []float64) Cou
 
 type eigenWork struct {
 	r, y, c []float64 // state (rank order), proposal, Coulomb sums
+	s       []float64 // sqrt(D) per mode (geometric pair strength)
 	eta     []float64 // noise, one n-vector per refinement level
 }
 
@@ -154,7 +155,9 @@ func (e *Eigen) split(w *eigenWork, h float64, depth int, eta []float64, src *So
 func (e *Eigen) plain(w *eigenWork, f float64, eta []float64, cnt *Counts) {
 	r, y, c := w.r, w.y, w.c
 	n := len(r)
-	if e.coulomb {
+	if e.coulomb && e.geom {
+		e.geometricSums(r, c, w.s)
+	} else if e.coulomb {
 		for k := range c {
 			c[k] = 0
 		}
@@ -190,4 +193,36 @@ func (e *Eigen) plain(w *eigenWork, f float64, eta []float64, cnt *Counts) {
 		}
 	}
 	e.finish(r, y, cnt)
+}
+
+// geometricSums sets c so that D_k c_k is the geometric Coulomb term of mode k (model.System
+// Geometric): c_k = (1/sqrt(D_k)) sum_j sqrt(D_j)/(r_k - r_j), zero where D_k = 0. s is n scratch.
+func (e *Eigen) geometricSums(r, c, s []float64) {
+	n := len(r)
+	for k := range s {
+		pk := &e.p[k]
+		d := pk.aD / e.alpha
+		if pk.table {
+			d = pk.mode.D(r[k])
+		}
+		s[k] = math.Sqrt(d)
+		c[k] = 0
+	}
+	for k := 0; k < n; k++ {
+		rk := r[k]
+		ck := c[k]
+		for j := k + 1; j < n; j++ {
+			inv := 1 / (r[j] - rk)
+			ck -= inv * s[j]
+			c[j] += inv * s[k]
+		}
+		c[k] = ck
+	}
+	for k := range c {
+		if s[k] > 0 {
+			c[k] /= s[k]
+		} else {
+			c[k] = 0
+		}
+	}
 }

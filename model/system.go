@@ -67,20 +67,36 @@ func (m Mode) U(x float64) float64 {
 type System struct {
 	Modes   []Mode
 	Coulomb bool
+	// Geometric makes the pair (i, j) repel with sqrt(D_i(x_i) D_j(x_j)) / (x_i - x_j) instead of
+	// D_i(x_i) / (x_i - x_j): the second-order coupling of two eigenvalues whose noises have the
+	// amplitudes sqrt(D_i) and sqrt(D_j) (the PCD update's, rbmdrift.PCDNoise). The two agree for
+	// equal diffusions. With it the stationary law is no longer exp(-Phi): only the Langevin
+	// integrator takes such a system (fokkerplanck refuses it).
+	Geometric bool
 }
 
 // Force returns the drift of mode i at the configuration x:
-// F_i = K_i(x_i) + D_i(x_i) sum_{j != i} 1/(x_i - x_j) (the sum only with Coulomb).
+// F_i = K_i(x_i) + D_i(x_i) sum_{j != i} 1/(x_i - x_j) (the sum only with Coulomb), or with
+// Geometric F_i = K_i(x_i) + sum_{j != i} sqrt(D_i(x_i) D_j(x_j)) / (x_i - x_j).
 func (s System) Force(i int, x []float64) float64 {
 	f := s.Modes[i].K(x[i])
 	if s.Coulomb {
 		var c float64
 		for j := range x {
-			if j != i {
+			if j == i {
+				continue
+			}
+			if s.Geometric {
+				c += math.Sqrt(s.Modes[j].D(x[j])) / (x[i] - x[j])
+			} else {
 				c += 1 / (x[i] - x[j])
 			}
 		}
-		f += s.Modes[i].D(x[i]) * c
+		if s.Geometric {
+			f += math.Sqrt(s.Modes[i].D(x[i])) * c
+		} else {
+			f += s.Modes[i].D(x[i]) * c
+		}
 	}
 	return f
 }

@@ -439,7 +439,10 @@ func (r *runner) buildSystem() error {
 	}
 	sort.SliceStable(order, func(a, b int) bool { return modes[order[a]].Drift.Stable() < modes[order[b]].Drift.Stable() })
 	keys := c.Keys()
-	m := &modelResult{sys: model.System{Coulomb: c.CoulombEnabled()}, order: order, keys: make([]float64, n)}
+	_, pcd := c.PCDNoise()
+	// The derived PCD noise couples two eigenvalues with sqrt(D_i D_j) (rbmdrift package
+	// documentation): the geometric pair strength.
+	m := &modelResult{sys: model.System{Coulomb: c.CoulombEnabled(), Geometric: pcd}, order: order, keys: make([]float64, n)}
 	for k, i := range order {
 		m.sys.Modes = append(m.sys.Modes, modes[i])
 		m.keys[k] = keys[i]

@@ -264,6 +264,8 @@ func (c *Config) checkPCDNoise() error {
 		return c.errf("noise.model", "\"pcd\" needs the [rbm] section (sigma_h, gibbs_steps of the trainer)")
 	case c.Spectrum != nil:
 		return c.errf("noise.model", "[spectrum] needs a constant noise g^2 (H_FP = -(g^2/2) d^2 + U)")
+	case c.Time != nil && c.CoulombEnabled():
+		return c.errf("noise.model", "\"pcd\" couples the modes with the geometric pair strength sqrt(D_i D_j)/(x_i - x_j), which only [langevin] integrates: drop [time] or set [model] coulomb = false")
 	case !c.IsDefined("noise", "alpha") || !c.IsDefined("noise", "batch"):
 		return c.errf("noise.alpha", "missing: \"pcd\" needs the setting's alpha and batch")
 	case c.Model.Mu2 != c.RBM.Mu2:
