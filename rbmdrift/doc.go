@@ -131,8 +131,9 @@
 // Checks (noise_pcd_test.go): at the fixed point and alpha = 0.02 the measured single-step
 // diffusion of every eigenvalue is the derived one to 1-5% (the sorting of a degenerate pair
 // moves a few per cent of the variance from its upper to its lower member; pairs' means agree to
-// 1%); at alpha = 0.1 the terms of higher order in alpha, left out above, add 5-10% and take 18%
-// from the top eigenvalue. The chains' lag-1 correlation of u^T C_model u is tau^{2k} to 0.001
+// 1%); at alpha = 0.1 the terms of higher order, left out above, grow with alpha/|B|: they add
+// 2-4% at |B| = 64, 5-10% at 16 and 15-24% at 4 to the lower eigenvalues' diffusion, and take
+// 5%, 18% and 42% from the top eigenvalue's (near the edge mu^2). The chains' lag-1 correlation of u^T C_model u is tau^{2k} to 0.001
 // for k = 1 and 3. What the derivation leaves out: terms of order alpha^2 in dx (f^2 u^T G^2 u and
 // the cross term with the first order), the lag of the chains behind a moving W (which biases the
 // drift, not the noise), and the sorting of nearly degenerate levels (which the gas's repulsion
