@@ -45,15 +45,8 @@ func TestJnum(t *testing.T) {
 	}
 }
 
-// TestPCDNoiseModel: with [noise] model = "pcd" every mode's diffusion (and so its Coulomb
-// strength) is the derived rbmdrift.PCDNoise.G2(y) on the grid range, to the table's linear
-// interpolation between its 2000 nodes (relative 1e-4: g^2 ~ y^2/(mu2 - y)^2 curves by less than
-// that over 0.0045), and the drift is the exact rbm drift.
-func TestPCDNoiseModel(t *testing.T) {
-	t.Parallel()
-	cfg := `
-[rbm]
-visible = 10
+// pcdTrainer is the [rbm] section's trainer of the PCD-noise tests: the paper's setting.
+const pcdTrainer = `visible = 10
 hidden = 10
 target_m2 = 4.0
 mu2 = 9.0
@@ -62,7 +55,17 @@ init_sigma = 0.1
 alpha = 0.1
 batch = 16
 gibbs_steps = 3
-steps = 10
+`
+
+// TestPCDNoiseModel: with [noise] model = "pcd" every mode's diffusion (and so its Coulomb
+// strength) is the derived rbmdrift.PCDNoise.G2(y) on the grid range, to the table's linear
+// interpolation between its 2000 nodes (relative 1e-4: g^2 ~ y^2/(mu2 - y)^2 curves by less than
+// that over 0.0045), and the drift is the exact rbm drift.
+func TestPCDNoiseModel(t *testing.T) {
+	t.Parallel()
+	cfg := `
+[rbm]
+` + pcdTrainer + `steps = 10
 runs = 2
 record_every = 5
 [model]
@@ -108,16 +111,7 @@ func TestPCDNoiseSweep(t *testing.T) {
 	t.Parallel()
 	cfg := `
 [rbm]
-visible = 10
-hidden = 10
-target_m2 = 4.0
-mu2 = 9.0
-sigma_h = 1.0
-init_sigma = 0.1
-alpha = 0.1
-batch = 16
-gibbs_steps = 3
-steps = 300
+` + pcdTrainer + `steps = 300
 runs = 3
 record_every = 100
 measure_every = 0
