@@ -77,3 +77,34 @@ func (p PCDNoise) G2(y float64) float64 {
 	s2 := p.SigmaH * p.SigmaH
 	return s2 * p.Diffusion(y/s2) / 2
 }
+
+// SecondOrderDrift returns the drift, per unit t, that the noise of the update induces on
+// eigenvalue i of the spectrum x at second order in alpha beyond the Coulomb term
+// (package documentation, "What the eigenvalue gas leaves out"):
+//
+//	alpha sigma_h^4 x_i s_i (s_i + sum_k s_k) / |B|,   s_k = 1/(mu2 - sigma_h^2 x_k),
+//
+// the sum over all visible directions: the len(x) eigenvalues and visible - len(x) directions
+// outside the range of W (x = 0, s = 1/mu2). It is the mean of alpha^2 sigma_h^4 u^T G^2 u / x
+// per step that the mini-batch fluctuation of G leaves; the first-order noise's pair terms give
+// the Coulomb repulsion sqrt(D_i D_j)/(x_i - x_j) with D = SingleStep. It is +Inf where an x_k
+// reaches the edge mu2/sigma_h^2. It panics if i is out of range or visible < len(x).
+func (p PCDNoise) SecondOrderDrift(x []float64, i, visible int) float64 {
+	if visible < len(x) {
+		panic(fmt.Sprintf("rbmdrift: %d visible directions for %d eigenvalues", visible, len(x)))
+	}
+	s2 := p.SigmaH * p.SigmaH
+	sk := func(x float64) float64 {
+		d := p.Mu2 - s2*x
+		if !(d > 0) {
+			return math.Inf(1)
+		}
+		return 1 / d
+	}
+	sum := float64(visible-len(x)) / p.Mu2
+	for _, xk := range x {
+		sum += sk(xk)
+	}
+	si := sk(x[i])
+	return p.Alpha * s2 * s2 * x[i] * si * (si + sum) / float64(p.Batch)
+}
