@@ -98,6 +98,9 @@ func NewClustered(sys model.System, clusters [][]int, axis Axis, method Method) 
 	if sys.Coulomb && sys.Geometric {
 		return nil, fmt.Errorf("fokkerplanck: the geometric pair strength (model.System.Geometric) has no Fokker-Planck operator here; use the Langevin integrator")
 	}
+	if sys.Extra != nil {
+		return nil, fmt.Errorf("fokkerplanck: a configuration-dependent drift (model.System.Extra) has no Fokker-Planck operator here; use the Langevin integrator")
+	}
 	seen := make([]bool, len(sys.Modes))
 	for ci, cl := range clusters {
 		if len(cl) < 1 || len(cl) > 3 {

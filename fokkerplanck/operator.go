@@ -216,6 +216,9 @@ func NewOperator(sys model.System, axes []Axis) (*Operator, error) {
 	if sys.Coulomb && sys.Geometric {
 		return nil, fmt.Errorf("fokkerplanck: the geometric pair strength (model.System.Geometric) has no Fokker-Planck operator here; use the Langevin integrator")
 	}
+	if sys.Extra != nil {
+		return nil, fmt.Errorf("fokkerplanck: a configuration-dependent drift (model.System.Extra) has no Fokker-Planck operator here; use the Langevin integrator")
+	}
 	for i, m := range sys.Modes {
 		switch m.Drift.(type) {
 		case *model.Table, model.Potential:

@@ -109,8 +109,9 @@ func (p *modeParams) drift(alpha, x float64) float64 {
 type core struct {
 	alpha   float64
 	coulomb bool
-	geom    bool  // model.System.Geometric
-	order   []int // order[k] is the mode of rank k
+	geom    bool                   // model.System.Geometric
+	extra   func(dst, x []float64) // model.System.Extra (mode order)
+	order   []int                  // order[k] is the mode of rank k
 	p       []modeParams
 }
 
@@ -125,7 +126,7 @@ func newCore(sys model.System, alpha float64) (core, error) {
 		return core{}, err
 	}
 	n := len(sys.Modes)
-	c := core{alpha: alpha, coulomb: sys.Coulomb, geom: sys.Coulomb && sys.Geometric, order: make([]int, n), p: make([]modeParams, n)}
+	c := core{alpha: alpha, coulomb: sys.Coulomb, geom: sys.Coulomb && sys.Geometric, extra: sys.Extra, order: make([]int, n), p: make([]modeParams, n)}
 	stable := make([]float64, n)
 	for i, m := range sys.Modes {
 		c.order[i] = i

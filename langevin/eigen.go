@@ -58,7 +58,7 @@ func (e *Eigen) WithRefine(refine float64) *Eigen {
 func (e *Eigen) Alpha() float64 { return e.alpha }
 
 // WorkLen returns the length of the scratch slice that Advance needs.
-func (e *Eigen) WorkLen() int { return (5 + maxRefineDepth) * len(e.p) }
+func (e *Eigen) WorkLen() int { return (7 + maxRefineDepth) * len(e.p) }
 
 // Advance moves one walker, x (one value per mode, as left by Arrange or a previous Advance),
 // by steps updates drawn from src, and returns the exceptional events. It stops early, at the
@@ -70,7 +70,8 @@ func (e *Eigen) Advance(x []float64, steps int, src *Source, work []float64) Cou
 	if len(x) != n || len(work) < e.WorkLen() {
 		panic("langevin: Eigen.Advance: bad slice length")
 	}
-	w := eigenWork{r: work[:n], y: work[n : 2*n], c: work[2*n : 3*n], s: work[3*n : 4*n], eta: work[4*n:]}
+	w := eigenWork{r: work[:n], y: work[n : 2*n], c: work[2*n : 3*n], s: work[3*n : 4*n],
+		xm: work[4*n : 5*n], dm: work[5*n : 6*n], eta: work[6*n:]}
 	for k, i := range e.order {
 		w.r[k] = x[i]
 	}
@@ -107,6 +108,7 @@ func (e *Eigen) Advance(x []float64, steps int, src *Source, work []float64) Cou
 type eigenWork struct {
 	r, y, c []float64 // state (rank order), proposal, Coulomb sums
 	s       []float64 // sqrt(D) per mode (geometric pair strength)
+	xm, dm  []float64 // the state in mode order and the extra drift (model.System.Extra)
 	eta     []float64 // noise, one n-vector per refinement level
 }
 
@@ -177,6 +179,12 @@ func (e *Eigen) plain(w *eigenWork, f float64, eta []float64, cnt *Counts) {
 	if f != 1 {
 		sf = math.Sqrt(f)
 	}
+	if e.extra != nil {
+		for k, i := range e.order {
+			w.xm[i] = r[k]
+		}
+		e.extra(w.dm, w.xm)
+	}
 	for k := range e.p {
 		pk := &e.p[k]
 		v := r[k]
@@ -190,6 +198,9 @@ func (e *Eigen) plain(w *eigenWork, f float64, eta []float64, cnt *Counts) {
 			y[k] = v + f*alpha*(pk.mode.K(v)+d*c[k]) + sf*math.Sqrt(2*alpha*d)*eta[k]
 		default:
 			y[k] = v + f*(pk.drift(alpha, v)+pk.aD*c[k]) + sf*pk.sd*eta[k]
+		}
+		if e.extra != nil {
+			y[k] += f * alpha * w.dm[e.order[k]]
 		}
 	}
 	e.finish(r, y, cnt)

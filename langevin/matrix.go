@@ -51,6 +51,9 @@ func NewMatrix(sys model.System, alpha float64) (*Matrix, error) {
 	if !sys.Coulomb {
 		return nil, fmt.Errorf("langevin: the matrix level always has the Coulomb term; set Coulomb")
 	}
+	if sys.Extra != nil || sys.Geometric {
+		return nil, fmt.Errorf("langevin: the matrix level takes neither a configuration-dependent drift (model.System.Extra) nor the geometric pair strength")
+	}
 	g2 := sys.Modes[0].G2
 	for i, m := range sys.Modes {
 		if _, ok := m.Drift.(*model.Table); ok {

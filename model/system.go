@@ -73,13 +73,26 @@ type System struct {
 	// equal diffusions. With it the stationary law is no longer exp(-Phi): only the Langevin
 	// integrator takes such a system (fokkerplanck refuses it).
 	Geometric bool
+	// Extra, when not nil, adds a drift that depends on the whole configuration: it sets dst[i]
+	// (len(dst) = len(x) = len(Modes), x in mode order) to the drift added to mode i's force, in
+	// the model's variables (rbmdrift.PCDNoise.NextOrder, the terms of order alpha/|B| that the
+	// PCD update adds to its eigenvalue gas). It must not keep x or dst and must be safe for
+	// concurrent use. Only the Langevin eigenvalue integrator takes such a system (fokkerplanck
+	// and the matrix-level integrator refuse it).
+	Extra func(dst, x []float64)
 }
 
 // Force returns the drift of mode i at the configuration x:
 // F_i = K_i(x_i) + D_i(x_i) sum_{j != i} 1/(x_i - x_j) (the sum only with Coulomb), or with
-// Geometric F_i = K_i(x_i) + sum_{j != i} sqrt(D_i(x_i) D_j(x_j)) / (x_i - x_j).
+// Geometric F_i = K_i(x_i) + sum_{j != i} sqrt(D_i(x_i) D_j(x_j)) / (x_i - x_j); plus Extra's
+// term when set.
 func (s System) Force(i int, x []float64) float64 {
 	f := s.Modes[i].K(x[i])
+	if s.Extra != nil {
+		d := make([]float64, len(x))
+		s.Extra(d, x)
+		f += d[i]
+	}
 	if s.Coulomb {
 		var c float64
 		for j := range x {

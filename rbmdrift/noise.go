@@ -7,15 +7,18 @@ import (
 
 // PCDNoise is the eigenvalue noise of the PCD update, derived from first principles in the
 // package documentation ("Eigenvalue noise of the PCD update"): no measured input. The fields
-// are the trainer's settings (Config's Alpha, SigmaH, Mu2, Batch, GibbsSteps).
+// are the trainer's settings (Config's Alpha, SigmaH, Mu2, Batch, GibbsSteps, Visible).
 type PCDNoise struct {
 	Alpha, SigmaH, Mu2 float64
 	Batch, GibbsSteps  int
+	// Visible is N_v, the number of visible directions, which SecondOrderDrift and NextOrder
+	// sum over; 0 (or fewer than the eigenvalues given) means as many as the eigenvalues.
+	Visible int
 }
 
 // Noise returns the PCD noise of the trainer cfg.
 func (c Config) Noise() PCDNoise {
-	return PCDNoise{Alpha: c.Alpha, SigmaH: c.SigmaH, Mu2: c.Mu2, Batch: c.Batch, GibbsSteps: c.GibbsSteps}
+	return PCDNoise{Alpha: c.Alpha, SigmaH: c.SigmaH, Mu2: c.Mu2, Batch: c.Batch, GibbsSteps: c.GibbsSteps, Visible: c.Visible}
 }
 
 // Validate reports whether the settings are usable: positive finite numbers, Batch and
@@ -78,33 +81,135 @@ func (p PCDNoise) G2(y float64) float64 {
 	return s2 * p.Diffusion(y/s2) / 2
 }
 
+// s returns 1/(mu2 - sigma_h^2 x), the chains' variance along the image of an eigenvector with
+// eigenvalue x (+Inf at and beyond the edge).
+func (p PCDNoise) s(x float64) float64 {
+	d := p.Mu2 - p.SigmaH*p.SigmaH*x
+	if !(d > 0) {
+		return math.Inf(1)
+	}
+	return 1 / d
+}
+
+// sumS returns sum_k s(x_k) over the visible directions: the eigenvalues x and
+// max(0, Visible - len(x)) directions outside the range of W (x = 0, s = 1/mu2).
+func (p PCDNoise) sumS(x []float64) float64 {
+	sum := float64(max(0, p.Visible-len(x))) / p.Mu2
+	for _, xk := range x {
+		sum += p.s(xk)
+	}
+	return sum
+}
+
 // SecondOrderDrift returns the drift, per unit t, that the noise of the update induces on
 // eigenvalue i of the spectrum x at second order in alpha beyond the Coulomb term
-// (package documentation, "What the eigenvalue gas leaves out"):
+// (package documentation, "Beyond the leading order"):
 //
 //	alpha sigma_h^4 x_i s_i (s_i + sum_k s_k) / |B|,   s_k = 1/(mu2 - sigma_h^2 x_k),
 //
-// the sum over all visible directions: the len(x) eigenvalues and visible - len(x) directions
-// outside the range of W (x = 0, s = 1/mu2). It is the mean of alpha^2 sigma_h^4 u^T G^2 u / x
-// per step that the mini-batch fluctuation of G leaves; the first-order noise's pair terms give
-// the Coulomb repulsion sqrt(D_i D_j)/(x_i - x_j) with D = SingleStep. It is +Inf where an x_k
-// reaches the edge mu2/sigma_h^2. It panics if i is out of range or visible < len(x).
-func (p PCDNoise) SecondOrderDrift(x []float64, i, visible int) float64 {
-	if visible < len(x) {
-		panic(fmt.Sprintf("rbmdrift: %d visible directions for %d eigenvalues", visible, len(x)))
+// the sum over all Visible directions: the len(x) eigenvalues and the directions outside the
+// range of W (x = 0, s = 1/mu2). It is the mean of alpha^2 sigma_h^4 u^T G^2 u / x per step
+// that the mini-batch fluctuation of G leaves; the first-order noise's pair terms give the
+// Coulomb repulsion sqrt(D_i D_j)/(x_i - x_j) with D = SingleStep. It is +Inf where an x_k
+// reaches the edge mu2/sigma_h^2. It panics if i is out of range.
+func (p PCDNoise) SecondOrderDrift(x []float64, i int) float64 {
+	s2 := p.SigmaH * p.SigmaH
+	si := p.s(x[i])
+	return p.Alpha * s2 * s2 * x[i] * si * (si + p.sumS(x)) / float64(p.Batch)
+}
+
+// TiltDrift returns the drift, per unit t, on eigenvalue i of the spectrum x from the tilt of the
+// eigenvectors of W W^T away from the target's (package documentation, "Beyond the leading
+// order"), kappa[k] being the target eigenvalue that eigenvalue k learns:
+//
+//	sum_{k: kappa_k != kappa_i} alpha sigma_h^4 x_i s_i (x_i + x_k) s_k sgn(kappa_i - kappa_k) / (|B| |x_i - x_k|),
+//
+// an attraction between eigenvalues that learn different kappa (levels of one degenerate
+// kappa, equal to a relative 1e-12, do not count: a tilt within their eigenspace changes no
+// drift). It is the first-order drift's change, 2 sigma_h^2 x_i theta_ik^2 (1/kappa_k -
+// 1/kappa_i), at the tilt's stationary mean square under its derived noise and restoring
+// drift. It panics if i is out of range or len(kappa) != len(x).
+func (p PCDNoise) TiltDrift(x, kappa []float64, i int) float64 {
+	if len(kappa) != len(x) {
+		panic(fmt.Sprintf("rbmdrift: %d kappa for %d eigenvalues", len(kappa), len(x)))
 	}
 	s2 := p.SigmaH * p.SigmaH
-	sk := func(x float64) float64 {
-		d := p.Mu2 - s2*x
-		if !(d > 0) {
-			return math.Inf(1)
+	xi, si, ki := x[i], p.s(x[i]), kappa[i]
+	var sum float64
+	for k, xk := range x {
+		kk := kappa[k]
+		if k == i || math.Abs(kk-ki) <= 1e-12*math.Max(math.Abs(kk), math.Abs(ki)) {
+			continue
 		}
-		return 1 / d
+		t := (xi + xk) * p.s(xk) / math.Abs(xi-xk)
+		if ki > kk {
+			sum += t
+		} else {
+			sum -= t
+		}
 	}
-	sum := float64(visible-len(x)) / p.Mu2
-	for _, xk := range x {
-		sum += sk(xk)
+	return p.Alpha * s2 * s2 * xi * si * sum / float64(p.Batch)
+}
+
+// NextOrder sets dst[i] to SecondOrderDrift(x, i) + TiltDrift(x, kappa, i) for every
+// eigenvalue: the drift of order alpha/|B| that the eigenvalue gas of the derived noise and the
+// aligned drift leaves out (package documentation), per unit t. It computes each s_k and each
+// pair's 1/|x_i - x_k| once (O(len(x)^2), one division per pair: it runs at every step of
+// every walker of a gas). It panics if the lengths of dst, x and kappa differ.
+func (p PCDNoise) NextOrder(dst, x, kappa []float64) {
+	s2 := p.SigmaH * p.SigmaH
+	p.nextOrder(dst, x, kappa, s2, p.Alpha*s2*s2/float64(p.Batch))
+}
+
+// GasDrift is NextOrder in the variables of the source talk's gas (model.RBM: y = sigma_h^2 x,
+// time tau = 2 sigma_h^2 t), for model.System.Extra: dst[i] = NextOrder's term at x = y/sigma_h^2,
+// divided by 2.
+func (p PCDNoise) GasDrift(dst, y, kappa []float64) {
+	p.nextOrder(dst, y, kappa, 1, p.Alpha*p.SigmaH*p.SigmaH/(2*float64(p.Batch)))
+}
+
+// nextOrder sets dst[i] = pre v_i s_i (s_i + sum_k s_k + t_i) with s_k = 1/(mu2 - c2 v_k) and
+// t_i = sum_{k: kappa_k != kappa_i} (v_i + v_k) s_k sgn(kappa_i - kappa_k)/|v_i - v_k| (the
+// ratio is the same in x and in y = sigma_h^2 x).
+func (p PCDNoise) nextOrder(dst, v, kappa []float64, c2, pre float64) {
+	n := len(v)
+	if len(dst) != n || len(kappa) != n {
+		panic(fmt.Sprintf("rbmdrift: NextOrder: lengths %d, %d, %d", len(dst), n, len(kappa)))
 	}
-	si := sk(x[i])
-	return p.Alpha * s2 * s2 * x[i] * si * (si + sum) / float64(p.Batch)
+	sum := float64(max(0, p.Visible-n)) / p.Mu2
+	for k, vk := range v {
+		d := p.Mu2 - c2*vk
+		dst[k] = math.Inf(1)
+		if d > 0 {
+			dst[k] = 1 / d // s_k until the last loop
+		}
+		sum += dst[k]
+	}
+	var tilt [16]float64 // no allocation for the gases of up to 16 modes
+	var t []float64
+	if n <= len(tilt) {
+		t = tilt[:n]
+	} else {
+		t = make([]float64, n)
+	}
+	for i := 0; i < n; i++ {
+		for k := i + 1; k < n; k++ {
+			ki, kk := kappa[i], kappa[k]
+			if math.Abs(kk-ki) <= 1e-12*math.Max(math.Abs(kk), math.Abs(ki)) {
+				continue
+			}
+			c := (v[i] + v[k]) / math.Abs(v[i]-v[k])
+			if ki > kk {
+				t[i] += c * dst[k]
+				t[k] -= c * dst[i]
+			} else {
+				t[i] -= c * dst[k]
+				t[k] += c * dst[i]
+			}
+		}
+	}
+	for i := range dst {
+		si := dst[i]
+		dst[i] = pre * v[i] * si * (si + sum + t[i])
+	}
 }

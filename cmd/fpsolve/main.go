@@ -447,6 +447,15 @@ func (r *runner) buildSystem() error {
 		m.sys.Modes = append(m.sys.Modes, modes[i])
 		m.keys[k] = keys[i]
 	}
+	if p, ok := c.PCDNoise(); ok && c.PCDNextOrder() {
+		// The drift of order alpha/|B| beyond the gas of the derived noise (the noise's second
+		// order and the eigenvectors' tilt), with each mode's target kappa.
+		kappa := make([]float64, n)
+		for k, i := range order {
+			kappa[k] = c.Model.Kappa[i]
+		}
+		m.sys.Extra = func(dst, y []float64) { p.GasDrift(dst, y, kappa) }
+	}
 	if err := m.sys.Validate(); err != nil {
 		return err
 	}

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -45,6 +47,13 @@ func TestJnum(t *testing.T) {
 	}
 }
 
+// pcdModel is the [model] section of the PCD-noise tests: the paper's ten modes.
+const pcdModel = `[model]
+drift = "rbm"
+mu2 = 9.0
+kappa = [8.0, 7.618034, 7.618034, 6.618034, 6.618034, 5.381966, 5.381966, 4.381966, 4.381966, 4.0]
+`
+
 // pcdTrainer is the [rbm] section's trainer of the PCD-noise tests: the paper's setting.
 const pcdTrainer = `visible = 10
 hidden = 10
@@ -68,11 +77,7 @@ func TestPCDNoiseModel(t *testing.T) {
 ` + pcdTrainer + `steps = 10
 runs = 2
 record_every = 5
-[model]
-drift = "rbm"
-mu2 = 9.0
-kappa = [8.0, 7.618034, 7.618034, 6.618034, 6.618034, 5.381966, 5.381966, 4.381966, 4.381966, 4.0]
-[noise]
+` + pcdModel + `[noise]
 model = "pcd"
 alpha = 0.05
 batch = 8
@@ -90,7 +95,26 @@ steps = 10
 	if err := r.buildSystem(); err != nil {
 		t.Fatal(err)
 	}
-	p := rbmdrift.PCDNoise{Alpha: 0.05, SigmaH: 1, Mu2: 9, Batch: 8, GibbsSteps: 3}
+	p := rbmdrift.PCDNoise{Alpha: 0.05, SigmaH: 1, Mu2: 9, Batch: 8, GibbsSteps: 3, Visible: 10}
+	// The next-order drift (on by default with the Coulomb term) is GasDrift with each rank's
+	// kappa, at a configuration in rank order.
+	sys := r.sys()
+	if sys.Extra == nil {
+		t.Fatal("no next-order drift")
+	}
+	y := []float64{0.6, 1.2, 1.5, 2.2, 2.6, 3.4, 3.8, 4.4, 4.9, 5.3}
+	kap := make([]float64, len(y))
+	for k, i := range r.order() {
+		kap[k] = c.Model.Kappa[i]
+	}
+	got, want := make([]float64, len(y)), make([]float64, len(y))
+	sys.Extra(got, y)
+	p.GasDrift(want, y, kap)
+	for k := range got {
+		if got[k] != want[k] {
+			t.Errorf("rank %d: extra drift %g, GasDrift %g", k, got[k], want[k])
+		}
+	}
 	for k, m := range r.sys().Modes {
 		kappa := c.Model.Kappa[r.order()[k]]
 		exact := model.RBM{Mu2: 9, Kappa: kappa}
@@ -118,11 +142,7 @@ measure_every = 0
 [sweep]
 alpha = [0.05, 0.1]
 batch = [16]
-[model]
-drift = "rbm"
-mu2 = 9.0
-kappa = [8.0, 7.618034, 7.618034, 6.618034, 6.618034, 5.381966, 5.381966, 4.381966, 4.381966, 4.0]
-[noise]
+` + pcdModel + `[noise]
 model = "pcd"
 alpha = 0.1
 batch = 16
@@ -141,5 +161,48 @@ plots = false
 	}
 	if n := strings.Count(stdout, "Langevin (kappa"); n != 8 {
 		t.Errorf("%d Langevin pair lines, want 4 pairs x 2 settings:\n%s", n, stdout)
+	}
+}
+
+// TestPCDNextOrderStoreKey: walkers stored without the next-order drift (next_order = false)
+// are not reused for the default, which takes it: the Langevin key records whether it applied.
+// Run into the first config's directory with -force, the default config's langevin.csv is that
+// of a fresh run, and differs from the first one's.
+func TestPCDNextOrderStoreKey(t *testing.T) {
+	t.Parallel()
+	cfg := func(extra string) string {
+		return `
+[rbm]
+` + pcdTrainer + `steps = 10
+runs = 2
+record_every = 5
+` + pcdModel + `[noise]
+model = "pcd"
+alpha = 0.1
+batch = 4
+` + extra + `
+[langevin]
+walkers = 20
+alpha = 0.1
+batch = 4
+steps = 200
+[output]
+plots = false
+`
+	}
+	dir := t.TempDir()
+	off := ensWriteConfig(t, filepath.Join(dir, "off"), cfg("next_order = false"))
+	on := ensWriteConfig(t, filepath.Join(dir, "on"), cfg(""))
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	ensMustRun(t, "-config", off, "-out", a)
+	first := ensRead(t, filepath.Join(a, "langevin.csv"))
+	ensMustRun(t, "-config", on, "-out", a, "-force")
+	ensMustRun(t, "-config", on, "-out", b)
+	got, fresh := ensRead(t, filepath.Join(a, "langevin.csv")), ensRead(t, filepath.Join(b, "langevin.csv"))
+	if !bytes.Equal(got, fresh) {
+		t.Error("the default config over next_order = false's store: langevin.csv is not that of a fresh run")
+	}
+	if bytes.Equal(got, first) {
+		t.Error("the next-order drift changed nothing in langevin.csv")
 	}
 }

@@ -126,6 +126,7 @@ func (r *runner) stageLangevin() error {
 		Modes                                 []modeKey
 		Coulomb                               bool
 		Geometric                             bool        `json:",omitempty"`
+		PCDNextOrder                          bool        `json:",omitempty"`
 		Windows                               []tagWindow `json:",omitempty"`
 		Model, Noise, Grid, Initial, Langevin any
 		Block                                 int
@@ -133,7 +134,7 @@ func (r *runner) stageLangevin() error {
 		RBMRuns                               int    `json:",omitempty"`
 		InitialSpectra                        string `json:",omitempty"`
 		Snaps                                 []int  `json:",omitempty"`
-	}{Modes: modeKeys(r.sys().Modes), Coulomb: r.sys().Coulomb, Geometric: r.sys().Geometric, Model: r.cfg.Model, Noise: r.cfg.Noise, Grid: r.cfg.Grid,
+	}{Modes: modeKeys(r.sys().Modes), Coulomb: r.sys().Coulomb, Geometric: r.sys().Geometric, PCDNextOrder: r.sys().Extra != nil, Model: r.cfg.Model, Noise: r.cfg.Noise, Grid: r.cfg.Grid,
 		Initial: r.cfg.Initial, Langevin: lc, Block: langevinBlock, Snaps: snaps}
 	if r.dependsOnRBM() {
 		inputs.RBM, inputs.RBMRuns = r.cfg.RBM, len(r.rbmInitial())

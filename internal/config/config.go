@@ -119,6 +119,12 @@ type Noise struct {
 	// g_i^2(x) = g_i^2 exp(slope_i (x - x*_i)) (one number or one per mode; rbm and harmonic
 	// drifts).
 	Slope FloatList `toml:"slope"`
+	// NextOrder, with Model "pcd" and the Coulomb term, adds the drift of order alpha/|B| that
+	// the eigenvalue gas of the derived noise leaves out (rbmdrift.PCDNoise.NextOrder: the
+	// noise's second-order drift and the eigenvectors' tilt); nil means true there. The
+	// Langevin results' key records whether it applied (PCDNextOrder), so the field stays out of
+	// the JSON form when unset.
+	NextOrder *bool `toml:"next_order" json:",omitempty"`
 }
 
 // Grid is the [grid] section.

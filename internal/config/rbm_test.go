@@ -148,8 +148,21 @@ func TestPCDNoiseConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, ok := c.PCDNoise()
-	if !ok || p.Alpha != 0.1 || p.Batch != 4 || p.SigmaH != 1 || p.Mu2 != 9 || p.GibbsSteps != 1 {
+	if !ok || p.Alpha != 0.1 || p.Batch != 4 || p.SigmaH != 1 || p.Mu2 != 9 || p.GibbsSteps != 1 || p.Visible != c.RBM.Visible {
 		t.Fatalf("PCDNoise %+v, %v", p, ok)
+	}
+	// The next-order drift is on by default with the Coulomb term, off with next_order = false
+	// or coulomb = false.
+	if !c.PCDNextOrder() {
+		t.Error("PCDNextOrder false by default")
+	}
+	off, err := Parse([]byte(base+"model = \"pcd\"\nalpha = 0.1\nbatch = 4\nnext_order = false\n"), "t.toml")
+	if err != nil || off.PCDNextOrder() {
+		t.Errorf("next_order = false: %v, PCDNextOrder %v", err, err == nil && off.PCDNextOrder())
+	}
+	nc, err := Parse([]byte(strings.Replace(base, "kappa = [", "coulomb = false\nkappa = [", 1)+"model = \"pcd\"\nalpha = 0.1\nbatch = 4\n"), "t.toml")
+	if err != nil || nc.PCDNextOrder() {
+		t.Errorf("coulomb = false: %v, PCDNextOrder %v", err, err == nil && nc.PCDNextOrder())
 	}
 	// G2 is the derived noise at the stable points y* = mu2 - kappa.
 	for i, g := range c.G2() {
@@ -162,11 +175,15 @@ func TestPCDNoiseConfig(t *testing.T) {
 		{"model = \"pcd\"\nalpha = 0.1\nbatch = 4\ngtilde2 = 1.0\n", "noise.model: \"pcd\" derives the noise"},
 		{"model = \"pcd\"\nalpha = 0.1\n", "noise.alpha: missing"},
 		{"model = \"pcd\"\nalpha = 0.1\nbatch = 0\n", "noise.batch"},
+		{"alpha = 0.1\nbatch = 4\ngtilde2 = 1.0\nnext_order = true\n", "noise.next_order: only with model = \"pcd\""},
 	} {
 		_, err := Parse([]byte(base+tc.add), "t.toml")
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: error %v, want %q", tc.add, err, tc.want)
 		}
+	}
+	if _, err := Parse([]byte(strings.Replace(base, "kappa = [", "coulomb = false\nkappa = [", 1)+"model = \"pcd\"\nalpha = 0.1\nbatch = 4\nnext_order = true\n"), "t.toml"); err == nil || !strings.Contains(err.Error(), "noise.next_order: the next-order terms couple") {
+		t.Errorf("next_order = true without the Coulomb term: %v", err)
 	}
 	// The exact rbm drift is required, and the [rbm] trainer.
 	if _, err := Parse([]byte(strings.Replace(base, "mu2 = 9.0\nkappa", "mu2 = 8.5\nkappa", 1)+"model = \"pcd\"\nalpha = 0.1\nbatch = 4\n"), "t.toml"); err == nil || !strings.Contains(err.Error(), "[model] mu2 = [rbm] mu2") {

@@ -222,6 +222,9 @@ func (c *Config) checkNoise() error {
 			return c.errf("noise.slope", "[spectrum] needs a constant noise g^2 (H_FP = -(g^2/2) d^2 + U)")
 		}
 	}
+	if c.IsDefined("noise", "next_order") && n.Model != "pcd" {
+		return c.errf("noise.next_order", "only with model = \"pcd\" (the terms of the derived noise's gas)")
+	}
 	if c.IsDefined("noise", "model") {
 		return c.checkPCDNoise()
 	}
@@ -270,6 +273,8 @@ func (c *Config) checkPCDNoise() error {
 		return c.errf("noise.alpha", "missing: \"pcd\" needs the setting's alpha and batch")
 	case c.Model.Mu2 != c.RBM.Mu2:
 		return c.errf("noise.model", "\"pcd\" needs [model] mu2 = [rbm] mu2 (%g, %g)", c.Model.Mu2, c.RBM.Mu2)
+	case n.NextOrder != nil && *n.NextOrder && !c.CoulombEnabled():
+		return c.errf("noise.next_order", "the next-order terms couple the eigenvalues: they need the Coulomb term ([model] coulomb = true)")
 	}
 	if err := c.positive("noise.alpha", n.Alpha); err != nil {
 		return err
@@ -277,7 +282,7 @@ func (c *Config) checkPCDNoise() error {
 	if err := c.atLeast("noise.batch", n.Batch, 1); err != nil {
 		return err
 	}
-	n.pcd = &rbmdrift.PCDNoise{SigmaH: c.RBM.SigmaH, Mu2: c.RBM.Mu2, GibbsSteps: c.RBM.GibbsSteps}
+	n.pcd = &rbmdrift.PCDNoise{SigmaH: c.RBM.SigmaH, Mu2: c.RBM.Mu2, GibbsSteps: c.RBM.GibbsSteps, Visible: c.RBM.Visible}
 	return nil
 }
 
@@ -291,6 +296,16 @@ func (c *Config) PCDNoise() (p rbmdrift.PCDNoise, ok bool) {
 	p = *c.Noise.pcd
 	p.Alpha, p.Batch = c.Noise.Alpha, c.Noise.Batch
 	return p, true
+}
+
+// PCDNextOrder reports whether the Langevin gas takes the next-order drift of the derived PCD
+// noise (rbmdrift.PCDNoise.NextOrder): [noise] model = "pcd" with the Coulomb term, unless
+// next_order = false.
+func (c *Config) PCDNextOrder() bool {
+	if _, ok := c.PCDNoise(); !ok || !c.CoulombEnabled() {
+		return false
+	}
+	return c.Noise.NextOrder == nil || *c.Noise.NextOrder
 }
 
 // Slope returns noise.slope for every mode (nil without it).
