@@ -111,6 +111,7 @@ type core struct {
 	coulomb bool
 	geom    bool                   // model.System.Geometric
 	extra   func(dst, x []float64) // model.System.Extra (mode order)
+	tables  bool                   // some mode has a table drift
 	order   []int                  // order[k] is the mode of rank k
 	p       []modeParams
 }
@@ -147,7 +148,7 @@ func newCore(sys model.System, alpha float64) (core, error) {
 		case model.RBM:
 			p.kind, p.a, p.b = kindRBM, alpha/d.Kappa, d.Mu2
 		case *model.Table:
-			p.table = true
+			p.table, c.tables = true, true
 		}
 		if !p.table {
 			p.aD = alpha * m.G2

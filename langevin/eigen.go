@@ -58,7 +58,7 @@ func (e *Eigen) WithRefine(refine float64) *Eigen {
 func (e *Eigen) Alpha() float64 { return e.alpha }
 
 // WorkLen returns the length of the scratch slice that Advance needs.
-func (e *Eigen) WorkLen() int { return (7 + maxRefineDepth) * len(e.p) }
+func (e *Eigen) WorkLen() int { return (8 + maxRefineDepth) * len(e.p) }
 
 // Advance moves one walker, x (one value per mode, as left by Arrange or a previous Advance),
 // by steps updates drawn from src, and returns the exceptional events. It stops early, at the
@@ -71,7 +71,7 @@ func (e *Eigen) Advance(x []float64, steps int, src *Source, work []float64) Cou
 		panic("langevin: Eigen.Advance: bad slice length")
 	}
 	w := eigenWork{r: work[:n], y: work[n : 2*n], c: work[2*n : 3*n], s: work[3*n : 4*n],
-		xm: work[4*n : 5*n], dm: work[5*n : 6*n], eta: work[6*n:]}
+		xm: work[4*n : 5*n], dm: work[5*n : 6*n], d: work[6*n : 7*n], eta: work[7*n:]}
 	for k, i := range e.order {
 		w.r[k] = x[i]
 	}
@@ -85,7 +85,8 @@ func (e *Eigen) Advance(x []float64, steps int, src *Source, work []float64) Cou
 		for k := range eta0 {
 			eta0[k] = src.NormFloat64()
 		}
-		if e.refine > 0 && e.coulomb && e.crowded(w.r, e.alpha) {
+		e.tableD(&w)
+		if e.refine > 0 && e.coulomb && e.crowded(w.r, w.d, e.alpha) {
 			e.split(&w, e.alpha, 0, eta0, src, &cnt)
 		} else {
 			e.plain(&w, 1, eta0, &cnt)
@@ -109,20 +110,36 @@ type eigenWork struct {
 	r, y, c []float64 // state (rank order), proposal, Coulomb sums
 	s       []float64 // sqrt(D) per mode (geometric pair strength)
 	xm, dm  []float64 // the state in mode order and the extra drift (model.System.Extra)
+	d       []float64 // D(r[k]) of the table modes at r (tableD), used by crowded and plain
 	eta     []float64 // noise, one n-vector per refinement level
 }
 
-// crowded reports whether some neighbouring pair has gap^2 < refine * h (D_k + D_k+1).
-func (e *Eigen) crowded(r []float64, h float64) bool {
+// tableD sets w.d[k] = D(w.r[k]) for the table modes: the diffusion that crowded, the geometric
+// pair strength and the step all need at the same state, looked up once (the table lookups were
+// 38% of a step of the derived-noise gas).
+func (e *Eigen) tableD(w *eigenWork) {
+	if !e.tables {
+		return
+	}
+	for k := range e.p {
+		if e.p[k].table {
+			w.d[k] = e.p[k].mode.D(w.r[k])
+		}
+	}
+}
+
+// crowded reports whether some neighbouring pair has gap^2 < refine * h (D_k + D_k+1); d holds
+// the table modes' D at r (tableD).
+func (e *Eigen) crowded(r, d []float64, h float64) bool {
 	lim := e.refine * h
 	for k := 0; k+1 < len(r); k++ {
 		g := r[k+1] - r[k]
 		dk, dk1 := e.p[k].aD, e.p[k+1].aD
 		if e.p[k].table {
-			dk = e.alpha * e.p[k].mode.D(r[k])
+			dk = e.alpha * d[k]
 		}
 		if e.p[k+1].table {
-			dk1 = e.alpha * e.p[k+1].mode.D(r[k+1])
+			dk1 = e.alpha * d[k+1]
 		}
 		if g*g*e.alpha < lim*(dk+dk1) {
 			return true
@@ -145,7 +162,8 @@ func (e *Eigen) split(w *eigenWork, h float64, depth int, eta []float64, src *So
 		if cnt.NonFinite > 0 {
 			return
 		}
-		if depth+1 < maxRefineDepth && e.crowded(w.r, half) {
+		e.tableD(w)
+		if depth+1 < maxRefineDepth && e.crowded(w.r, w.d, half) {
 			e.split(w, half, depth+1, et, src, cnt)
 		} else {
 			e.plain(w, half/e.alpha, et, cnt)
@@ -158,7 +176,7 @@ func (e *Eigen) plain(w *eigenWork, f float64, eta []float64, cnt *Counts) {
 	r, y, c := w.r, w.y, w.c
 	n := len(r)
 	if e.coulomb && e.geom {
-		e.geometricSums(r, c, w.s)
+		e.geometricSums(r, w.d, c, w.s)
 	} else if e.coulomb {
 		for k := range c {
 			c[k] = 0
@@ -194,7 +212,7 @@ func (e *Eigen) plain(w *eigenWork, f float64, eta []float64, cnt *Counts) {
 		case pk.kind == kindRBM:
 			y[k] = v + f*(v*(pk.a-alpha/(pk.b-v))+pk.aD*c[k]) + sf*pk.sd*eta[k]
 		case pk.table:
-			d := pk.mode.D(v)
+			d := w.d[k]
 			y[k] = v + f*alpha*(pk.mode.K(v)+d*c[k]) + sf*math.Sqrt(2*alpha*d)*eta[k]
 		default:
 			y[k] = v + f*(pk.drift(alpha, v)+pk.aD*c[k]) + sf*pk.sd*eta[k]
@@ -207,14 +225,15 @@ func (e *Eigen) plain(w *eigenWork, f float64, eta []float64, cnt *Counts) {
 }
 
 // geometricSums sets c so that D_k c_k is the geometric Coulomb term of mode k (model.System
-// Geometric): c_k = (1/sqrt(D_k)) sum_j sqrt(D_j)/(r_k - r_j), zero where D_k = 0. s is n scratch.
-func (e *Eigen) geometricSums(r, c, s []float64) {
+// Geometric): c_k = (1/sqrt(D_k)) sum_j sqrt(D_j)/(r_k - r_j), zero where D_k = 0; dt holds the
+// table modes' D at r (tableD). s is n scratch.
+func (e *Eigen) geometricSums(r, dt, c, s []float64) {
 	n := len(r)
 	for k := range s {
 		pk := &e.p[k]
 		d := pk.aD / e.alpha
 		if pk.table {
-			d = pk.mode.D(r[k])
+			d = dt[k]
 		}
 		s[k] = math.Sqrt(d)
 		c[k] = 0

@@ -154,27 +154,61 @@ func (p PCDNoise) TiltDrift(x, kappa []float64, i int) float64 {
 // NextOrder sets dst[i] to SecondOrderDrift(x, i) + TiltDrift(x, kappa, i) for every
 // eigenvalue: the drift of order alpha/|B| that the eigenvalue gas of the derived noise and the
 // aligned drift leaves out (package documentation), per unit t. It computes each s_k and each
-// pair's 1/|x_i - x_k| once (O(len(x)^2), one division per pair: it runs at every step of
-// every walker of a gas). It panics if the lengths of dst, x and kappa differ.
+// pair's 1/|x_i - x_k| once (O(len(x)^2), one division per pair). It panics if the lengths of
+// dst, x and kappa differ.
 func (p PCDNoise) NextOrder(dst, x, kappa []float64) {
 	s2 := p.SigmaH * p.SigmaH
-	p.nextOrder(dst, x, kappa, s2, p.Alpha*s2*s2/float64(p.Batch))
+	p.nextOrder(dst, x, pairSigns(kappa, len(x)), s2, p.Alpha*s2*s2/float64(p.Batch))
 }
 
 // GasDrift is NextOrder in the variables of the source talk's gas (model.RBM: y = sigma_h^2 x,
 // time tau = 2 sigma_h^2 t), for model.System.Extra: dst[i] = NextOrder's term at x = y/sigma_h^2,
 // divided by 2.
 func (p PCDNoise) GasDrift(dst, y, kappa []float64) {
-	p.nextOrder(dst, y, kappa, 1, p.Alpha*p.SigmaH*p.SigmaH/(2*float64(p.Batch)))
+	p.nextOrder(dst, y, pairSigns(kappa, len(y)), 1, p.gasPre())
+}
+
+// GasDriftFunc returns GasDrift for the fixed kappa, with the pairs' signs sgn(kappa_i -
+// kappa_k) worked out once (the same values, for model.System.Extra: it runs at every step of
+// every walker, and the comparisons of kappa were a fifth of its cost). The function is safe
+// for concurrent use and panics if len(y) or len(dst) is not len(kappa).
+func (p PCDNoise) GasDriftFunc(kappa []float64) func(dst, y []float64) {
+	sg := pairSigns(kappa, len(kappa))
+	pre := p.gasPre()
+	return func(dst, y []float64) { p.nextOrder(dst, y, sg, 1, pre) }
+}
+
+func (p PCDNoise) gasPre() float64 { return p.Alpha * p.SigmaH * p.SigmaH / (2 * float64(p.Batch)) }
+
+// pairSigns returns, for k > i, sg[i*n+k] = sgn(kappa_i - kappa_k), 0 where the two agree to a
+// relative 1e-12 (one degenerate kappa). It panics if len(kappa) != n.
+func pairSigns(kappa []float64, n int) []int8 {
+	if len(kappa) != n {
+		panic(fmt.Sprintf("rbmdrift: %d kappa for %d eigenvalues", len(kappa), n))
+	}
+	sg := make([]int8, n*n)
+	for i := 0; i < n; i++ {
+		for k := i + 1; k < n; k++ {
+			ki, kk := kappa[i], kappa[k]
+			switch {
+			case math.Abs(kk-ki) <= 1e-12*math.Max(math.Abs(kk), math.Abs(ki)):
+			case ki > kk:
+				sg[i*n+k] = 1
+			default:
+				sg[i*n+k] = -1
+			}
+		}
+	}
+	return sg
 }
 
 // nextOrder sets dst[i] = pre v_i s_i (s_i + sum_k s_k + t_i) with s_k = 1/(mu2 - c2 v_k) and
-// t_i = sum_{k: kappa_k != kappa_i} (v_i + v_k) s_k sgn(kappa_i - kappa_k)/|v_i - v_k| (the
-// ratio is the same in x and in y = sigma_h^2 x).
-func (p PCDNoise) nextOrder(dst, v, kappa []float64, c2, pre float64) {
+// t_i = sum_k (v_i + v_k) s_k sgn(kappa_i - kappa_k)/|v_i - v_k| over the pairs of sg
+// (pairSigns; the ratio is the same in x and in y = sigma_h^2 x).
+func (p PCDNoise) nextOrder(dst, v []float64, sg []int8, c2, pre float64) {
 	n := len(v)
-	if len(dst) != n || len(kappa) != n {
-		panic(fmt.Sprintf("rbmdrift: NextOrder: lengths %d, %d, %d", len(dst), n, len(kappa)))
+	if len(dst) != n || len(sg) != n*n {
+		panic(fmt.Sprintf("rbmdrift: NextOrder: lengths %d, %d for %d pair signs", len(dst), n, len(sg)))
 	}
 	sum := float64(max(0, p.Visible-n)) / p.Mu2
 	for k, vk := range v {
@@ -193,16 +227,15 @@ func (p PCDNoise) nextOrder(dst, v, kappa []float64, c2, pre float64) {
 		t = make([]float64, n)
 	}
 	for i := 0; i < n; i++ {
+		row := sg[i*n : i*n+n]
 		for k := i + 1; k < n; k++ {
-			ki, kk := kappa[i], kappa[k]
-			if math.Abs(kk-ki) <= 1e-12*math.Max(math.Abs(kk), math.Abs(ki)) {
-				continue
-			}
-			c := (v[i] + v[k]) / math.Abs(v[i]-v[k])
-			if ki > kk {
+			switch row[k] {
+			case 1:
+				c := (v[i] + v[k]) / math.Abs(v[i]-v[k])
 				t[i] += c * dst[k]
 				t[k] -= c * dst[i]
-			} else {
+			case -1:
+				c := (v[i] + v[k]) / math.Abs(v[i]-v[k])
 				t[i] -= c * dst[k]
 				t[k] += c * dst[i]
 			}

@@ -454,7 +454,7 @@ func (r *runner) buildSystem() error {
 		for k, i := range order {
 			kappa[k] = c.Model.Kappa[i]
 		}
-		m.sys.Extra = func(dst, y []float64) { p.GasDrift(dst, y, kappa) }
+		m.sys.Extra = p.GasDriftFunc(kappa)
 	}
 	if err := m.sys.Validate(); err != nil {
 		return err
