@@ -167,7 +167,8 @@ plots = false
 // TestPCDNextOrderStoreKey: walkers stored without the next-order drift (next_order = false)
 // are not reused for the default, which takes it: the Langevin key records whether it applied.
 // Run into the first config's directory with -force, the default config's langevin.csv is that
-// of a fresh run, and differs from the first one's.
+// of a fresh run, and differs from the first one's; summary.json's langevin "noise" names the
+// model that ran.
 func TestPCDNextOrderStoreKey(t *testing.T) {
 	t.Parallel()
 	cfg := func(extra string) string {
@@ -204,5 +205,13 @@ plots = false
 	}
 	if bytes.Equal(got, first) {
 		t.Error("the next-order drift changed nothing in langevin.csv")
+	}
+	// The summary names the model that ran.
+	c := filepath.Join(dir, "c")
+	ensMustRun(t, "-config", off, "-out", c)
+	for d, want := range map[string]string{b: "pcd, next order", c: "pcd, leading order"} {
+		if got := ensSummary(t, d)["langevin"].(map[string]any)["noise"]; got != want {
+			t.Errorf("%s: summary langevin noise %v, want %q", d, got, want)
+		}
 	}
 }

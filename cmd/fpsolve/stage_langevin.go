@@ -318,6 +318,12 @@ func (r *runner) langevinOutputs(all *langevin.Ensemble, order []int, keys []flo
 		Alpha: jnum(lc.Alpha), Batch: lc.Batch, Level: lc.Level, T: jnum(float64(lc.Steps) * lc.Alpha), Initial: kind,
 		Counts: langevinCounts{Reflected: all.Counts.Reflected, Rejected: all.Counts.Rejected,
 			Crossings: all.Counts.Crossings, Ties: all.Counts.Ties}, Note: note}
+	if _, ok := r.cfg.PCDNoise(); ok {
+		sum.Noise = "pcd, leading order"
+		if r.sys().Extra != nil {
+			sum.Noise = "pcd, next order"
+		}
+	}
 	for k := 0; k < n; k++ {
 		sum.Modes[order[k]] = moments(rmt.SampleMoments(cols[k]))
 	}

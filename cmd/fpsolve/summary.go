@@ -94,13 +94,16 @@ type spectrumSummary struct {
 
 // langevinSummary is the "langevin" section.
 type langevinSummary struct {
-	Modes   []momentsOut   `json:"modes"`
-	Pairs   []pairOut      `json:"pairs"`
-	Walkers int            `json:"walkers"`
-	Steps   int            `json:"steps"`
-	Alpha   jnum           `json:"alpha"`
-	Batch   int            `json:"batch"`
-	Level   string         `json:"level"`
+	Modes   []momentsOut `json:"modes"`
+	Pairs   []pairOut    `json:"pairs"`
+	Walkers int          `json:"walkers"`
+	Steps   int          `json:"steps"`
+	Alpha   jnum         `json:"alpha"`
+	Batch   int          `json:"batch"`
+	Level   string       `json:"level"`
+	// Noise names the derived noise of [noise] model = "pcd": "pcd, next order" (with the
+	// drift of rbmdrift.PCDNoise.NextOrder) or "pcd, leading order"; empty otherwise.
+	Noise   string         `json:"noise,omitempty"`
 	T       jnum           `json:"t"`
 	Initial string         `json:"initial"`
 	Counts  langevinCounts `json:"counts"`
