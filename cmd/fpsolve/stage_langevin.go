@@ -126,7 +126,7 @@ func (r *runner) stageLangevin() error {
 		Modes                                 []modeKey
 		Coulomb                               bool
 		Geometric                             bool        `json:",omitempty"`
-		PCDNextOrder                          bool        `json:",omitempty"`
+		PCDNextOrder                          string      `json:",omitempty"` // the form of the next-order drift (nextOrderForm)
 		Windows                               []tagWindow `json:",omitempty"`
 		Model, Noise, Grid, Initial, Langevin any
 		Block                                 int
@@ -134,7 +134,7 @@ func (r *runner) stageLangevin() error {
 		RBMRuns                               int    `json:",omitempty"`
 		InitialSpectra                        string `json:",omitempty"`
 		Snaps                                 []int  `json:",omitempty"`
-	}{Modes: modeKeys(r.sys().Modes), Coulomb: r.sys().Coulomb, Geometric: r.sys().Geometric, PCDNextOrder: r.sys().Extra != nil, Model: r.cfg.Model, Noise: r.cfg.Noise, Grid: r.cfg.Grid,
+	}{Modes: modeKeys(r.sys().Modes), Coulomb: r.sys().Coulomb, Geometric: r.sys().Geometric, PCDNextOrder: r.nextOrderForm(), Model: r.cfg.Model, Noise: r.cfg.Noise, Grid: r.cfg.Grid,
 		Initial: r.cfg.Initial, Langevin: lc, Block: langevinBlock, Snaps: snaps}
 	if r.dependsOnRBM() {
 		inputs.RBM, inputs.RBMRuns = r.cfg.RBM, len(r.rbmInitial())
@@ -154,6 +154,16 @@ func (r *runner) stageLangevin() error {
 		return err
 	}
 	return r.langevinOutputs(all, r.order(), r.keys(), note, nil)
+}
+
+// nextOrderForm names the form of the derived next-order drift that the walkers take ("" when
+// none) for the Langevin key: walkers stored under another form (the first one, with the
+// small-tilt limit, keyed true) are never reused for this one.
+func (r *runner) nextOrderForm() string {
+	if r.sys().Extra == nil {
+		return ""
+	}
+	return "second order + tilt (MeanSin2)"
 }
 
 // langevinBlocks runs (or loads) this invocation's blocks of walkers, each walker's state of
