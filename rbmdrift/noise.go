@@ -83,18 +83,26 @@ func (p PCDNoise) G2(y float64) float64 {
 
 // s returns 1/(mu2 - sigma_h^2 x), the chains' variance along the image of an eigenvector with
 // eigenvalue x (+Inf at and beyond the edge).
-func (p PCDNoise) s(x float64) float64 {
-	d := p.Mu2 - p.SigmaH*p.SigmaH*x
+func (p PCDNoise) s(x float64) float64 { return p.sScaled(x, p.SigmaH*p.SigmaH) }
+
+// sScaled returns 1/(mu2 - c2 v) (+Inf at and beyond the edge): s(x) with c2 = sigma_h^2, and
+// the same in y = sigma_h^2 x with c2 = 1 (nextOrder).
+func (p PCDNoise) sScaled(v, c2 float64) float64 {
+	d := p.Mu2 - c2*v
 	if !(d > 0) {
 		return math.Inf(1)
 	}
 	return 1 / d
 }
 
+// nullS returns the sum of s over the max(0, Visible - n) visible directions outside the range of
+// W (x = 0, s = 1/mu2), for n eigenvalues.
+func (p PCDNoise) nullS(n int) float64 { return float64(max(0, p.Visible-n)) / p.Mu2 }
+
 // sumS returns sum_k s(x_k) over the visible directions: the eigenvalues x and
 // max(0, Visible - len(x)) directions outside the range of W (x = 0, s = 1/mu2).
 func (p PCDNoise) sumS(x []float64) float64 {
-	sum := float64(max(0, p.Visible-len(x))) / p.Mu2
+	sum := p.nullS(len(x))
 	for _, xk := range x {
 		sum += p.s(xk)
 	}
@@ -276,13 +284,9 @@ func (p PCDNoise) nextOrder(dst, v, dk []float64, c2, pre, tiltPre float64) {
 	if len(dst) != n || len(dk) != n*n {
 		panic(fmt.Sprintf("rbmdrift: NextOrder: lengths %d, %d for %d pair deltas", len(dst), n, len(dk)))
 	}
-	sum := float64(max(0, p.Visible-n)) / p.Mu2
+	sum := p.nullS(n)
 	for k, vk := range v {
-		d := p.Mu2 - c2*vk
-		dst[k] = math.Inf(1)
-		if d > 0 {
-			dst[k] = 1 / d // s_k until the last loop
-		}
+		dst[k] = p.sScaled(vk, c2) // s_k until the last loop
 		sum += dst[k]
 	}
 	var tilt [16]float64 // no allocation for the gases of up to 16 modes
