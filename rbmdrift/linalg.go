@@ -79,12 +79,27 @@ func dot(a, b []float64) float64 {
 // gramRows sets c = f a a^T for the r x m matrix a (row-major): c is r x r symmetric.
 func gramRows(c, a []float64, r, m int, f float64) { rowDots(c, a, a, r, m, f) }
 
-// gramCols sets c = a^T a for the r x m matrix a (row-major): c is m x m symmetric.
+// gramCols sets c = a^T a for the r x m matrix a (row-major): c is m x m symmetric. Rows of a
+// are taken two at a time, each entry still summed row after row in order (the bits of one row
+// at a time, which TestKernelBits checks), so that c is loaded and stored once per two rows.
 func gramCols(c, a []float64, r, m int) {
 	for i := range c[:m*m] {
 		c[i] = 0
 	}
-	for k := 0; k < r; k++ {
+	k := 0
+	for ; k+2 <= r; k += 2 {
+		a1 := a[k*m : k*m+m]
+		a2 := a[(k+1)*m : (k+1)*m+m]
+		for i, v1 := range a1 {
+			v2 := a2[i]
+			ci := c[i*m+i : i*m+m]
+			b1, b2 := a1[i:i+len(ci)], a2[i:i+len(ci)]
+			for j := range ci {
+				ci[j] = (ci[j] + v1*b1[j]) + v2*b2[j]
+			}
+		}
+	}
+	for ; k < r; k++ {
 		ak := a[k*m : k*m+m]
 		for i, v := range ak {
 			ci := c[i*m : i*m+m]
@@ -97,6 +112,71 @@ func gramCols(c, a []float64, r, m int) {
 		for j := i + 1; j < m; j++ {
 			c[j*m+i] = c[i*m+j]
 		}
+	}
+}
+
+// combRows adds to dst the rows of b (row l at b[l*ld:], len(dst) of it) weighted by f c[l], in
+// the order of l, as len(c) calls axpy(dst, f*c[l], row l) would, to the bit (TestKernelBits:
+// each entry is ((dst + c_0 b_0) + c_1 b_1) + ...), but with dst loaded and stored once per four
+// rows instead of once per row.
+func combRows(dst []float64, f float64, c, b []float64, ld int) {
+	m := len(dst)
+	l := 0
+	for ; l+4 <= len(c); l += 4 {
+		c0, c1, c2, c3 := f*c[l], f*c[l+1], f*c[l+2], f*c[l+3]
+		b0 := b[l*ld : l*ld+m]
+		b1 := b[(l+1)*ld : (l+1)*ld+m]
+		b2 := b[(l+2)*ld : (l+2)*ld+m]
+		b3 := b[(l+3)*ld : (l+3)*ld+m]
+		for j := range dst {
+			dst[j] = (((dst[j] + c0*b0[j]) + c1*b1[j]) + c2*b2[j]) + c3*b3[j]
+		}
+	}
+	if l+2 <= len(c) {
+		c0, c1 := f*c[l], f*c[l+1]
+		b0 := b[l*ld : l*ld+m]
+		b1 := b[(l+1)*ld : (l+1)*ld+m]
+		for j := range dst {
+			dst[j] = (dst[j] + c0*b0[j]) + c1*b1[j]
+		}
+		l += 2
+	}
+	if l < len(c) {
+		axpy(dst, f*c[l], b[l*ld:l*ld+m])
+	}
+}
+
+// plusRowDots sets dst_ki = r_ki + r_k . q_i (rows of the n x n matrices r and q), each dot
+// summed in order from zero as dot does, two at a time sharing the loads of r_k.
+func plusRowDots(dst, r, q []float64, n int) {
+	for k := 0; k < n; k++ {
+		rk, dk := r[k*n:k*n+n], dst[k*n:k*n+n]
+		i := 0
+		for ; i+2 <= n; i += 2 {
+			q1 := q[i*n : i*n+len(rk)]
+			q2 := q[(i+1)*n : (i+1)*n+len(rk)]
+			var s1, s2 float64
+			for j, v := range rk {
+				s1 += v * q1[j]
+				s2 += v * q2[j]
+			}
+			dk[i], dk[i+1] = rk[i]+s1, rk[i+1]+s2
+		}
+		if i < n {
+			dk[i] = rk[i] + dot(rk, q[i*n:i*n+n])
+		}
+	}
+}
+
+// mulRows sets dst = a b for the r x k matrix a and the k x m matrix b (row-major), each entry
+// summed in the order of k from zero (combRows on a zeroed row).
+func mulRows(dst, a, b []float64, r, k, m int) {
+	for i := 0; i < r; i++ {
+		di := dst[i*m : i*m+m]
+		for j := range di {
+			di[j] = 0
+		}
+		combRows(di, 1, a[i*k:i*k+k], b, m)
 	}
 }
 

@@ -103,7 +103,7 @@ func (p *perturber) orth(v []float64) {
 	if p.big && orthonormaliseBLAS(v, p.s, p.st, p.nh) {
 		return
 	}
-	orthonormalise(v, p.nh, p.col)
+	orthonormalise(v, p.nh, p.q) // q is free outside update's first stage
 }
 
 // project sets u = W V for the basis vec (N_h x N_h, columns) and the weights w (N_v x N_h),
@@ -114,15 +114,7 @@ func (p *perturber) project(w, vec []float64) {
 		gemm(p.u, w, vec, nv, nh, nh, 1, 0)
 		return
 	}
-	for i := 0; i < nv; i++ {
-		ui := p.u[i*nh : i*nh+nh]
-		for m := range ui {
-			ui[m] = 0
-		}
-		for j, wv := range w[i*nh : i*nh+nh] {
-			axpy(ui, wv, vec[j*nh:j*nh+nh])
-		}
-	}
+	mulRows(p.u, w, vec, nv, nh, nh)
 }
 
 // update computes the eigenvalues of X' = W'^T W' after the update W' = (1 + f G) W, for G the
@@ -164,9 +156,7 @@ func (p *perturber) update(dst []float64, g []float64, f float64) bool {
 		for i := 0; i < nv; i++ {
 			zi := z[i*nh : i*nh+nh]
 			copy(zi, u[i*nh:i*nh+nh])
-			for l, gl := range g[i*nv : i*nv+nv] {
-				axpy(zi, f*gl, u[l*nh:l*nh+nh])
-			}
+			combRows(zi, f, g[i*nv:i*nv+nv], u, nh)
 		}
 	}
 	b, r, q, vn := p.b, p.r, p.q, p.vn
@@ -196,12 +186,7 @@ func (p *perturber) update(dst []float64, g []float64, f float64) bool {
 		copy(vn, r)
 		gemm(vn, r, q, nh, nh, nh, -1, 1)
 	} else {
-		for k := 0; k < nh; k++ {
-			rk, nk := r[k*nh:k*nh+nh], vn[k*nh:k*nh+nh]
-			for i := range nk {
-				nk[i] = rk[i] + dot(rk, q[i*nh:i*nh+nh])
-			}
-		}
+		plusRowDots(vn, r, q, nh)
 	}
 	p.orth(vn)
 	r, vn = vn, r
@@ -209,15 +194,7 @@ func (p *perturber) update(dst []float64, g []float64, f float64) bool {
 	if p.big {
 		gemm(u, z, r, nv, nh, nh, 1, 0)
 	} else {
-		for i := 0; i < nv; i++ {
-			ui := u[i*nh : i*nh+nh]
-			for m := range ui {
-				ui[m] = 0
-			}
-			for j, zv := range z[i*nh : i*nh+nh] {
-				axpy(ui, zv, r[j*nh:j*nh+nh])
-			}
-		}
+		mulRows(u, z, r, nv, nh, nh)
 	}
 	p.gram(b, u)
 	if !p.rotateStrong(b, r, u) {
@@ -240,15 +217,7 @@ func (p *perturber) update(dst []float64, g []float64, f float64) bool {
 	if p.big {
 		gemm(vn, p.v, r, nh, nh, nh, 1, 0)
 	} else {
-		for k := 0; k < nh; k++ {
-			vk, nk := p.v[k*nh:k*nh+nh], vn[k*nh:k*nh+nh]
-			for i := range nk {
-				nk[i] = 0
-			}
-			for j, vv := range vk {
-				axpy(nk, vv, r[j*nh:j*nh+nh])
-			}
-		}
+		mulRows(vn, p.v, r, nh, nh, nh)
 	}
 	p.v, p.vn = vn, p.v
 	p.r = r
@@ -334,27 +303,37 @@ func (p *perturber) rotateStrong(b, r, u []float64) bool {
 // rotate applies the Jacobi rotation that zeroes b_pq (p < q) of the symmetric n x n matrix b
 // to b and accumulates it into the columns p, q of v, returning its cosine and sine. It is the
 // rotation of symeig's Jacobi sweep, which keeps its own copy inline (see the symeig package
-// comment); this one also returns (c, s) for rotating u alongside.
+// comment); this one also returns (c, s) for rotating u alongside. As there, b must be exactly
+// symmetric (gram mirrors its triangle, and a rotation keeps it so): the column update and the
+// row update outside the 2 x 2 block give the mirrored entries the same values from the same
+// operands, so each is computed once and stored in both (the bits of the two full passes,
+// TestKernelBits).
 func rotate(b, v []float64, n, p, q int) (c, s float64) {
 	bpq := b[p*n+q]
-	theta := (b[q*n+q] - b[p*n+p]) / (2 * bpq)
+	bpp, bqq := b[p*n+p], b[q*n+q]
+	theta := (bqq - bpp) / (2 * bpq)
 	t := 1 / (math.Abs(theta) + math.Sqrt(theta*theta+1))
 	if theta < 0 {
 		t = -t
 	}
 	c = 1 / math.Sqrt(t*t+1)
 	s = t * c
-	for k := 0; k < n; k++ {
-		bkp, bkq := b[k*n+p], b[k*n+q]
-		b[k*n+p] = c*bkp - s*bkq
-		b[k*n+q] = s*bkp + c*bkq
+	rp, rq := b[p*n:p*n+n], b[q*n:q*n+n]
+	for k := range rp {
+		if k == p || k == q {
+			continue
+		}
+		bkp, bkq := rp[k], rq[k]
+		np, nq := c*bkp-s*bkq, s*bkp+c*bkq
+		rp[k], rq[k] = np, nq
+		b[k*n+p], b[k*n+q] = np, nq
 	}
-	for k := 0; k < n; k++ {
-		bpk, bqk := b[p*n+k], b[q*n+k]
-		b[p*n+k] = c*bpk - s*bqk
-		b[q*n+k] = s*bpk + c*bqk
-	}
-	b[p*n+q], b[q*n+p] = 0, 0
+	// The block: column update (rows p and q), then row update.
+	cpp, cpq := c*bpp-s*bpq, s*bpp+c*bpq
+	cqp, cqq := c*bpq-s*bqq, s*bpq+c*bqq
+	rp[p] = c*cpp - s*cqp
+	rq[q] = s*cpq + c*cqq
+	rp[q], rq[p] = 0, 0
 	for k := 0; k < n; k++ {
 		vkp, vkq := v[k*n+p], v[k*n+q]
 		v[k*n+p] = c*vkp - s*vkq
@@ -364,24 +343,27 @@ func rotate(b, v []float64, n, p, q int) (c, s float64) {
 }
 
 // orthonormalise makes the columns of the n x n row-major matrix v orthonormal by modified
-// Gram-Schmidt, in column order; col is n scratch.
-func orthonormalise(v []float64, n int, col []float64) {
+// Gram-Schmidt, in column order; vt is n x n scratch. It works on the transpose, so that the
+// columns are contiguous rows; each dot product and update runs over the entries in the same
+// order as the column loops did, so the result is the same to the bit (TestKernelBits).
+func orthonormalise(v []float64, n int, vt []float64) {
+	transpose(vt, v, n, n)
 	for j := 0; j < n; j++ {
-		for k := 0; k < n; k++ {
-			col[k] = v[k*n+j]
-		}
+		col := vt[j*n : j*n+n]
 		for i := 0; i < j; i++ {
+			vi := vt[i*n : i*n+len(col)]
 			var d float64
-			for k := 0; k < n; k++ {
-				d += v[k*n+i] * col[k]
+			for k, x := range vi {
+				d += x * col[k]
 			}
-			for k := 0; k < n; k++ {
-				col[k] -= d * v[k*n+i]
+			for k, x := range vi {
+				col[k] -= d * x
 			}
 		}
 		nr := 1 / math.Sqrt(dot(col, col))
-		for k := 0; k < n; k++ {
-			v[k*n+j] = col[k] * nr
+		for k := range col {
+			col[k] *= nr
 		}
 	}
+	transpose(v, vt, n, n)
 }

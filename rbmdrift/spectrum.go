@@ -93,22 +93,12 @@ func (t *Trainer) expectedDriftU(dst, u []float64) {
 	}
 	// z = C_t u (u^T C_t u per column), y = L^-1 u by forward substitution (u^T K^-1 u).
 	z, y := p.z, p.y
-	for i := 0; i < nv; i++ {
-		zi := z[i*nh : i*nh+nh]
-		for m := range zi {
-			zi[m] = 0
-		}
-		for j, c := range t.ct[i*nv : i*nv+nv] {
-			axpy(zi, c, u[j*nh:j*nh+nh])
-		}
-	}
+	mulRows(z, t.ct, u, nv, nv, nh)
 	for i := 0; i < nv; i++ {
 		yi := y[i*nh : i*nh+nh]
 		copy(yi, u[i*nh:i*nh+nh])
 		li := t.ch[i*nv : i*nv+i+1]
-		for j := 0; j < i; j++ {
-			axpy(yi, -li[j], y[j*nh:j*nh+nh])
-		}
+		combRows(yi, -1, li[:i], y, nh)
 		for m := range yi {
 			yi[m] /= li[i]
 		}

@@ -1,0 +1,165 @@
+package rbmdrift
+
+import (
+	"math"
+	"testing"
+)
+
+// TestKernelBits: the blocked small kernels give, to the bit, what the one-row-at-a-time loops
+// they replaced gave (written out here as the reference): gramCols, combRows, mulRows,
+// plusRowDots, orthonormalise, and rotate with its mirrored update against the two full passes, on random
+// matrices of sizes around N = 10 (odd sizes reach every remainder loop). The golden digests
+// (TestGoldenN10) check the same through whole runs.
+func TestKernelBits(t *testing.T) {
+	src := NewSource(31, 0)
+	rnd := func(n int) []float64 {
+		a := make([]float64, n)
+		for i := range a {
+			a[i] = src.NormFloat64()
+		}
+		return a
+	}
+	same := func(name string, got, want []float64) {
+		t.Helper()
+		for i := range want {
+			if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+				t.Fatalf("%s: entry %d = %v, want %v", name, i, got[i], want[i])
+			}
+		}
+	}
+	for _, sz := range [][2]int{{10, 10}, {12, 5}, {7, 9}, {1, 3}, {13, 11}} {
+		r, m := sz[0], sz[1]
+		a := rnd(r * m)
+		// gramCols against one row at a time.
+		want := make([]float64, m*m)
+		for k := 0; k < r; k++ {
+			ak := a[k*m : k*m+m]
+			for i, v := range ak {
+				for j := i; j < m; j++ {
+					want[i*m+j] += v * ak[j]
+				}
+			}
+		}
+		for i := 0; i < m; i++ {
+			for j := i + 1; j < m; j++ {
+				want[j*m+i] = want[i*m+j]
+			}
+		}
+		got := rnd(m * m) // gramCols must clear it
+		gramCols(got, a, r, m)
+		same("gramCols", got, want)
+
+		// combRows and mulRows against axpy row by row.
+		b := rnd(r * m)
+		for _, f := range []float64{1, -1, 0.37} {
+			for i := 0; i < r; i++ {
+				c := a[i*m : i*m+min(m, r)]
+				d0 := rnd(m)
+				w := append([]float64(nil), d0...)
+				for l, cl := range c {
+					axpy(w, f*cl, b[l*m:l*m+m])
+				}
+				combRows(d0, f, c, b, m)
+				same("combRows", d0, w)
+			}
+		}
+		k := min(r, m)
+		mr := make([]float64, r*m)
+		mulRows(mr, a, b, r, k, m) // a as r x k (stride k), b as k x m
+		wm := make([]float64, r*m)
+		for i := 0; i < r; i++ {
+			for l, v := range a[i*k : i*k+k] {
+				axpy(wm[i*m:i*m+m], v, b[l*m:l*m+m])
+			}
+		}
+		same("mulRows", mr, wm)
+	}
+	for _, n := range []int{10, 9, 2, 1} {
+		rm, qm := rnd(n*n), rnd(n*n)
+		got := make([]float64, n*n)
+		plusRowDots(got, rm, qm, n)
+		want := make([]float64, n*n)
+		for k := 0; k < n; k++ {
+			for i := 0; i < n; i++ {
+				want[k*n+i] = rm[k*n+i] + dot(rm[k*n:k*n+n], qm[i*n:i*n+n])
+			}
+		}
+		same("plusRowDots", got, want)
+	}
+	// orthonormalise against modified Gram-Schmidt on the columns in place.
+	for _, n := range []int{10, 7, 1} {
+		v := rnd(n * n)
+		want := append([]float64(nil), v...)
+		col := make([]float64, n)
+		for j := 0; j < n; j++ {
+			for k := 0; k < n; k++ {
+				col[k] = want[k*n+j]
+			}
+			for i := 0; i < j; i++ {
+				var d float64
+				for k := 0; k < n; k++ {
+					d += want[k*n+i] * col[k]
+				}
+				for k := 0; k < n; k++ {
+					col[k] -= d * want[k*n+i]
+				}
+			}
+			nr := 1 / math.Sqrt(dot(col, col))
+			for k := 0; k < n; k++ {
+				want[k*n+j] = col[k] * nr
+			}
+		}
+		orthonormalise(v, n, make([]float64, n*n))
+		same("orthonormalise", v, want)
+	}
+	// rotate: every pair of a symmetric 10 x 10 matrix in turn (a sweep), against the column
+	// pass then the row pass over whole columns and rows.
+	const n = 10
+	bm := make([]float64, n*n)
+	g := rnd(n * n)
+	for i := 0; i < n; i++ {
+		for j := i; j < n; j++ {
+			bm[i*n+j], bm[j*n+i] = g[i*n+j], g[i*n+j]
+		}
+	}
+	b2 := append([]float64(nil), bm...)
+	v, v2 := make([]float64, n*n), make([]float64, n*n)
+	for i := 0; i < n; i++ {
+		v[i*n+i], v2[i*n+i] = 1, 1
+	}
+	for p := 0; p < n; p++ {
+		for q := p + 1; q < n; q++ {
+			c, s := rotate(bm, v, n, p, q)
+			// reference
+			bpq := b2[p*n+q]
+			theta := (b2[q*n+q] - b2[p*n+p]) / (2 * bpq)
+			tt := 1 / (math.Abs(theta) + math.Sqrt(theta*theta+1))
+			if theta < 0 {
+				tt = -tt
+			}
+			c2 := 1 / math.Sqrt(tt*tt+1)
+			s2 := tt * c2
+			for k := 0; k < n; k++ {
+				bkp, bkq := b2[k*n+p], b2[k*n+q]
+				b2[k*n+p] = c2*bkp - s2*bkq
+				b2[k*n+q] = s2*bkp + c2*bkq
+			}
+			for k := 0; k < n; k++ {
+				bpk, bqk := b2[p*n+k], b2[q*n+k]
+				b2[p*n+k] = c2*bpk - s2*bqk
+				b2[q*n+k] = s2*bpk + c2*bqk
+			}
+			b2[p*n+q], b2[q*n+p] = 0, 0
+			for k := 0; k < n; k++ {
+				vkp, vkq := v2[k*n+p], v2[k*n+q]
+				v2[k*n+p] = c2*vkp - s2*vkq
+				v2[k*n+q] = s2*vkp + c2*vkq
+			}
+			if c != c2 || s != s2 {
+				t.Fatalf("rotate (%d, %d): c, s = %v, %v, want %v, %v", p, q, c, s, c2, s2)
+			}
+			same("rotate b", bm, b2)
+			same("rotate v", v, v2)
+		}
+	}
+}

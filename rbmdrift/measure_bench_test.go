@@ -1,0 +1,77 @@
+package rbmdrift
+
+import "testing"
+
+// measuredState is a trainer of the reference setting after 2000 updates, with the perturbative
+// basis at the exact eigenvectors of the weights before one more update, which has been made:
+// tr.g holds that update's G. u0 and v0 are the basis's W V and V before it, for restoring.
+func measuredState(b *testing.B) (tr *Trainer, u0, v0 []float64, x []float64) {
+	tr, err := NewTrainer(reference(), 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < 2000; i++ {
+		if err := tr.Step(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	x = tr.Spectrum(nil)
+	tr.pert = newPerturber(tr.nv, tr.nh)
+	copy(tr.pert.v, tr.vectors())
+	tr.pert.project(tr.w, tr.pert.v)
+	u0 = append([]float64(nil), tr.pert.u...)
+	v0 = append([]float64(nil), tr.pert.v...)
+	if err := tr.Step(); err != nil {
+		b.Fatal(err)
+	}
+	return tr, u0, v0, x
+}
+
+// BenchmarkPerturberUpdate: the perturbative spectrum after one update at N = 10 (the
+// measured step's main cost at measure_every = 1), from the exact basis before it.
+func BenchmarkPerturberUpdate(b *testing.B) {
+	tr, u0, v0, _ := measuredState(b)
+	p, f := tr.pert, tr.cfg.Alpha*tr.s2
+	dst := make([]float64, tr.nh)
+	b.ReportAllocs()
+	for b.Loop() {
+		copy(p.u, u0)
+		copy(p.v, v0)
+		p.refresh = 0
+		if !p.update(dst, tr.g, f) {
+			b.Fatal("fallback")
+		}
+	}
+}
+
+// BenchmarkExpectedDrift: the exact-gradient drift of every eigenvalue at N = 10 from u = W V
+// (the measured step's other cost).
+func BenchmarkExpectedDrift(b *testing.B) {
+	tr, u0, _, _ := measuredState(b)
+	if !tr.prepare() {
+		b.Fatal("improper")
+	}
+	dst := make([]float64, tr.nh)
+	b.ReportAllocs()
+	for b.Loop() {
+		tr.expectedDriftU(dst, u0)
+	}
+}
+
+// BenchmarkWarmSolve10: the exact spectrum at N = 10 by the Jacobi solver warm-started from the
+// eigenbasis of the weights 10 updates earlier (the before-state of a measured step at
+// measure_every = 10).
+func BenchmarkWarmSolve10(b *testing.B) {
+	tr, _, v0, _ := measuredState(b)
+	for i := 0; i < 9; i++ {
+		if err := tr.Step(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	x := make([]float64, tr.nh)
+	b.ReportAllocs()
+	for b.Loop() {
+		tr.eig.SetBasis(v0)
+		tr.Spectrum(x)
+	}
+}
