@@ -142,3 +142,22 @@ func BenchmarkTrainRunN(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTrainRunEvery: TrainRun of 20,000 updates at the reference setting with the drift
+// measured every 0 (never), 1 and 10 updates, spectra recorded at the first and last step only;
+// reported per update. For before/after comparisons on a noisy machine, build the test binary
+// of both commits and alternate them (benchmarks/README.md).
+func BenchmarkTrainRunEvery(b *testing.B) {
+	for _, m := range []int{0, 1, 10} {
+		b.Run(fmt.Sprintf("measure_every=%d", m), func(b *testing.B) {
+			c := reference()
+			c.Steps, c.RecordEvery, c.MeasureEvery = 20000, 0, m
+			for i := 0; i < b.N; i++ {
+				if _, err := TrainRun(c, i); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N*c.Steps)/b.Elapsed().Seconds(), "updates/s")
+		})
+	}
+}
