@@ -628,13 +628,14 @@ func rbmStep(sampler string) func(e *env, _ func(string) bool) ([]Row, error) {
 	}
 }
 
-// rbmProjection measures TrainEnsemble (direct sampler, exact data, spectrum recorded every
-// 1000 updates) on GOMAXPROCS workers and projects the wall time of 7,500 runs x 1e5 updates.
-func rbmProjection(e *env, _ func(string) bool) ([]Row, error) {
-	e.progress("rbmdrift ensemble projection")
+// ensembleRate times rbmdrift.TrainEnsemble of the reference setting with the drift measured
+// every m updates (0: never), spectrum recorded every 1000, 2 x GOMAXPROCS runs of
+// ensembleStepsFull updates (ensembleStepsQ with -quick) on GOMAXPROCS workers, best of the
+// suite's count, and returns the configuration, the runs and the wall rate in updates/s.
+func ensembleRate(e *env, m int) (rbmdrift.Config, []int, float64, error) {
 	procs := runtime.GOMAXPROCS(0)
 	cfg := rbmReference()
-	cfg.Steps, cfg.RecordEvery = ensembleStepsFull, 1000
+	cfg.Steps, cfg.RecordEvery, cfg.MeasureEvery = ensembleStepsFull, 1000, m
 	if e.quick {
 		cfg.Steps = ensembleStepsQ
 	}
@@ -650,9 +651,20 @@ func rbmProjection(e *env, _ func(string) bool) ([]Row, error) {
 		}
 	})
 	if err != nil {
+		return cfg, runs, 0, err
+	}
+	return cfg, runs, float64(cfg.Steps*len(runs)) / sec, nil
+}
+
+// rbmProjection measures TrainEnsemble (direct sampler, exact data, spectrum recorded every
+// 1000 updates) on GOMAXPROCS workers and projects the wall time of 7,500 runs x 1e5 updates.
+func rbmProjection(e *env, _ func(string) bool) ([]Row, error) {
+	e.progress("rbmdrift ensemble projection")
+	procs := runtime.GOMAXPROCS(0)
+	cfg, runs, rate, err := ensembleRate(e, 0)
+	if err != nil {
 		return nil, fmt.Errorf("rbmdrift ensemble: %v", err)
 	}
-	rate := float64(cfg.Steps*len(runs)) / sec
 	hours := projectionUpdates / rate / secondsPerHour
 	row := Row{Component: "rbmdrift", Workload: "projected 7,500 runs x 1e5 updates, all cores", Size: "N_v=N_h=10, |B|=16, k=3",
 		Value: hours, Unit: "h", Refs: []Ref{
@@ -688,26 +700,10 @@ func datasetRowName(m int) string {
 func rbmDataset(e *env, m int) ([]Row, error) {
 	e.progress("rbmdrift dataset projection, measure_every %d", m)
 	procs := runtime.GOMAXPROCS(0)
-	cfg := rbmReference()
-	cfg.Steps, cfg.RecordEvery, cfg.MeasureEvery = ensembleStepsFull, 1000, m
-	if e.quick {
-		cfg.Steps = ensembleStepsQ
-	}
-	runs := make([]int, 2*procs)
-	for i := range runs {
-		runs[i] = i
-	}
-	sec, _, err := measure("1x", e.count, func(b *testing.B) {
-		for b.Loop() {
-			if _, err := rbmdrift.TrainEnsemble(cfg, runs, procs, nil); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+	cfg, runs, rate, err := ensembleRate(e, m)
 	if err != nil {
 		return nil, fmt.Errorf("rbmdrift dataset projection: %v", err)
 	}
-	rate := float64(cfg.Steps*len(runs)) / sec
 	total := datasetSettings * projectionUpdates
 	hours := total / rate / secondsPerHour
 	name := datasetRowName(m)
