@@ -45,6 +45,29 @@ func BenchmarkChamber256(b *testing.B) {
 	}
 }
 
+// One solve (H - sigma I)^-1 x with the factor Lowest builds for the chamber of
+// BenchmarkChamber256 (nested dissection, 786,000 factor entries, the parts on two goroutines):
+// Lowest does about 69 of these.
+func BenchmarkSolveChamber256(b *testing.B) {
+	mode := model.Mode{Drift: model.RBM{Mu2: 9, Kappa: 5}, G2: 0.01}
+	h, _ := sgOperator(b, []model.Mode{mode, mode}, true, fokkerplanck.Axis{Lo: 0, Hi: 9, N: 256})
+	raw := h.RawMatrix()
+	a := csrPattern{n: raw.I, indptr: raw.Indptr, ind: raw.Ind, data: raw.Data}
+	perm, split := ordering(nil, a, OrderAuto)
+	f, err := newLDL(context.Background(), a, -1e-9*medianAbsDiag(a), perm, split)
+	if err != nil {
+		b.Fatal(err)
+	}
+	x0, x := make([]float64, a.n), make([]float64, a.n)
+	for i := range x0 {
+		x0[i] = math.Sin(float64(i))
+	}
+	for b.Loop() {
+		copy(x, x0) // each solve amplifies x by up to 1/(E_0 - sigma) = 1e9
+		f.solve(x)
+	}
+}
+
 // The [spectrum] stage's work (SolveSpectrum) for one rbm mode (mu^2 = 9, kappa = 5, g^2 =
 // 0.001) on 200,000 cells, 6 states, tolerance 1e-9 (the stage's default), with the
 // finite-difference check beside it: SG assembly, symmetrisation, Lowest, and FD + Lowest on a

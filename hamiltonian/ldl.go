@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"sort"
 	"sync"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 // ldl is a sparse LDL^T factorisation of P (A - sigma I) P^T with a fill-reducing permutation P
@@ -25,21 +28,28 @@ type ldl struct {
 	bidiag   bool // L is unit lower bidiagonal with a full subdiagonal (lp[j] = j)
 
 	// Two independent parts [0, q) and [q, s) before the rows [s, n) (q = s = 0: none): the
-	// factorisation and the solves run the parts on two goroutines; the forward solve then
-	// uses L by rows (rp, rj, rx), a copy of L.
+	// factorisation and the solves run the parts on two goroutines.
 	q, s int
-	rp   []int
-	rj   []int32
-	rx   []float64
+
+	// Supernodes (see supernodes): the columns [sn[k], sn[k+1]) of L share the rows below
+	// their block, cut[k] of them before row s (all of them without a split). buf is one
+	// scratch of the longest column plus one per goroutine, sep the two parts' updates of
+	// the rows [s, n) in the forward sweep.
+	sn    []int
+	intra []int32 // column j's leading rows j+1, ..., j+intra[j] (its supernode's triangle)
+	cut   []int32
+	buf   [2][]float64
+	sep   [2][]float64
 }
 
 // parallelNNZ is the least factor size (off-diagonal nonzeros) worth two goroutines: below it
 // the solves take well under a millisecond.
 const parallelNNZ = 100000
 
-// maxRowForm bounds the factor size (off-diagonal nonzeros) for which the split solves keep the
-// row copy of L (12 bytes per entry): above it the factor runs on one goroutine.
-const maxRowForm = 8 << 20
+// denseMin is the shortest column segment that the supernodal solves hand to gonum's
+// assembly dot and axpy kernels (floats.Dot, floats.AddScaled): below it the call costs
+// more than a plain loop.
+const denseMin = 8
 
 // csrPattern is the raw structure of a square CSR matrix.
 type csrPattern struct {
@@ -125,7 +135,7 @@ func newLDL(ctx context.Context, a csrPattern, sigma float64, perm []int, split 
 	f.lx = make([]float64, nnz)
 	f.d = make([]float64, n)
 	f.work = make([]float64, n)
-	if q, s := split[0], split[1]; nnz >= parallelNNZ && nnz <= maxRowForm && runtime.GOMAXPROCS(0) > 1 && 0 < q && q < s && s < n {
+	if q, s := split[0], split[1]; nnz >= parallelNNZ && runtime.GOMAXPROCS(0) > 1 && 0 < q && q < s && s < n {
 		// The rows of [q, s) reach no column of [0, q) (and vice versa) if no column of [0, q)
 		// has its elimination-tree parent in [q, s); a parent always lies above its child.
 		ok := true
@@ -139,12 +149,11 @@ func newLDL(ctx context.Context, a csrPattern, sigma float64, perm []int, split 
 			f.q, f.s = q, s
 		}
 	}
+	f.supernodes()
 	if err := f.numeric(ctx, a, sigma, lnz, flag); err != nil {
 		return nil, err
 	}
-	if f.s > 0 {
-		f.rowForm()
-	}
+	f.setCuts()
 	f.identity = true
 	for i, p := range perm {
 		if i != p {
@@ -237,9 +246,16 @@ func (f *ldl) numericRows(ctx context.Context, a csrPattern, sigma float64, lnz,
 			i := pattern[top]
 			yi := y[i]
 			y[i] = 0
-			p2 := lp[i] + lnz[i]
+			p1, p2 := lp[i], lp[i]+lnz[i]
 			work += lnz[i] + 1
-			for p := lp[i]; p < p2; p++ {
+			// The leading rows i+1, ..., i+m of column i are contiguous (its supernode's
+			// triangle): one assembly axpy, the same operations as the loop (no fused
+			// multiply-add), so the same bits.
+			if m := min(lnz[i], int(f.intra[i])); m >= denseMin {
+				floats.AddScaled(y[i+1:i+1+m], -yi, lx[p1:p1+m])
+				p1 += m
+			}
+			for p := p1; p < p2; p++ {
 				y[li[p]] -= lx[p] * yi
 			}
 			lki := yi / d[i]
@@ -271,30 +287,44 @@ func (f *ldl) solve(x []float64) {
 			w[k] = x[old]
 		}
 	}
-	if f.s > 0 {
-		f.solveSplit(w)
-		if !f.identity {
-			for k, old := range f.perm {
-				x[old] = w[k]
-			}
+	nsn := len(f.sn) - 1
+	if f.s == 0 {
+		f.forward(w, 0, nsn, f.buf[0], nil)
+		for j := range w {
+			w[j] /= f.d[j]
 		}
-		return
-	}
-	lp, li, lx := f.lp, f.li, f.lx
-	for j := 0; j < n; j++ {
-		wj := w[j]
-		if wj == 0 {
-			continue
+		f.backward(w, 0, nsn, f.buf[0])
+	} else {
+		// The supernodes of the parts [0, q), [q, s) and of the rows [s, n) (supernodes
+		// break at q and s).
+		kq, ks := f.snIndex(f.q), f.snIndex(f.s)
+		sep0, sep1 := f.sep[0], f.sep[1]
+		clear(sep0)
+		clear(sep1)
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f.forward(w, 0, kq, f.buf[1], sep1)
+		}()
+		f.forward(w, kq, ks, f.buf[0], sep0)
+		wg.Wait()
+		ws := w[f.s:]
+		for i := range ws {
+			ws[i] -= sep0[i] + sep1[i]
 		}
-		for p := lp[j]; p < lp[j+1]; p++ {
-			w[li[p]] -= lx[p] * wj
+		f.forward(w, ks, nsn, f.buf[0], nil)
+		for j := range w {
+			w[j] /= f.d[j]
 		}
-	}
-	for j := 0; j < n; j++ {
-		w[j] /= f.d[j]
-	}
-	for j := n - 1; j >= 0; j-- {
-		w[j] -= gatherDot(lx[lp[j]:lp[j+1]], li[lp[j]:lp[j+1]], w)
+		f.backward(w, ks, nsn, f.buf[0])
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f.backward(w, 0, kq, f.buf[1])
+		}()
+		f.backward(w, kq, ks, f.buf[0])
+		wg.Wait()
 	}
 	if !f.identity {
 		for k, old := range f.perm {
@@ -303,45 +333,173 @@ func (f *ldl) solve(x []float64) {
 	}
 }
 
-// solveSplit is the triangular solves of solve (in the permuted order, in place) with the two
-// independent parts on two goroutines. The forward sweep runs by rows of L (a gather from the
-// columns of the row's own part, and for the rows from f.s on from all), the backward sweep
-// does the rows from f.s on first. Measured on the 256^2 chamber (786,000 factor entries): 1.2-1.5 ms against 2.1 ms
-// per solve with both cores free.
-func (f *ldl) solveSplit(w []float64) {
-	n, q, s := f.n, f.q, f.s
+// supernodes partitions the columns of L into supernodes from the elimination tree and the
+// column counts: column j+1 continues the supernode of column j if it is j's parent and has one
+// entry fewer. Then the rows of column j are j+1 and those of column j+1 (the rows of a column
+// less its parent lie in the parent's column), so a supernode [j0, j1) is a dense lower
+// trapezoid: column j holds the rows j+1, ..., j1-1 and then the supernode's shared rows below
+// it. Runs break at the split points q and s. It fills sn and intra and sizes the scratch;
+// setCuts, after the numeric factorisation, the count of shared rows before s.
+//
+// Hand-written: gonum has no sparse factorisation, and the solves are most of the [spectrum]
+// stage's time on two-mode chambers. Within a supernode the factorisation and the solves work
+// on contiguous slices with gonum's assembly kernels instead of one gather or scatter per entry
+// (measured: BenchmarkSolveChamber256, BenchmarkSpectrumChamber256).
+func (f *ldl) supernodes() {
+	n, lp, parent := f.n, f.lp, f.parent
+	f.sn = f.sn[:0]
+	f.intra = make([]int32, n)
+	longest := 0
+	for j := 0; j < n; {
+		j1 := j + 1
+		for j1 < n && j1 != f.q && j1 != f.s && parent[j1-1] == j1 && lp[j1]-lp[j1-1] == lp[j1+1]-lp[j1]+1 {
+			j1++
+		}
+		for c := j; c < j1; c++ {
+			f.intra[c] = int32(j1 - 1 - c)
+		}
+		f.sn = append(f.sn, j)
+		longest = max(longest, lp[j+1]-lp[j]+1)
+		j = j1
+	}
+	f.sn = append(f.sn, n)
+	f.buf[0] = make([]float64, longest)
+	if f.s > 0 {
+		f.buf[1] = make([]float64, longest)
+		f.sep[0] = make([]float64, n-f.s)
+		f.sep[1] = make([]float64, n-f.s)
+	}
+}
+
+// setCuts sets cut (the shared rows of each supernode before row s; all of them without a
+// split) from the rows of L.
+func (f *ldl) setCuts() {
+	lp, li := f.lp, f.li
+	f.cut = make([]int32, len(f.sn)-1)
+	for k := range f.cut {
+		j0, j1 := f.sn[k], f.sn[k+1]
+		rows := li[lp[j0]+j1-j0-1 : lp[j0+1]]
+		c := len(rows)
+		if f.s > 0 && j0 < f.s {
+			c = sort.Search(len(rows), func(i int) bool { return int(rows[i]) >= f.s })
+		}
+		f.cut[k] = int32(c)
+	}
+}
+
+// snIndex returns the index of the supernode that starts at column j (a split point).
+func (f *ldl) snIndex(j int) int {
+	return sort.SearchInts(f.sn, j)
+}
+
+// forward does the forward sweep L w = b for the supernodes [k0, k1) (in place, columns
+// ascending). With sep non-nil the updates of the rows from s on are added to sep[row - s]
+// instead of subtracted from w (the two parts run at once; solve subtracts both sums). t is
+// scratch of the longest column.
+func (f *ldl) forward(w []float64, k0, k1 int, t, sep []float64) {
+	lp, li, lx, s := f.lp, f.li, f.lx, f.s
+	for k := k0; k < k1; k++ {
+		j0, j1 := f.sn[k], f.sn[k+1]
+		ns := j1 - j0
+		rows := li[lp[j0]+ns-1 : lp[j0+1]]
+		cut := int(f.cut[k])
+		if ns == 1 {
+			wj := w[j0]
+			if wj == 0 {
+				continue
+			}
+			x := lx[lp[j0]:lp[j0+1]]
+			x = x[:len(rows)]
+			for p, i := range rows[:cut] {
+				w[i] -= x[p] * wj
+			}
+			for p := cut; p < len(rows); p++ {
+				if sep != nil {
+					sep[int(rows[p])-s] += x[p] * wj
+				} else {
+					w[rows[p]] -= x[p] * wj
+				}
+			}
+			continue
+		}
+		// The dense trapezoid: the triangle within the block updates w[j0:j1] directly, the
+		// rows below accumulate in t, scattered once at the end.
+		tr := t[:len(rows)]
+		clear(tr)
+		for c := 0; c < ns; c++ {
+			j := j0 + c
+			wj := w[j]
+			if wj == 0 {
+				continue
+			}
+			col := lx[lp[j]:lp[j+1]]
+			m := ns - 1 - c
+			axpy(-wj, col[:m], w[j+1:j1])
+			axpy(wj, col[m:], tr)
+		}
+		for p, i := range rows[:cut] {
+			w[i] -= tr[p]
+		}
+		for p := cut; p < len(rows); p++ {
+			if sep != nil {
+				sep[int(rows[p])-s] += tr[p]
+			} else {
+				w[rows[p]] -= tr[p]
+			}
+		}
+	}
+}
+
+// backward does the backward sweep L^T w = y for the supernodes [k0, k1) (in place, columns
+// descending). b is scratch of the longest column plus one.
+func (f *ldl) backward(w []float64, k0, k1 int, b []float64) {
 	lp, li, lx := f.lp, f.li, f.lx
-	rp, rj, rx := f.rp, f.rj, f.rx
-	forward := func(i0, i1 int) {
-		for i := i0; i < i1; i++ {
-			w[i] -= gatherDot(rx[rp[i]:rp[i+1]], rj[rp[i]:rp[i+1]], w)
+	for k := k1 - 1; k >= k0; k-- {
+		j0, j1 := f.sn[k], f.sn[k+1]
+		ns := j1 - j0
+		rows := li[lp[j0]+ns-1 : lp[j0+1]]
+		if ns == 1 {
+			w[j0] -= gatherDot(lx[lp[j0]:lp[j0+1]], rows, w)
+			continue
 		}
-	}
-	backward := func(j0, j1 int) {
-		for j := j1 - 1; j >= j0; j-- {
-			w[j] -= gatherDot(lx[lp[j]:lp[j+1]], li[lp[j]:lp[j+1]], w)
+		// b = [w[j0:j1], w[rows]]: column j's entries match b[j-j0+1:] one to one.
+		b := b[:ns+len(rows)]
+		copy(b, w[j0:j1])
+		for p, i := range rows {
+			b[ns+p] = w[i]
 		}
+		for c := ns - 1; c >= 0; c-- {
+			j := j0 + c
+			b[c] -= dot(lx[lp[j]:lp[j+1]], b[c+1:])
+		}
+		copy(w[j0:j1], b[:ns])
 	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		forward(0, q)
-	}()
-	forward(q, s)
-	wg.Wait()
-	forward(s, n)
-	for j := 0; j < n; j++ {
-		w[j] /= f.d[j]
+}
+
+// dot returns x . y for len(x) = len(y): gonum's assembly kernel for long slices, a plain loop
+// for short ones.
+func dot(x, y []float64) float64 {
+	if len(x) >= denseMin {
+		return floats.Dot(x, y)
 	}
-	backward(s, n)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		backward(0, q)
-	}()
-	backward(q, s)
-	wg.Wait()
+	y = y[:len(x)]
+	var s float64
+	for i, v := range x {
+		s += v * y[i]
+	}
+	return s
+}
+
+// axpy adds alpha x to y (len(x) = len(y)).
+func axpy(alpha float64, x, y []float64) {
+	if len(x) >= denseMin {
+		floats.AddScaled(y, alpha, x)
+		return
+	}
+	y = y[:len(x)]
+	for i, v := range x {
+		y[i] += alpha * v
+	}
 }
 
 // gatherDot returns sum_p x[p] w[idx[p]] with four partial sums: a single running sum is
@@ -361,28 +519,6 @@ func gatherDot(x []float64, idx []int32, w []float64) float64 {
 		s0 += x[p] * w[idx[p]]
 	}
 	return (s0 + s1) + (s2 + s3)
-}
-
-// rowForm builds rp, rj, rx: L by rows (columns ascending within a row).
-func (f *ldl) rowForm() {
-	n, nnz := f.n, f.lp[f.n]
-	f.rp = make([]int, n+1)
-	for _, i := range f.li[:nnz] {
-		f.rp[i+1]++
-	}
-	for i := 0; i < n; i++ {
-		f.rp[i+1] += f.rp[i]
-	}
-	next := append([]int(nil), f.rp[:n]...)
-	f.rj = make([]int32, nnz)
-	f.rx = make([]float64, nnz)
-	for j := 0; j < n; j++ {
-		for p := f.lp[j]; p < f.lp[j+1]; p++ {
-			i := f.li[p]
-			f.rj[next[i]], f.rx[next[i]] = int32(j), f.lx[p]
-			next[i]++
-		}
-	}
 }
 
 // solveBidiag is solve for a unit lower bidiagonal L (tridiagonal A in natural order):
