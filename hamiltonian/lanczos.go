@@ -185,14 +185,14 @@ func Lowest(h *sparse.CSR, k int, opts *Options) (*Result, error) {
 		}
 	}
 
-	perm, split := ordering(ctx.Done(), a, o.Ordering)
+	perm, split, et := ordering(ctx.Done(), a, o.Ordering)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	var f *ldl
 	var err error
 	if o.Sigma != 0 {
-		f, err = newLDL(ctx, a, o.Sigma, perm, split)
+		f, err = newLDL(ctx, a, o.Sigma, perm, split, et)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -203,7 +203,7 @@ func Lowest(h *sparse.CSR, k int, opts *Options) (*Result, error) {
 		lower := gershgorinLower(a)
 		o.Sigma = -1e-9 * scale
 		for {
-			f, err = newLDL(ctx, a, o.Sigma, perm, split)
+			f, err = newLDL(ctx, a, o.Sigma, perm, split, et)
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
@@ -292,44 +292,50 @@ func mergeLowest(v1 []float64, x1 [][]float64, v2 []float64, x2 [][]float64, k i
 
 // ordering returns the fill-reducing permutation for the choice o (nil for natural order) and,
 // for nested dissection, its top-level split (nestedDissectionSplit), which lets the
-// factorisation and the solves run the two parts on two goroutines. When done (nil: never)
-// closes it stops early with a meaningless result: the caller looks at its context.
+// factorisation and the solves run the two parts on two goroutines, and the elimination tree of
+// the returned ordering where it computed it (else nil). When done (nil: never) closes it stops
+// early with a meaningless result: the caller looks at its context.
 //
 // OrderAuto compares the predicted work sum_j lnz_j^2 of both orderings. For the natural order
 // it first bounds the work by the matrix's envelope (the fill of a natural-order factorisation
 // stays inside it, and fills it on grids), in O(nnz) instead of the symbolic factorisation's
 // O(nnz(L)), 15-25 ms on the 256^2 chamber; only where nested dissection does not win by a
 // factor of two against that bound is the exact count computed, as before.
-func ordering(done <-chan struct{}, a csrPattern, o Ordering) ([]int, [2]int) {
+func ordering(done <-chan struct{}, a csrPattern, o Ordering) ([]int, [2]int, *elimTree) {
 	switch o {
 	case OrderNatural:
-		return nil, [2]int{}
+		return nil, [2]int{}, nil
 	case OrderNestedDissection:
-		return nestedDissectionSplit(done, a)
+		perm, split := nestedDissectionSplit(done, a)
+		return perm, split, nil
 	}
 	if bandwidth(a) <= 2 {
-		return nil, [2]int{}
+		return nil, [2]int{}, nil
 	}
 	n := a.n
-	parent, lnz, flag := make([]int, n), make([]int, n), make([]int, n)
 	perm, split := nestedDissectionSplit(done, a)
 	pinv := make([]int, n)
 	for i, p := range perm {
 		pinv[p] = i
 	}
-	_, fND := symbolic(done, a, perm, pinv, parent, lnz, flag)
+	nd := &elimTree{parent: make([]int, n), counts: make([]int, n)}
+	flag := make([]int, n)
+	var fND float64
+	nd.nnz, fND = symbolic(done, a, perm, pinv, nd.parent, nd.counts, flag)
 	if fND < 0.5*envelopeFlops(a) {
-		return perm, split
+		return perm, split, nd
 	}
 	id := make([]int, n)
 	for i := range id {
 		id[i] = i
 	}
-	_, fNat := symbolic(done, a, id, id, parent, lnz, flag)
+	nat := &elimTree{parent: make([]int, n), counts: make([]int, n)}
+	var fNat float64
+	nat.nnz, fNat = symbolic(done, a, id, id, nat.parent, nat.counts, flag)
 	if fND < fNat {
-		return perm, split
+		return perm, split, nd
 	}
-	return nil, [2]int{}
+	return nil, [2]int{}, nat
 }
 
 // envelopeFlops returns sum_j c_j^2 with c_j the count of rows i > j whose first nonzero

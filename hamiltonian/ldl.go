@@ -99,14 +99,35 @@ func symbolic(done <-chan struct{}, a csrPattern, perm, pinv []int, parent, lnz,
 	return nnz, flops
 }
 
+// elimTree is the symbolic analysis of A under an ordering: the elimination tree (parent) and
+// the off-diagonal counts of the columns of L, nnz in all. It does not depend on the shift, so
+// Lowest computes it once for all the shifts it tries.
+type elimTree struct {
+	parent, counts []int
+	nnz            int
+}
+
+// analyse computes the elimination tree of a under perm (perm[new] = old, pinv its inverse),
+// or returns nil if done closes first.
+func analyse(done <-chan struct{}, a csrPattern, perm, pinv []int) *elimTree {
+	n := a.n
+	et := &elimTree{parent: make([]int, n), counts: make([]int, n)}
+	et.nnz, _ = symbolic(done, a, perm, pinv, et.parent, et.counts, make([]int, n))
+	if cancelled(done) {
+		return nil
+	}
+	return et
+}
+
 // newLDL factors A - sigma I with the ordering perm (nil: natural). It returns an error naming
 // the pivot when A - sigma I is not positive definite, and ctx.Err() when ctx is done first.
+// et is the elimination tree of perm (nil: newLDL computes it); newLDL does not change it.
 //
 // split, if not {0, 0}, is the top-level split of a nested-dissection perm
 // (nestedDissectionSplit): when the elimination tree confirms that the two parts are
 // independent and the factor is large, the factorisation and the solves run them on two
 // goroutines.
-func newLDL(ctx context.Context, a csrPattern, sigma float64, perm []int, split [2]int) (*ldl, error) {
+func newLDL(ctx context.Context, a csrPattern, sigma float64, perm []int, split [2]int, et *elimTree) (*ldl, error) {
 	n := a.n
 	f := &ldl{n: n}
 	if perm == nil {
@@ -120,16 +141,18 @@ func newLDL(ctx context.Context, a csrPattern, sigma float64, perm []int, split 
 	for i, p := range perm {
 		f.pinv[p] = i
 	}
-	f.parent = make([]int, n)
-	lnz := make([]int, n)
-	flag := make([]int, n)
-	nnz, _ := symbolic(ctx.Done(), a, perm, f.pinv, f.parent, lnz, flag)
-	if err := ctx.Err(); err != nil {
-		return nil, err
+	if et == nil {
+		if et = analyse(ctx.Done(), a, perm, f.pinv); et == nil {
+			return nil, ctx.Err()
+		}
 	}
+	f.parent = et.parent
+	nnz := et.nnz
+	lnz := make([]int, n) // numeric's fill counts
+	flag := make([]int, n)
 	f.lp = make([]int, n+1)
 	for k := 0; k < n; k++ {
-		f.lp[k+1] = f.lp[k] + lnz[k]
+		f.lp[k+1] = f.lp[k] + et.counts[k]
 	}
 	f.li = make([]int32, nnz)
 	f.lx = make([]float64, nnz)

@@ -23,7 +23,7 @@ func TestSplitLDL(t *testing.T) {
 	h, _ := sgOperator(t, []model.Mode{mode, mode}, true, fokkerplanck.Axis{Lo: 0, Hi: 9, N: 160})
 	raw := h.RawMatrix()
 	a := csrPattern{n: raw.I, indptr: raw.Indptr, ind: raw.Ind, data: raw.Data}
-	perm, split := ordering(nil, a, OrderAuto)
+	perm, split, _ := ordering(nil, a, OrderAuto)
 	if perm == nil || split[0] == 0 {
 		t.Fatalf("auto ordering on the chamber: natural order or no split (%v)", split)
 	}
@@ -31,11 +31,11 @@ func TestSplitLDL(t *testing.T) {
 		t.Fatalf("envelope bound %g", env)
 	}
 	sigma := -1e-9 * medianAbsDiag(a)
-	serial, err := newLDL(context.Background(), a, sigma, perm, [2]int{})
+	serial, err := newLDL(context.Background(), a, sigma, perm, [2]int{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	par, err := newLDL(context.Background(), a, sigma, perm, split)
+	par, err := newLDL(context.Background(), a, sigma, perm, split, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,8 +98,8 @@ func TestSupernodalSolve(t *testing.T) {
 		// |sigma| stays below about 1e3, so two backward-stable solvers agree to about
 		// cond * n * eps = 1e-10 at worst; measured 4e-16 to 8e-16 of the largest entry.
 		sigma := -0.1 * medianAbsDiag(a)
-		perm, _ := ordering(nil, a, c.o)
-		f, err := newLDL(context.Background(), a, sigma, perm, [2]int{})
+		perm, _, _ := ordering(nil, a, c.o)
+		f, err := newLDL(context.Background(), a, sigma, perm, [2]int{}, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
@@ -206,6 +206,72 @@ func checkResidual(t *testing.T, name string, a csrPattern, sigma float64, x, b 
 		}
 		if math.Abs(r) > 1e-13*scale {
 			t.Fatalf("%s: residual %g in row %d against |A - sigma I| |x| = %g", name, r, i, scale)
+		}
+	}
+}
+
+// TestSharedElimTree: the elimination tree that ordering computes for its choice is the one
+// newLDL computes, a factorisation with it gives the same pivots bit for bit, and newLDL leaves
+// it unchanged (Lowest reuses it for every shift it tries).
+func TestSharedElimTree(t *testing.T) {
+	t.Parallel()
+	mode := model.Mode{Drift: model.RBM{Mu2: 9, Kappa: 5}, G2: 0.01}
+	for _, n := range []int{12, 40} { // natural order wins on the small grid, nested dissection on the larger
+		h, _ := sgOperator(t, []model.Mode{mode, mode}, true, fokkerplanck.Axis{Lo: 0, Hi: 9, N: n})
+		raw := h.RawMatrix()
+		a := csrPattern{n: raw.I, indptr: raw.Indptr, ind: raw.Ind, data: raw.Data}
+		perm, split, et := ordering(nil, a, OrderAuto)
+		if et == nil {
+			t.Fatalf("n = %d: OrderAuto returned no elimination tree", n)
+		}
+		parent, counts := append([]int(nil), et.parent...), append([]int(nil), et.counts...)
+		sigma := -1e-9 * medianAbsDiag(a)
+		own, err := newLDL(context.Background(), a, sigma, perm, split, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			shared, err := newLDL(context.Background(), a, sigma, perm, split, et)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for j := range own.d {
+				if math.Float64bits(own.d[j]) != math.Float64bits(shared.d[j]) || own.parent[j] != et.parent[j] || own.lp[j+1]-own.lp[j] != et.counts[j] {
+					t.Fatalf("n = %d, column %d: the shared tree gives another factor", n, j)
+				}
+			}
+		}
+		for j := range parent {
+			if parent[j] != et.parent[j] || counts[j] != et.counts[j] {
+				t.Fatalf("n = %d: newLDL changed the elimination tree at column %d", n, j)
+			}
+		}
+		if (perm == nil) != (n == 12) {
+			t.Fatalf("n = %d: natural order %v: the test no longer covers both choices", n, perm == nil)
+		}
+	}
+}
+
+// TestParallelDissection: ordering the two parts of the top split on two goroutines gives the
+// serial ordering and split exactly (run with -race to check that the goroutines share nothing
+// they write), on a 2-D and a 3-D chamber.
+func TestParallelDissection(t *testing.T) {
+	t.Parallel()
+	mode := model.Mode{Drift: model.RBM{Mu2: 9, Kappa: 5}, G2: 0.01}
+	h2, _ := sgOperator(t, []model.Mode{mode, mode}, true, fokkerplanck.Axis{Lo: 0, Hi: 9, N: 120})
+	h3, _ := sgOperator(t, []model.Mode{mode, mode, mode}, true, fokkerplanck.Axis{Lo: 0, Hi: 9, N: 30})
+	for _, h := range []*sparse.CSR{h2, h3} {
+		raw := h.RawMatrix()
+		a := csrPattern{n: raw.I, indptr: raw.Indptr, ind: raw.Ind, data: raw.Data}
+		p1, s1 := nestedDissection(nil, a, false)
+		p2, s2 := nestedDissection(nil, a, true)
+		if s1 != s2 || s1[0] == 0 {
+			t.Fatalf("n = %d: split %v serial, %v parallel", a.n, s1, s2)
+		}
+		for i := range p1 {
+			if p1[i] != p2[i] {
+				t.Fatalf("n = %d: position %d holds %d serial, %d parallel", a.n, i, p1[i], p2[i])
+			}
 		}
 	}
 }
