@@ -6,7 +6,7 @@ import (
 )
 
 // TestKernelBits: the blocked small kernels give, to the bit, what the one-row-at-a-time loops
-// they replaced gave (written out here as the reference): gramCols, combRows, mulRows,
+// they replaced gave (written out here as the reference): gramCols, rowDots, combRows, mulRows,
 // plusRowDots, orthonormalise, and rotate with its mirrored update against the two full passes, on random
 // matrices of sizes around N = 10 (odd sizes reach every remainder loop). The golden digests
 // (TestGoldenN10) check the same through whole runs.
@@ -48,6 +48,27 @@ func TestKernelBits(t *testing.T) {
 		got := rnd(m * m) // gramCols must clear it
 		gramCols(got, a, r, m)
 		same("gramCols", got, want)
+
+		// rowDots against one dot product at a time (c_ij = f a_i . b_j summed over k in
+		// order, mirrored).
+		{
+			b := rnd(r * m)
+			for _, f := range []float64{1, 0.37} {
+				want := make([]float64, r*r)
+				for i := 0; i < r; i++ {
+					for j := i; j < r; j++ {
+						var s float64
+						for k := 0; k < m; k++ {
+							s += a[i*m+k] * b[j*m+k]
+						}
+						want[i*r+j], want[j*r+i] = f*s, f*s
+					}
+				}
+				got := rnd(r * r)
+				rowDots(got, a, b, r, m, f)
+				same("rowDots", got, want)
+			}
+		}
 
 		// combRows and mulRows against axpy row by row.
 		b := rnd(r * m)
