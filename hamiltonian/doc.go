@@ -18,7 +18,8 @@
 // Lowest computes the k lowest eigenpairs of a symmetric sparse matrix (james-bowman/sparse CSR)
 // by thick-restart Lanczos with full reorthogonalisation on the shift-invert operator
 // (H - sigma I)^-1, factored by a sparse LDL^T with an automatic fill-reducing ordering (natural
-// for banded matrices, nested dissection for 2-D grids). Convergence is judged by the residual
+// for banded matrices, nested dissection for 2-D grids), whose solves work by supernodes (runs
+// of columns of L sharing their rows, dense on contiguous slices). Convergence is judged by the residual
 // ||H psi - E psi||; a second Lanczos run in the complement of the found vectors recovers
 // eigenvalues of exact multiplicity that a single Krylov space cannot see. For a tridiagonal
 // matrix (every one-mode Hamiltonian) Lowest uses, unless told otherwise (Options.Method), an
