@@ -183,22 +183,39 @@ func combRows(dst []float64, f float64, c, b []float64, ld int) {
 }
 
 // plusRowDots sets dst_ki = r_ki + r_k . q_i (rows of the n x n matrices r and q), each dot
-// summed in order from zero as dot does, two at a time sharing the loads of r_k.
+// summed in order from zero as dot does. Two rows of r against two rows of q per pass: four
+// independent sums hide the add's latency (the bits of one dot product at a time,
+// TestKernelBits).
 func plusRowDots(dst, r, q []float64, n int) {
-	for k := 0; k < n; k++ {
-		rk, dk := r[k*n:k*n+n], dst[k*n:k*n+n]
+	k := 0
+	for ; k+2 <= n; k += 2 {
+		r1, d1 := r[k*n:k*n+n], dst[k*n:k*n+n]
+		r2 := r[(k+1)*n : (k+1)*n+len(r1)]
+		d2 := dst[(k+1)*n : (k+1)*n+len(r1)]
 		i := 0
 		for ; i+2 <= n; i += 2 {
-			q1 := q[i*n : i*n+len(rk)]
-			q2 := q[(i+1)*n : (i+1)*n+len(rk)]
-			var s1, s2 float64
-			for j, v := range rk {
-				s1 += v * q1[j]
-				s2 += v * q2[j]
+			q1 := q[i*n : i*n+len(r1)]
+			q2 := q[(i+1)*n : (i+1)*n+len(r1)]
+			var s11, s12, s21, s22 float64
+			for j, v := range r1 {
+				w := r2[j]
+				s11 += v * q1[j]
+				s12 += v * q2[j]
+				s21 += w * q1[j]
+				s22 += w * q2[j]
 			}
-			dk[i], dk[i+1] = rk[i]+s1, rk[i+1]+s2
+			d1[i], d1[i+1] = r1[i]+s11, r1[i+1]+s12
+			d2[i], d2[i+1] = r2[i]+s21, r2[i+1]+s22
 		}
 		if i < n {
+			qi := q[i*n : i*n+n]
+			d1[i] = r1[i] + dot(r1, qi)
+			d2[i] = r2[i] + dot(r2, qi)
+		}
+	}
+	if k < n {
+		rk, dk := r[k*n:k*n+n], dst[k*n:k*n+n]
+		for i := 0; i < n; i++ {
 			dk[i] = rk[i] + dot(rk, q[i*n:i*n+n])
 		}
 	}
