@@ -48,11 +48,7 @@ func BenchmarkChamber256(b *testing.B) {
 // The ordering (OrderAuto: nested dissection, its elimination tree, the envelope bound) and the
 // LDL^T factorisation of H - sigma I that Lowest does once for the chamber of BenchmarkChamber256.
 func BenchmarkFactorChamber256(b *testing.B) {
-	mode := model.Mode{Drift: model.RBM{Mu2: 9, Kappa: 5}, G2: 0.01}
-	h, _ := sgOperator(b, []model.Mode{mode, mode}, true, fokkerplanck.Axis{Lo: 0, Hi: 9, N: 256})
-	raw := h.RawMatrix()
-	a := csrPattern{n: raw.I, indptr: raw.Indptr, ind: raw.Ind, data: raw.Data}
-	sigma := -1e-9 * medianAbsDiag(a)
+	a, sigma := chamber256(b)
 	for b.Loop() {
 		perm, split, et := ordering(nil, a, OrderAuto)
 		if _, err := newLDL(context.Background(), a, sigma, perm, split, et); err != nil {
@@ -65,12 +61,9 @@ func BenchmarkFactorChamber256(b *testing.B) {
 // BenchmarkChamber256 (nested dissection, 786,000 factor entries, the parts on two goroutines):
 // Lowest does about 69 of these.
 func BenchmarkSolveChamber256(b *testing.B) {
-	mode := model.Mode{Drift: model.RBM{Mu2: 9, Kappa: 5}, G2: 0.01}
-	h, _ := sgOperator(b, []model.Mode{mode, mode}, true, fokkerplanck.Axis{Lo: 0, Hi: 9, N: 256})
-	raw := h.RawMatrix()
-	a := csrPattern{n: raw.I, indptr: raw.Indptr, ind: raw.Ind, data: raw.Data}
+	a, sigma := chamber256(b)
 	perm, split, _ := ordering(nil, a, OrderAuto)
-	f, err := newLDL(context.Background(), a, -1e-9*medianAbsDiag(a), perm, split, nil)
+	f, err := newLDL(context.Background(), a, sigma, perm, split, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -21,8 +21,7 @@ func TestSplitLDL(t *testing.T) {
 	t.Parallel()
 	mode := model.Mode{Drift: model.RBM{Mu2: 9, Kappa: 5}, G2: 0.01}
 	h, _ := sgOperator(t, []model.Mode{mode, mode}, true, fokkerplanck.Axis{Lo: 0, Hi: 9, N: 160})
-	raw := h.RawMatrix()
-	a := csrPattern{n: raw.I, indptr: raw.Indptr, ind: raw.Ind, data: raw.Data}
+	a := patternOf(h)
 	perm, split, _ := ordering(nil, a, OrderAuto)
 	if perm == nil || split[0] == 0 {
 		t.Fatalf("auto ordering on the chamber: natural order or no split (%v)", split)
@@ -92,8 +91,7 @@ func TestSupernodalSolve(t *testing.T) {
 		{"3-D nested dissection", h3, OrderNestedDissection},
 		{"3-D natural", h3, OrderNatural},
 	} {
-		raw := c.h.RawMatrix()
-		a := csrPattern{n: raw.I, indptr: raw.Indptr, ind: raw.Ind, data: raw.Data}
+		a := patternOf(c.h)
 		// A shift well below the spectrum (E_0 = 0): cond(A - sigma I) = (E_max + |sigma|) /
 		// |sigma| stays below about 1e3, so two backward-stable solvers agree to about
 		// cond * n * eps = 1e-10 at worst; measured 4e-16 to 8e-16 of the largest entry.
@@ -218,8 +216,7 @@ func TestSharedElimTree(t *testing.T) {
 	mode := model.Mode{Drift: model.RBM{Mu2: 9, Kappa: 5}, G2: 0.01}
 	for _, n := range []int{12, 40} { // natural order wins on the small grid, nested dissection on the larger
 		h, _ := sgOperator(t, []model.Mode{mode, mode}, true, fokkerplanck.Axis{Lo: 0, Hi: 9, N: n})
-		raw := h.RawMatrix()
-		a := csrPattern{n: raw.I, indptr: raw.Indptr, ind: raw.Ind, data: raw.Data}
+		a := patternOf(h)
 		perm, split, et := ordering(nil, a, OrderAuto)
 		if et == nil {
 			t.Fatalf("n = %d: OrderAuto returned no elimination tree", n)
@@ -261,8 +258,7 @@ func TestParallelDissection(t *testing.T) {
 	h2, _ := sgOperator(t, []model.Mode{mode, mode}, true, fokkerplanck.Axis{Lo: 0, Hi: 9, N: 120})
 	h3, _ := sgOperator(t, []model.Mode{mode, mode, mode}, true, fokkerplanck.Axis{Lo: 0, Hi: 9, N: 30})
 	for _, h := range []*sparse.CSR{h2, h3} {
-		raw := h.RawMatrix()
-		a := csrPattern{n: raw.I, indptr: raw.Indptr, ind: raw.Ind, data: raw.Data}
+		a := patternOf(h)
 		p1, s1 := nestedDissection(nil, a, false)
 		p2, s2 := nestedDissection(nil, a, true)
 		if s1 != s2 || s1[0] == 0 {
@@ -274,4 +270,19 @@ func TestParallelDissection(t *testing.T) {
 			}
 		}
 	}
+}
+
+// patternOf returns the raw structure of the CSR matrix h.
+func patternOf(h *sparse.CSR) csrPattern {
+	raw := h.RawMatrix()
+	return csrPattern{n: raw.I, indptr: raw.Indptr, ind: raw.Ind, data: raw.Data}
+}
+
+// chamber256 returns the symmetrised SG H_FP of BenchmarkChamber256 (two rbm modes, kappa = 5,
+// g^2 = 0.01, with Coulomb, the 256 x 256 chamber) and Lowest's default shift for it.
+func chamber256(tb testing.TB) (csrPattern, float64) {
+	mode := model.Mode{Drift: model.RBM{Mu2: 9, Kappa: 5}, G2: 0.01}
+	h, _ := sgOperator(tb, []model.Mode{mode, mode}, true, fokkerplanck.Axis{Lo: 0, Hi: 9, N: 256})
+	a := patternOf(h)
+	return a, -1e-9 * medianAbsDiag(a)
 }
