@@ -318,21 +318,16 @@ func ordering(done <-chan struct{}, a csrPattern, o Ordering) ([]int, [2]int, *e
 	for i, p := range perm {
 		pinv[p] = i
 	}
-	nd := &elimTree{parent: make([]int, n), counts: make([]int, n)}
-	flag := make([]int, n)
-	var fND float64
-	nd.nnz, fND = symbolic(done, a, perm, pinv, nd.parent, nd.counts, flag)
-	if fND < 0.5*envelopeFlops(a) {
+	nd, fND := analyse(done, a, perm, pinv)
+	if nd == nil || fND < 0.5*envelopeFlops(a) {
 		return perm, split, nd
 	}
 	id := make([]int, n)
 	for i := range id {
 		id[i] = i
 	}
-	nat := &elimTree{parent: make([]int, n), counts: make([]int, n)}
-	var fNat float64
-	nat.nnz, fNat = symbolic(done, a, id, id, nat.parent, nat.counts, flag)
-	if fND < fNat {
+	nat, fNat := analyse(done, a, id, id)
+	if nat == nil || fND < fNat {
 		return perm, split, nd
 	}
 	return nil, [2]int{}, nat

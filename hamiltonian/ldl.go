@@ -107,16 +107,17 @@ type elimTree struct {
 	nnz            int
 }
 
-// analyse computes the elimination tree of a under perm (perm[new] = old, pinv its inverse),
-// or returns nil if done closes first.
-func analyse(done <-chan struct{}, a csrPattern, perm, pinv []int) *elimTree {
+// analyse computes the elimination tree of a under perm (perm[new] = old, pinv its inverse)
+// and symbolic's flop estimate, or returns nil if done closes first.
+func analyse(done <-chan struct{}, a csrPattern, perm, pinv []int) (*elimTree, float64) {
 	n := a.n
 	et := &elimTree{parent: make([]int, n), counts: make([]int, n)}
-	et.nnz, _ = symbolic(done, a, perm, pinv, et.parent, et.counts, make([]int, n))
+	var flops float64
+	et.nnz, flops = symbolic(done, a, perm, pinv, et.parent, et.counts, make([]int, n))
 	if cancelled(done) {
-		return nil
+		return nil, 0
 	}
-	return et
+	return et, flops
 }
 
 // newLDL factors A - sigma I with the ordering perm (nil: natural). It returns an error naming
@@ -142,7 +143,7 @@ func newLDL(ctx context.Context, a csrPattern, sigma float64, perm []int, split 
 		f.pinv[p] = i
 	}
 	if et == nil {
-		if et = analyse(ctx.Done(), a, perm, f.pinv); et == nil {
+		if et, _ = analyse(ctx.Done(), a, perm, f.pinv); et == nil {
 			return nil, ctx.Err()
 		}
 	}
@@ -526,8 +527,8 @@ func axpy(alpha float64, x, y []float64) {
 }
 
 // gatherDot returns sum_p x[p] w[idx[p]] with four partial sums: a single running sum is
-// bound by the latency of the floating-point add (4 cycles per entry, 1 ms per sweep of the
-// 786,000 entries of the 256^2 chamber's factor); four independent ones hide it.
+// bound by the latency of the floating-point add (4 cycles per entry); four independent ones
+// hide it. The backward sweep uses it for one-column supernodes.
 func gatherDot(x []float64, idx []int32, w []float64) float64 {
 	idx = idx[:len(x)]
 	var s0, s1, s2, s3 float64
