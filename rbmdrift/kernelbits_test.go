@@ -6,7 +6,7 @@ import (
 )
 
 // TestKernelBits: the blocked small kernels give, to the bit, what the one-row-at-a-time loops
-// they replaced gave (written out here as the reference): gramCols, rowDots, combRows, mulRows,
+// they replaced gave (written out here as the reference): gramCols, rowDots, combRows, combRows2, mulRows,
 // plusRowDots, orthonormalise, and rotate with its mirrored update against the two full passes, on random
 // matrices of sizes around N = 10 (odd sizes reach every remainder loop). The golden digests
 // (TestGoldenN10) check the same through whole runs.
@@ -82,6 +82,17 @@ func TestKernelBits(t *testing.T) {
 				}
 				combRows(d0, f, c, b, m)
 				same("combRows", d0, w)
+			}
+			// combRows2 against combRows on each of its two rows.
+			for i := 0; i+1 < r; i++ {
+				c1, c2 := a[i*m:i*m+min(m, r)], a[(i+1)*m:(i+1)*m+min(m, r)]
+				d1, d2 := rnd(m), rnd(m)
+				w1, w2 := append([]float64(nil), d1...), append([]float64(nil), d2...)
+				combRows(w1, f, c1, b, m)
+				combRows(w2, f, c2, b, m)
+				combRows2(d1, d2, f, c1, c2, b, m)
+				same("combRows2 first row", d1, w1)
+				same("combRows2 second row", d2, w2)
 			}
 		}
 		k := min(r, m)

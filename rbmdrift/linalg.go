@@ -221,14 +221,51 @@ func plusRowDots(dst, r, q []float64, n int) {
 	}
 }
 
-// mulRows sets dst = a b for the r x k matrix a and the k x m matrix b (row-major), each entry
-// summed in the order of k from zero (combRows on a zeroed row).
-func mulRows(dst, a, b []float64, r, k, m int) {
-	for i := 0; i < r; i++ {
-		di := dst[i*m : i*m+m]
-		for j := range di {
-			di[j] = 0
+// combRows2 is combRows for two destination rows at once, d1 with the weights f c1 and d2 with
+// f c2 over the same rows of b, sharing their loads; each entry sees the same operations as
+// in combRows, in the same order (TestKernelBits).
+func combRows2(d1, d2 []float64, f float64, c1, c2, b []float64, ld int) {
+	d2, c2 = d2[:len(d1)], c2[:len(c1)]
+	k := len(c1)
+	l := 0
+	for ; l+4 <= k; l += 4 {
+		b0 := b[l*ld : l*ld+len(d1)]
+		b1 := b[(l+1)*ld : (l+1)*ld+len(d1)]
+		b2 := b[(l+2)*ld : (l+2)*ld+len(d1)]
+		b3 := b[(l+3)*ld : (l+3)*ld+len(d1)]
+		p0, p1, p2, p3 := f*c1[l], f*c1[l+1], f*c1[l+2], f*c1[l+3]
+		q0, q1, q2, q3 := f*c2[l], f*c2[l+1], f*c2[l+2], f*c2[l+3]
+		for j := range d1 {
+			x0, x1, x2, x3 := b0[j], b1[j], b2[j], b3[j]
+			d1[j] = (((d1[j] + p0*x0) + p1*x1) + p2*x2) + p3*x3
+			d2[j] = (((d2[j] + q0*x0) + q1*x1) + q2*x2) + q3*x3
 		}
+	}
+	for ; l < k; l++ {
+		bl := b[l*ld : l*ld+len(d1)]
+		p, q := f*c1[l], f*c2[l]
+		for j, x := range bl {
+			d1[j] += p * x
+			d2[j] += q * x
+		}
+	}
+}
+
+// mulRows sets dst = a b for the r x k matrix a and the k x m matrix b (row-major), each entry
+// summed in the order of k from zero (combRows on a zeroed row, to the bit: TestKernelBits),
+// two rows at a time (combRows2).
+func mulRows(dst, a, b []float64, r, k, m int) {
+	i := 0
+	for ; i+2 <= r; i += 2 {
+		d1 := dst[i*m : i*m+m]
+		d2 := dst[(i+1)*m : (i+1)*m+m]
+		clear(d1)
+		clear(d2)
+		combRows2(d1, d2, 1, a[i*k:i*k+k], a[(i+1)*k:(i+1)*k+k], b, m)
+	}
+	if i < r {
+		di := dst[i*m : i*m+m]
+		clear(di)
 		combRows(di, 1, a[i*k:i*k+k], b, m)
 	}
 }

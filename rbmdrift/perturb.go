@@ -153,7 +153,14 @@ func (p *perturber) update(dst []float64, g []float64, f float64) bool {
 		copy(z, u)
 		gemm(z, g, u, nv, nv, nh, f, 1)
 	} else {
-		for i := 0; i < nv; i++ {
+		i := 0
+		for ; i+2 <= nv; i += 2 {
+			z1, z2 := z[i*nh:i*nh+nh], z[(i+1)*nh:(i+1)*nh+nh]
+			copy(z1, u[i*nh:i*nh+nh])
+			copy(z2, u[(i+1)*nh:(i+1)*nh+nh])
+			combRows2(z1, z2, f, g[i*nv:i*nv+nv], g[(i+1)*nv:(i+1)*nv+nv], u, nh)
+		}
+		if i < nv {
 			zi := z[i*nh : i*nh+nh]
 			copy(zi, u[i*nh:i*nh+nh])
 			combRows(zi, f, g[i*nv:i*nv+nv], u, nh)
