@@ -158,10 +158,11 @@ func liveRefs(e *env, sel []group) {
 	}
 	if needEigsh {
 		e.progress("scipy eigsh (benchmarks/hamiltonian/eigsh_bench.py)")
-		if fd, ch, err := liveEigsh(root); err != nil {
+		if fd, sg, ch, err := liveEigsh(root); err != nil {
 			e.progress("-scipy: %v; using the stored figures", err)
 		} else {
 			e.eigshFD.Value, e.eigshFD.Source = fd, SourceLive
+			e.eigshSG = Ref{Name: "scipy eigsh shift-invert on the SG matrix", Value: sg, Source: SourceLive}
 			e.eigshCham.Value, e.eigshCham.Source = ch, SourceLive
 		}
 	}

@@ -83,6 +83,7 @@ func runPython(root string, timeout time.Duration, args ...string) ([]byte, erro
 var (
 	reCN      = regexp.MustCompile(`(?m)^cn: .*step_ms=([0-9.eE+-]+)`)
 	reFD      = regexp.MustCompile(`(?m)^fd: .*best of \d+: ([0-9.eE+-]+) s`)
+	reSG      = regexp.MustCompile(`(?m)^sg: .*best of \d+: ([0-9.eE+-]+) s`)
 	reChamber = regexp.MustCompile(`(?m)^chamber: .*best of \d+: ([0-9.eE+-]+) s`)
 	reTeacher = regexp.MustCompile(`(?m)^teacher: .*updates_per_s=([0-9.eE+-]+)`)
 	reEigen   = regexp.MustCompile(`(?m)^langevin: .*mode_updates_per_s=([0-9.eE+-]+)`)
@@ -111,17 +112,21 @@ func liveCN(root string) (float64, error) {
 	return parseFigure(reCN, out)
 }
 
-// liveEigsh runs benchmarks/hamiltonian/eigsh_bench.py (best of 3 for each matrix).
-func liveEigsh(root string) (fd, chamber float64, err error) {
+// liveEigsh runs benchmarks/hamiltonian/eigsh_bench.py (best of 3 for each matrix): eigsh on
+// the one-mode FD matrix, on the one-mode SG matrix (the [spectrum] stage's) and on the chamber.
+func liveEigsh(root string) (fd, sg, chamber float64, err error) {
 	out, err := runPython(root, 10*time.Minute, "benchmarks/hamiltonian/eigsh_bench.py")
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	if fd, err = parseFigure(reFD, out); err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
+	}
+	if sg, err = parseFigure(reSG, out); err != nil {
+		return 0, 0, 0, err
 	}
 	chamber, err = parseFigure(reChamber, out)
-	return fd, chamber, err
+	return fd, sg, chamber, err
 }
 
 // liveNumpyTeacher runs teacher_bench.py at size n (after its self-check against the exact

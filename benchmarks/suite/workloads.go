@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"math"
@@ -34,6 +35,7 @@ const (
 	torchRatioM10     = 2     // rbmdrift N = 64, measure_every = 10: at least this many times PyTorch
 	targetSeedCPU     = 8.0   // source talk's 10-mode picture, CPU seconds (issue target)
 	clusterCellRatio  = 2     // clustered step: within this factor of the plain chamber step per cell
+	spectrumRatio     = 0.6   // [spectrum] stage: at most this fraction of scipy eigsh's time on its operator
 	targetTeacherRate = 2e6   // teacher-student SGD updates/s per core at N = 2, |B| = 16 (issue target)
 	numpyTeacherRatio = 50    // ... and at least this many times the straightforward NumPy update
 	numpyEigenRatio   = 3     // langevin eigenvalue level: at least this many times NumPy per core
@@ -60,6 +62,7 @@ type env struct {
 	cnStep    Ref    // scipy Crank-Nicolson ms per step, 512^2
 	eigshFD   Ref    // scipy eigsh s, FD 200k
 	eigshCham Ref    // scipy eigsh s, chamber 256
+	eigshSG   Ref    // scipy eigsh s, one-mode SG 200k (live only; zero Value otherwise)
 	// numpyTeacher holds the live NumPy teacher-student updates/s per N (-scipy with numpy).
 	numpyTeacher map[int]float64
 	// numpyEigen is the live NumPy eigenvalue-level Langevin mode-updates/s on one thread, 0
@@ -195,6 +198,8 @@ func groups() []group {
 		group{names: seedNames, quick: true, run: seedPicture},
 		group{names: []string{"hamiltonian/FD one rbm mode, g^2=0.001, 6 lowest/200,000 cells"}, quick: true, run: hamFD},
 		group{names: []string{"hamiltonian/SG chamber two rbm modes, g^2=0.01, 8 lowest/256^2"}, quick: true, run: hamChamber},
+		group{names: []string{stageOneName}, quick: true, run: hamStageOne},
+		group{names: []string{stageChamberName}, quick: true, run: hamStageChamber},
 		group{names: []string{"langevin/eigenvalue level N=10, 45 Coulomb pairs, all cores/256 walkers"}, quick: true, run: langevinEigen},
 		group{names: []string{"langevin/matrix level 10x10, one core/1 walker"}, quick: true, run: langevinMatrix},
 		group{names: []string{"rbmdrift/PCD update, direct sampler, one core/N_v=N_h=10, |B|=16, k=3"}, quick: true, torch: []int{10}, run: rbmStep(rbmdrift.SamplerDirect)},
@@ -491,6 +496,62 @@ func hamChamber(e *env, _ func(string) bool) ([]Row, error) {
 	}
 	return []Row{{Component: "hamiltonian", Workload: "SG chamber two rbm modes, g^2=0.01, 8 lowest", Size: "256^2",
 		Value: sec, Unit: "s", Refs: []Ref{e.eigshCham}, Note: "Go time includes operator assembly and symmetrisation; scipy's is eigsh only"}}, nil
+}
+
+// The [spectrum] stage rows: hamiltonian.SolveSpectrum as the stage runs it (operator assembly,
+// symmetrisation, the lowest states at the stage's tolerance 1e-9, and for one mode the
+// finite-difference check on a second goroutine), hamiltonian's BenchmarkSpectrum200k and
+// BenchmarkSpectrumChamber256, against scipy eigsh on the same SG operator (eigsh alone).
+const (
+	stageOneName     = "hamiltonian/[spectrum] stage, one rbm mode, g^2=0.001, 6 lowest, with the FD check/200,000 cells"
+	stageChamberName = "hamiltonian/[spectrum] stage, two rbm modes, g^2=0.01, 8 lowest/256^2"
+)
+
+func hamStageOne(e *env, _ func(string) bool) ([]Row, error) {
+	e.progress("hamiltonian [spectrum] stage, one mode")
+	sys := model.System{Modes: []model.Mode{{Drift: model.RBM{Mu2: 9, Kappa: 5}, G2: 0.001}}}
+	return hamStage(e, stageOneName, sys, []fokkerplanck.Axis{{Lo: 0, Hi: 9, N: 200000}}, 6, true, e.eigshSG)
+}
+
+func hamStageChamber(e *env, _ func(string) bool) ([]Row, error) {
+	e.progress("hamiltonian [spectrum] stage, chamber 256^2")
+	mode := model.Mode{Drift: model.RBM{Mu2: 9, Kappa: 5}, G2: 0.01}
+	ax := fokkerplanck.Axis{Lo: 0, Hi: 9, N: 256}
+	ref := e.eigshCham
+	if ref.Source != SourceLive {
+		ref = Ref{} // the stored chamber figure is from another machine: no target without a live one
+	}
+	return hamStage(e, stageChamberName, model.System{Modes: []model.Mode{mode, mode}, Coulomb: true}, []fokkerplanck.Axis{ax, ax}, 8, false, ref)
+}
+
+// hamStage times SolveSpectrum (best of the suite's count, single runs) and compares it with
+// the live scipy figure ref and the issue's target, spectrumRatio times it.
+func hamStage(e *env, name string, sys model.System, axes []fokkerplanck.Axis, states int, check bool, ref Ref) ([]Row, error) {
+	var cpu float64
+	runs := 0
+	sec, _, err := measure("1x", e.count, func(b *testing.B) {
+		c0 := cpuSeconds()
+		for b.Loop() {
+			if _, err := hamiltonian.SolveSpectrum(context.Background(), sys, axes, states, 1e-9, check); err != nil {
+				b.Fatal(err)
+			}
+		}
+		cpu += cpuSeconds() - c0
+		runs += b.N
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	parts := strings.SplitN(name, "/", 3)
+	row := Row{Component: parts[0], Workload: parts[1], Size: parts[2], Value: sec, Unit: "s",
+		Note: fmt.Sprintf("SolveSpectrum as the stage runs it, on 2 goroutines where it can; %.3g CPU-s per run", cpu/float64(runs))}
+	if ref.Value > 0 {
+		row.Refs = []Ref{ref, {Name: fmt.Sprintf("target %gx scipy eigsh", spectrumRatio), Value: spectrumRatio * ref.Value, Source: SourceDerived}}
+		row.Note += fmt.Sprintf("; %.2fx scipy, whose figure is eigsh alone (target %g)", sec/ref.Value, spectrumRatio)
+	} else {
+		row.Note += "; no live scipy reference: run with -scipy (needs " + python + " with scipy)"
+	}
+	return []Row{row}, nil
 }
 
 // langevinEigen is langevin's BenchmarkEigenN10: 256 walkers of the 10-mode rbm system, alpha =
