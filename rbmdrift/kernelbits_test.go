@@ -9,8 +9,15 @@ import (
 // they replaced gave (written out here as the reference): gramCols, rowDots, combRows, combRows2, mulRows,
 // plusRowDots, orthonormalise, and rotate with its mirrored update against the two full passes, on random
 // matrices of sizes around N = 10 (odd sizes reach every remainder loop). The golden digests
-// (TestGoldenN10) check the same through whole runs.
+// (TestGoldenN10) check the same through whole runs. It runs twice: with the AVX kernel of
+// combRows2 where the CPU has it, and with the Go loops alone (fmaKernel false). Not parallel:
+// it changes fmaKernel, which the parallel tests (run after it) read.
 func TestKernelBits(t *testing.T) {
+	t.Run("as detected", kernelBits)
+	withoutAVX(t, func() { t.Run("Go loops", kernelBits) })
+}
+
+func kernelBits(t *testing.T) {
 	src := NewSource(31, 0)
 	rnd := func(n int) []float64 {
 		a := make([]float64, n)
@@ -27,7 +34,7 @@ func TestKernelBits(t *testing.T) {
 			}
 		}
 	}
-	for _, sz := range [][2]int{{10, 10}, {12, 5}, {7, 9}, {1, 3}, {13, 11}} {
+	for _, sz := range [][2]int{{10, 10}, {12, 5}, {7, 9}, {1, 3}, {13, 11}, {6, 12}, {9, 4}, {5, 8}, {4, 14}} {
 		r, m := sz[0], sz[1]
 		a := rnd(r * m)
 		// gramCols against one row at a time.

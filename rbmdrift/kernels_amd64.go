@@ -29,3 +29,11 @@ func detectFMA() bool {
 	_, b7, _, _ := cpuid(7, 0)
 	return b7&(1<<5) != 0 // AVX2
 }
+
+// comb2avx is the AVX kernel of combRows2 for rows of at most 12 entries (kernels_amd64.s):
+// d1 += sum_l p[l] b_l and d2 += sum_l q[l] b_l over the rows l < k of b (stride ld), each
+// entry a sequence of rounded products and sums in ascending l, as the Go loop computes it.
+// mask holds -1 in the first m lanes, 0 after. It does not check bounds.
+//
+//go:noescape
+func comb2avx(k int, p, q, b *float64, ld int, d1, d2 *float64, mask *[12]int64, m int)

@@ -102,3 +102,128 @@ TEXT ·xgetbv(SB), NOSPLIT, $0-8
 	MOVL AX, eax+0(FP)
 	MOVL DX, edx+4(FP)
 	RET
+
+// comb2avx adds to two rows d1, d2 of m <= 12 entries the rows l < k of b (stride ld
+// elements) weighted by p[l] and q[l]: d1[j] = (...((d1[j] + p[0] b[0][j]) + p[1] b[1][j]) ...),
+// one VMULPD and one VADDPD per term (no fused multiply-add), so every lane is the scalar
+// loop's sum to the bit. The entries are three masked YMM chunks (mask: 12 lanes, -1 for the
+// m used), so lanes beyond m are neither read nor written. Six accumulators (two rows x three
+// chunks) run at once, which hides the add's latency.
+//
+// The stores are plain where a chunk is full (and, for m = 10, two lanes of an XMM register):
+// masked stores are slow on some CPUs.
+//
+// func comb2avx(k int, p, q, b *float64, ld int, d1, d2 *float64, mask *[12]int64, m int)
+TEXT ·comb2avx(SB), NOSPLIT, $0-72
+	MOVQ k+0(FP), CX
+	MOVQ p+8(FP), SI
+	MOVQ q+16(FP), DX
+	MOVQ b+24(FP), R8
+	MOVQ ld+32(FP), R9
+	SHLQ $3, R9
+	MOVQ d1+40(FP), DI
+	MOVQ d2+48(FP), R10
+	MOVQ mask+56(FP), R11
+	MOVQ m+64(FP), R12
+	TESTQ CX, CX
+	JE comb2done
+	CMPQ R12, $10
+	JNE comb2general
+	// m = 10 (the paper's N): plain loads, the last two lanes through XMM registers.
+	VMOVUPD 0(DI), Y0
+	VMOVUPD 32(DI), Y1
+	VMOVUPD 64(DI), X2
+	VMOVUPD 0(R10), Y3
+	VMOVUPD 32(R10), Y4
+	VMOVUPD 64(R10), X5
+comb2loop10:
+	VMOVUPD 0(R8), Y6
+	VMOVUPD 32(R8), Y7
+	VMOVUPD 64(R8), X8
+	VBROADCASTSD (SI), Y9
+	VBROADCASTSD (DX), Y10
+	VMULPD Y6, Y9, Y11
+	VADDPD Y11, Y0, Y0
+	VMULPD Y7, Y9, Y12
+	VADDPD Y12, Y1, Y1
+	VMULPD X8, X9, X11
+	VADDPD X11, X2, X2
+	VMULPD Y6, Y10, Y12
+	VADDPD Y12, Y3, Y3
+	VMULPD Y7, Y10, Y11
+	VADDPD Y11, Y4, Y4
+	VMULPD X8, X10, X12
+	VADDPD X12, X5, X5
+	ADDQ $8, SI
+	ADDQ $8, DX
+	ADDQ R9, R8
+	DECQ CX
+	JNE comb2loop10
+	JMP comb2store
+comb2general:
+	VMOVDQU 0(R11), Y13
+	VMOVDQU 32(R11), Y14
+	VMOVDQU 64(R11), Y15
+	VMASKMOVPD 0(DI), Y13, Y0
+	VMASKMOVPD 32(DI), Y14, Y1
+	VMASKMOVPD 64(DI), Y15, Y2
+	VMASKMOVPD 0(R10), Y13, Y3
+	VMASKMOVPD 32(R10), Y14, Y4
+	VMASKMOVPD 64(R10), Y15, Y5
+comb2loop:
+	VMASKMOVPD 0(R8), Y13, Y6
+	VMASKMOVPD 32(R8), Y14, Y7
+	VMASKMOVPD 64(R8), Y15, Y8
+	VBROADCASTSD (SI), Y9
+	VBROADCASTSD (DX), Y10
+	VMULPD Y6, Y9, Y11
+	VADDPD Y11, Y0, Y0
+	VMULPD Y7, Y9, Y12
+	VADDPD Y12, Y1, Y1
+	VMULPD Y8, Y9, Y11
+	VADDPD Y11, Y2, Y2
+	VMULPD Y6, Y10, Y12
+	VADDPD Y12, Y3, Y3
+	VMULPD Y7, Y10, Y11
+	VADDPD Y11, Y4, Y4
+	VMULPD Y8, Y10, Y12
+	VADDPD Y12, Y5, Y5
+	ADDQ $8, SI
+	ADDQ $8, DX
+	ADDQ R9, R8
+	DECQ CX
+	JNE comb2loop
+comb2store:
+	CMPQ R12, $4
+	JL comb2mask0
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y3, 0(R10)
+	CMPQ R12, $8
+	JL comb2mask1
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y4, 32(R10)
+	CMPQ R12, $12
+	JE comb2full2
+	CMPQ R12, $10
+	JE comb2two2
+	VMASKMOVPD Y2, Y15, 64(DI)
+	VMASKMOVPD Y5, Y15, 64(R10)
+	JMP comb2done
+comb2full2:
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y5, 64(R10)
+	JMP comb2done
+comb2two2:
+	VMOVUPD X2, 64(DI)
+	VMOVUPD X5, 64(R10)
+	JMP comb2done
+comb2mask1:
+	VMASKMOVPD Y1, Y14, 32(DI)
+	VMASKMOVPD Y4, Y14, 32(R10)
+	JMP comb2done
+comb2mask0:
+	VMASKMOVPD Y0, Y13, 0(DI)
+	VMASKMOVPD Y3, Y13, 0(R10)
+comb2done:
+	VZEROUPPER
+	RET

@@ -40,3 +40,16 @@ func TestGemmWithoutMicroKernel(t *testing.T) {
 	}
 	t.Logf("largest difference %.3g", worst)
 }
+
+// withoutAVX runs f with fmaKernel false (the Go loops and gonum's Dgemm, as on a CPU without
+// AVX2/FMA), restoring it after; nothing when the CPU has no such kernels anyway. Callers must
+// not be parallel tests: the parallel ones read fmaKernel.
+func withoutAVX(t *testing.T, f func()) {
+	t.Helper()
+	if !fmaKernel {
+		return
+	}
+	fmaKernel = false
+	defer func() { fmaKernel = true }()
+	f()
+}

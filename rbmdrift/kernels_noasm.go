@@ -8,3 +8,7 @@ const fmaKernel = false
 func gemm4x8(k int, alpha float64, a *float64, lda int, b *float64, ldb int, c *float64, ldc int) {
 	panic("rbmdrift: no gemm micro-kernel on this architecture")
 }
+
+func comb2avx(k int, p, q, b *float64, ld int, d1, d2 *float64, mask *[12]int64, m int) {
+	panic("rbmdrift: no AVX kernel on this architecture")
+}
