@@ -129,6 +129,10 @@ func gramCols(c, a []float64, r, m int) {
 	for i := range c[:m*m] {
 		c[i] = 0
 	}
+	if fmaKernel && m > 1 && m <= 12 && r > 0 && r <= 16 {
+		gramColsAVX(c, a, r, m)
+		return
+	}
 	k := 0
 	for ; k+2 <= r; k += 2 {
 		a1 := a[k*m : k*m+m]
@@ -148,6 +152,36 @@ func gramCols(c, a []float64, r, m int) {
 			ci := c[i*m : i*m+m]
 			for j := i; j < m; j++ {
 				ci[j] += v * ak[j]
+			}
+		}
+	}
+	for i := 0; i < m; i++ {
+		for j := i + 1; j < m; j++ {
+			c[j*m+i] = c[i*m+j]
+		}
+	}
+}
+
+// gramColsAVX is gramCols (c zeroed) on the AVX kernel: rows i, i+1 of c are the rows of a
+// weighted by columns i, i+1 of a, summed in order from zero by comb2avx, whole rows at once
+// (the entries below the diagonal are then overwritten by the mirror); each entry is the sum
+// of gramCols in the same order, to the bit (TestKernelBits).
+func gramColsAVX(c, a []float64, r, m int) {
+	var p, q [16]float64
+	i := 0
+	for ; i+2 <= m; i += 2 {
+		for k := 0; k < r; k++ {
+			p[k], q[k] = a[k*m+i], a[k*m+i+1]
+		}
+		comb2avx(r, &p[0], &q[0], &a[0], m, &c[i*m], &c[(i+1)*m], &laneMasks[m], m)
+	}
+	if i < m {
+		ci := c[i*m+i : i*m+m]
+		for k := 0; k < r; k++ {
+			ak := a[k*m : k*m+m]
+			v := ak[i]
+			for j := range ci {
+				ci[j] += v * ak[i+j]
 			}
 		}
 	}
