@@ -6,7 +6,7 @@ import (
 )
 
 // TestKernelBits: the blocked small kernels give, to the bit, what the one-row-at-a-time loops
-// they replaced gave (written out here as the reference): gramCols, rowDots, combRows, combRows2, mulRows,
+// they replaced gave (written out here as the reference): gramCols, rowDots, combRows, combRows2, mulRows, mulPairs,
 // plusRowDots, orthonormalise, and rotate with its mirrored update against the two full passes, on random
 // matrices of sizes around N = 10 (odd sizes reach every remainder loop). The golden digests
 // (TestGoldenN10) check the same through whole runs. It runs twice: with the AVX kernel of
@@ -34,7 +34,7 @@ func kernelBits(t *testing.T) {
 			}
 		}
 	}
-	for _, sz := range [][2]int{{10, 10}, {12, 5}, {7, 9}, {1, 3}, {13, 11}, {6, 12}, {9, 4}, {5, 8}, {4, 14}} {
+	for _, sz := range [][2]int{{10, 10}, {12, 5}, {7, 9}, {1, 3}, {13, 11}, {6, 12}, {9, 4}, {5, 8}, {4, 14}, {7, 10}} {
 		r, m := sz[0], sz[1]
 		a := rnd(r * m)
 		// gramCols against one row at a time.
@@ -55,6 +55,30 @@ func kernelBits(t *testing.T) {
 		got := rnd(m * m) // gramCols must clear it
 		gramCols(got, a, r, m)
 		same("gramCols", got, want)
+
+		// mulPairs against the trainer's loop (pairs of terms, then the odd one), as it was.
+		{
+			k := min(r, m)
+			b := rnd(k * m)
+			want := make([]float64, r*m)
+			for i := 0; i < r; i++ {
+				wi, ai := want[i*m:i*m+m], a[i*k:i*k+k]
+				l := 0
+				for ; l+2 <= k; l += 2 {
+					for j := range wi {
+						wi[j] += ai[l]*b[l*m+j] + ai[l+1]*b[(l+1)*m+j]
+					}
+				}
+				if l < k {
+					for j := range wi {
+						wi[j] += ai[l] * b[l*m+j]
+					}
+				}
+			}
+			got := rnd(r * m) // mulPairs must clear it
+			mulPairs(got, a, b, r, k, m)
+			same("mulPairs", got, want)
+		}
 
 		// rowDots against one dot product at a time (c_ij = f a_i . b_j summed over k in
 		// order, mirrored).

@@ -37,3 +37,11 @@ func detectFMA() bool {
 //
 //go:noescape
 func comb2avx(k int, p, q, b *float64, ld int, d1, d2 *float64, mask *[12]int64, m int)
+
+// comb2pair10 is the AVX kernel of the trainer's G W product at N_h = 10 (kernels_amd64.s):
+// d1 += sum over pairs (p[l] b_l + p[l+1] b_l+1) (and p[k-1] b_k-1 for odd k), d2 likewise with
+// q, for rows of exactly 10 entries, the Go loop's operations in its order. It does not check
+// bounds.
+//
+//go:noescape
+func comb2pair10(k int, p, q, b *float64, ld int, d1, d2 *float64)

@@ -227,3 +227,97 @@ comb2mask0:
 comb2done:
 	VZEROUPPER
 	RET
+
+// comb2pair10 is comb2avx for rows of exactly 10 entries with the terms taken in pairs, as
+// the trainer's G W loop sums them: d1[j] = (...(d1[j] + (p[0] b[0][j] + p[1] b[1][j])) + ...)
+// + p[k-1] b[k-1][j] for odd k; each pair is two rounded products and their rounded sum,
+// then added to the row: the Go loop's operations in its order, to the bit.
+//
+// func comb2pair10(k int, p, q, b *float64, ld int, d1, d2 *float64)
+TEXT ·comb2pair10(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ p+8(FP), SI
+	MOVQ q+16(FP), DX
+	MOVQ b+24(FP), R8
+	MOVQ ld+32(FP), R9
+	SHLQ $3, R9
+	MOVQ d1+40(FP), DI
+	MOVQ d2+48(FP), R10
+	VMOVUPD 0(DI), Y0
+	VMOVUPD 32(DI), Y1
+	VMOVUPD 64(DI), X2
+	VMOVUPD 0(R10), Y3
+	VMOVUPD 32(R10), Y4
+	VMOVUPD 64(R10), X5
+	MOVQ CX, R11
+	SHRQ $1, R11
+	JE pair10tail
+pair10loop:
+	VMOVUPD 0(R8), Y6
+	VMOVUPD 32(R8), Y7
+	VMOVUPD 64(R8), X8
+	VMOVUPD 0(R8)(R9*1), Y9
+	VMOVUPD 32(R8)(R9*1), Y10
+	VMOVUPD 64(R8)(R9*1), X11
+	VBROADCASTSD 0(SI), Y12
+	VBROADCASTSD 8(SI), Y13
+	VMULPD Y6, Y12, Y14
+	VMULPD Y9, Y13, Y15
+	VADDPD Y15, Y14, Y14
+	VADDPD Y14, Y0, Y0
+	VMULPD Y7, Y12, Y14
+	VMULPD Y10, Y13, Y15
+	VADDPD Y15, Y14, Y14
+	VADDPD Y14, Y1, Y1
+	VMULPD X8, X12, X14
+	VMULPD X11, X13, X15
+	VADDPD X15, X14, X14
+	VADDPD X14, X2, X2
+	VBROADCASTSD 0(DX), Y12
+	VBROADCASTSD 8(DX), Y13
+	VMULPD Y6, Y12, Y14
+	VMULPD Y9, Y13, Y15
+	VADDPD Y15, Y14, Y14
+	VADDPD Y14, Y3, Y3
+	VMULPD Y7, Y12, Y14
+	VMULPD Y10, Y13, Y15
+	VADDPD Y15, Y14, Y14
+	VADDPD Y14, Y4, Y4
+	VMULPD X8, X12, X14
+	VMULPD X11, X13, X15
+	VADDPD X15, X14, X14
+	VADDPD X14, X5, X5
+	ADDQ $16, SI
+	ADDQ $16, DX
+	LEAQ (R8)(R9*2), R8
+	DECQ R11
+	JNE pair10loop
+pair10tail:
+	TESTQ $1, CX
+	JE pair10store
+	VMOVUPD 0(R8), Y6
+	VMOVUPD 32(R8), Y7
+	VMOVUPD 64(R8), X8
+	VBROADCASTSD (SI), Y12
+	VBROADCASTSD (DX), Y13
+	VMULPD Y6, Y12, Y14
+	VADDPD Y14, Y0, Y0
+	VMULPD Y7, Y12, Y14
+	VADDPD Y14, Y1, Y1
+	VMULPD X8, X12, X14
+	VADDPD X14, X2, X2
+	VMULPD Y6, Y13, Y14
+	VADDPD Y14, Y3, Y3
+	VMULPD Y7, Y13, Y14
+	VADDPD Y14, Y4, Y4
+	VMULPD X8, X13, X14
+	VADDPD X14, X5, X5
+pair10store:
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD X2, 64(DI)
+	VMOVUPD Y3, 0(R10)
+	VMOVUPD Y4, 32(R10)
+	VMOVUPD X5, 64(R10)
+	VZEROUPPER
+	RET

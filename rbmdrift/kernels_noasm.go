@@ -12,3 +12,7 @@ func gemm4x8(k int, alpha float64, a *float64, lda int, b *float64, ldb int, c *
 func comb2avx(k int, p, q, b *float64, ld int, d1, d2 *float64, mask *[12]int64, m int) {
 	panic("rbmdrift: no AVX kernel on this architecture")
 }
+
+func comb2pair10(k int, p, q, b *float64, ld int, d1, d2 *float64) {
+	panic("rbmdrift: no AVX kernel on this architecture")
+}

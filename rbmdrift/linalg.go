@@ -334,6 +334,37 @@ func mulRows(dst, a, b []float64, r, k, m int) {
 	}
 }
 
+// mulPairs sets dst = a b for the r x k matrix a and the k x m matrix b (row-major) with the
+// terms of each entry summed in pairs: dst_ij = (...(0 + (a_i0 b_0j + a_i1 b_1j)) + ...), the
+// last term alone for odd k (the trainer's G W product). With AVX and m = 10 two rows at a
+// time run in comb2pair10, the same operations in the same order (TestKernelBits).
+func mulPairs(dst, a, b []float64, r, k, m int) {
+	clear(dst[:r*m])
+	i := 0
+	if fmaKernel && m == 10 && k > 0 {
+		_ = b[(k-1)*m+m-1]
+		for ; i+2 <= r; i += 2 {
+			comb2pair10(k, &a[i*k], &a[(i+1)*k], &b[0], m, &dst[i*m], &dst[(i+1)*m])
+		}
+	}
+	for ; i < r; i++ {
+		di := dst[i*m : i*m+m]
+		ai := a[i*k : i*k+k]
+		l := 0
+		for ; l+2 <= k; l += 2 {
+			a1, a2 := ai[l], ai[l+1]
+			b1 := b[l*m : l*m+len(di)]
+			b2 := b[(l+1)*m : (l+1)*m+len(di)]
+			for j := range di {
+				di[j] += a1*b1[j] + a2*b2[j]
+			}
+		}
+		if l < k {
+			axpy(di, ai[l], b[l*m:l*m+m])
+		}
+	}
+}
+
 // axpy sets dst += f x[:len(dst)].
 func axpy(dst []float64, f float64, x []float64) {
 	x = x[:len(dst)]

@@ -579,26 +579,7 @@ func (t *Trainer) Step() error {
 	// W <- W + alpha sigma_h^2 G W.
 	f := t.cfg.Alpha * t.s2
 	gw := t.gw
-	for i := range gw {
-		gw[i] = 0
-	}
-	// Rows of W two at a time: gw_i = sum_l g_il W_l.
-	for i := 0; i < nv; i++ {
-		gwi := gw[i*nh : i*nh+nh]
-		gi := g[i*nv : i*nv+nv]
-		l := 0
-		for ; l+2 <= nv; l += 2 {
-			g1, g2 := gi[l], gi[l+1]
-			w1 := t.w[l*nh : l*nh+len(gwi)]
-			w2 := t.w[(l+1)*nh : (l+1)*nh+len(gwi)]
-			for j := range gwi {
-				gwi[j] += g1*w1[j] + g2*w2[j]
-			}
-		}
-		if l < nv {
-			axpy(gwi, gi[l], t.w[l*nh:l*nh+nh])
-		}
-	}
+	mulPairs(gw, g, t.w, nv, nv, nh)
 	for i, v := range gw {
 		t.w[i] += f * v
 	}
