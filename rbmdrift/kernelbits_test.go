@@ -6,7 +6,7 @@ import (
 )
 
 // TestKernelBits: the blocked small kernels give, to the bit, what the one-row-at-a-time loops
-// they replaced gave (written out here as the reference): gramCols, rowDots, combRows, combRows2, mulRows, mulPairs,
+// they replaced gave (written out here as the reference): gramCols, rowDots, combRows, combRows2, mulRows, mulPairs, rank2Upper,
 // plusRowDots, orthonormalise, and rotate with its mirrored update against the two full passes, on random
 // matrices of sizes around N = 10 (odd sizes reach every remainder loop). The golden digests
 // (TestGoldenN10) check the same through whole runs. It runs twice: with the AVX kernel of
@@ -78,6 +78,23 @@ func kernelBits(t *testing.T) {
 			got := rnd(r * m) // mulPairs must clear it
 			mulPairs(got, a, b, r, k, m)
 			same("mulPairs", got, want)
+		}
+
+		// rank2Upper against the sampler's loop, on the upper triangle.
+		{
+			n := r
+			c0, v1, v2 := rnd(n*n), rnd(n), rnd(n)
+			want := append([]float64(nil), c0...)
+			for i := 0; i < n; i++ {
+				for j := i; j < n; j++ {
+					want[i*n+j] += v1[i]*v1[j] + v2[i]*v2[j]
+				}
+			}
+			got := append([]float64(nil), c0...)
+			rank2Upper(got, v1, v2, n)
+			for i := 0; i < n; i++ {
+				same("rank2Upper", got[i*n+i:i*n+n], want[i*n+i:i*n+n])
+			}
 		}
 
 		// rowDots against one dot product at a time (c_ij = f a_i . b_j summed over k in

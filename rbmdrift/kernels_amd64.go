@@ -45,3 +45,10 @@ func comb2avx(k int, p, q, b *float64, ld int, d1, d2 *float64, mask *[12]int64,
 //
 //go:noescape
 func comb2pair10(k int, p, q, b *float64, ld int, d1, d2 *float64)
+
+// rank2x10 is the AVX kernel of the direct sampler's C_model update at N_v = 10
+// (kernels_amd64.s): c[i][j] += a[i] a[j] + b[i] b[j] over the whole 10 x 10 matrix, the Go
+// loop's operations in its order on the upper triangle. It does not check bounds.
+//
+//go:noescape
+func rank2x10(c, a, b *float64)

@@ -321,3 +321,45 @@ pair10store:
 	VMOVUPD X5, 64(R10)
 	VZEROUPPER
 	RET
+
+// rank2x10 adds to the 10 x 10 row-major matrix c the pair update c[i][j] += (a[i] a[j] +
+// b[i] b[j]) for every i, j: two rounded products, their rounded sum, then added, as the
+// direct sampler's C_model loop computes its upper triangle (the lower one is scratch).
+//
+// func rank2x10(c, a, b *float64)
+TEXT ·rank2x10(SB), NOSPLIT, $0-24
+	MOVQ c+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	VMOVUPD 0(SI), Y0
+	VMOVUPD 32(SI), Y1
+	VMOVUPD 64(SI), X2
+	VMOVUPD 0(DX), Y3
+	VMOVUPD 32(DX), Y4
+	VMOVUPD 64(DX), X5
+	MOVQ $10, CX
+rank2loop:
+	VBROADCASTSD (SI), Y6
+	VBROADCASTSD (DX), Y7
+	VMULPD Y0, Y6, Y8
+	VMULPD Y3, Y7, Y9
+	VADDPD Y9, Y8, Y8
+	VADDPD 0(DI), Y8, Y8
+	VMOVUPD Y8, 0(DI)
+	VMULPD Y1, Y6, Y10
+	VMULPD Y4, Y7, Y11
+	VADDPD Y11, Y10, Y10
+	VADDPD 32(DI), Y10, Y10
+	VMOVUPD Y10, 32(DI)
+	VMULPD X2, X6, X12
+	VMULPD X5, X7, X13
+	VADDPD X13, X12, X12
+	VADDPD 64(DI), X12, X12
+	VMOVUPD X12, 64(DI)
+	ADDQ $8, SI
+	ADDQ $8, DX
+	ADDQ $80, DI
+	DECQ CX
+	JNE rank2loop
+	VZEROUPPER
+	RET

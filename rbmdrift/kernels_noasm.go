@@ -16,3 +16,7 @@ func comb2avx(k int, p, q, b *float64, ld int, d1, d2 *float64, mask *[12]int64,
 func comb2pair10(k int, p, q, b *float64, ld int, d1, d2 *float64) {
 	panic("rbmdrift: no AVX kernel on this architecture")
 }
+
+func rank2x10(c, a, b *float64) {
+	panic("rbmdrift: no AVX kernel on this architecture")
+}

@@ -365,6 +365,27 @@ func mulPairs(dst, a, b []float64, r, k, m int) {
 	}
 }
 
+// rank2Upper adds a a^T + b b^T to the upper triangle of the n x n matrix c, each entry as
+// c_ij + (a_i a_j + b_i b_j) (the direct sampler's C_model update for two chains). With AVX and
+// n = 10 it runs rank2x10, which also writes the lower triangle (scratch for its callers:
+// only the upper one is read), the same operations in the same order on the upper one
+// (TestKernelBits).
+func rank2Upper(c, a, b []float64, n int) {
+	if fmaKernel && n == 10 {
+		_, _, _ = c[99], a[9], b[9]
+		rank2x10(&c[0], &a[0], &b[0])
+		return
+	}
+	for i := 0; i < n; i++ {
+		f1, f2 := a[i], b[i]
+		ci := c[i*n+i : i*n+n]
+		q1, q2 := a[i:i+len(ci)], b[i:i+len(ci)]
+		for j := range ci {
+			ci[j] += f1*q1[j] + f2*q2[j]
+		}
+	}
+}
+
 // axpy sets dst += f x[:len(dst)].
 func axpy(dst []float64, f float64, x []float64) {
 	x = x[:len(dst)]

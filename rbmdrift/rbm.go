@@ -688,14 +688,7 @@ func (t *Trainer) directChains() {
 		}
 		copy(p1, x)
 		copy(p2, y)
-		for i := 0; i < nv; i++ {
-			f1, f2 := p1[i], p2[i]
-			ci := t.cm[i*nv+i : i*nv+nv]
-			q1, q2 := p1[i:i+len(ci)], p2[i:i+len(ci)]
-			for j := range ci {
-				ci[j] += f1*q1[j] + f2*q2[j]
-			}
-		}
+		rank2Upper(t.cm, p1, p2, nv)
 	}
 	for ; b < t.nb; b++ {
 		phi := t.phi[b*nv : b*nv+nv]
