@@ -25,6 +25,16 @@ func runDigest(r RunResult) string {
 // hand-written loops alone; any change of the N = 10 arithmetic changes them.
 func TestGoldenN10(t *testing.T) {
 	t.Parallel()
+	goldenN10(t)
+}
+
+// TestGoldenN10Loops is TestGoldenN10 with the AVX kernels of the N = 10 loops switched off
+// (withoutAVX): both paths must give the pinned bits. Not parallel: it changes fmaKernel.
+func TestGoldenN10Loops(t *testing.T) {
+	withoutAVX(t, func() { goldenN10(t) })
+}
+
+func goldenN10(t *testing.T) {
 	for _, c := range []struct {
 		sampler, data, measure string
 		every                  int

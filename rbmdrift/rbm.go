@@ -366,6 +366,7 @@ type Trainer struct {
 	ct, lt                   []float64 // target covariance and its Cholesky factor (N_v x N_v)
 	t, a, sig, p2, u, q, tmp []float64 // N_v x N_v scratch
 	ch, cm, g, gw            []float64
+	mz                       []float64    // 2 N_v x N_v: the rows A_j, U_j of directChainsAVX
 	h, v                     []float64    // vector scratch
 	eig                      *symeig.Warm // warm-started eigensolver for X = W^T W
 	x                        []float64    // X = W^T W
@@ -639,6 +640,9 @@ func (t *Trainer) directChains() {
 	// Two chains at a time share the loads of A and U.
 	x, y := t.v[:nv], t.h[:nv]
 	b := 0
+	if fmaKernel && nv <= 12 {
+		b = t.directChainsAVX(x, y)
+	}
 	for ; b+2 <= t.nb; b += 2 {
 		p1 := t.phi[b*nv : b*nv+nv]
 		p2 := t.phi[(b+1)*nv : (b+1)*nv+nv]
@@ -704,6 +708,49 @@ func (t *Trainer) directChains() {
 			axpy(t.cm[i*nv+i:i*nv+nv], xi, phi[i:])
 		}
 	}
+}
+
+// directChainsAVX is the chain-pair loop of directChains on the AVX kernel (N_v <= 12): with
+// the rows A_0, U_0, A_1, U_1, ... (U with zeros below its diagonal) in t.mz, each chain's
+// x = A phi + U z is comb2avx's sum of those rows weighted by phi_0, z_0, phi_1, z_1, ... from
+// zero, the terms in the loop's order (a zero term adds +-0 to a sum that is never -0, so it
+// changes no bit); the normals are drawn in the loop's order. It returns the first chain it
+// left (an odd last one).
+func (t *Trainer) directChainsAVX(x, y []float64) int {
+	nv := t.nv
+	if len(t.mz) < 2*nv*nv {
+		t.mz = make([]float64, 2*nv*nv)
+	}
+	mz := t.mz
+	for j := 0; j < nv; j++ {
+		copy(mz[2*j*nv:(2*j+1)*nv], t.a[j*nv:(j+1)*nv])
+		uj := mz[(2*j+1)*nv : (2*j+2)*nv]
+		clear(uj[:j])
+		copy(uj[j:], t.sig[j*nv+j:(j+1)*nv])
+	}
+	var w1, w2 [24]float64
+	b := 0
+	for ; b+2 <= t.nb; b += 2 {
+		p1 := t.phi[b*nv : b*nv+nv]
+		p2 := t.phi[(b+1)*nv : (b+1)*nv+nv]
+		j := 0
+		for ; j+2 <= nv; j += 2 {
+			w1[2*j], w2[2*j], w1[2*j+2], w2[2*j+2] = p1[j], p2[j], p1[j+1], p2[j+1]
+			w1[2*j+1], w2[2*j+1] = t.rng.NormFloat64(), t.rng.NormFloat64()
+			w1[2*j+3], w2[2*j+3] = t.rng.NormFloat64(), t.rng.NormFloat64()
+		}
+		if j < nv {
+			w1[2*j], w2[2*j] = p1[j], p2[j]
+			w1[2*j+1], w2[2*j+1] = t.rng.NormFloat64(), t.rng.NormFloat64()
+		}
+		clear(x)
+		clear(y)
+		comb2avx(2*nv, &w1[0], &w2[0], &mz[0], nv, &x[0], &y[0], &laneMasks[nv], nv)
+		copy(p1, x)
+		copy(p2, y)
+		rank2Upper(t.cm, p1, p2, nv)
+	}
+	return b
 }
 
 // gibbsChains advances every chain by k explicit Gibbs steps, h | phi ~ N(sigma_h^2 W^T phi,
