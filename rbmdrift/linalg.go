@@ -3,8 +3,11 @@ package rbmdrift
 import "math"
 
 // Small dense kernels on row-major slices. They are written out by hand because the matrices
-// are tiny (10 x 10) and gonum's call overhead would dominate the trainer's update. From
-// max(N_v, N_h) = blasMin on the trainer uses gonum's BLAS and LAPACK instead (kernels_blas.go).
+// are tiny (10 x 10) and gonum's call overhead would dominate the trainer's update, and
+// because each entry's sum must keep its order (the golden digests): gonum's kernels sum in
+// their own. Some run on AVX kernels with the same order where the CPU has them
+// (kernels_amd64.s). From max(N_v, N_h) = blasMin on the trainer uses gonum's BLAS and
+// LAPACK instead (kernels_blas.go).
 
 // cholesky overwrites the lower triangle of the n x n symmetric matrix a (row-major, only the
 // lower triangle is read) with its Cholesky factor L, a = L L^T. It reports false if a is not
