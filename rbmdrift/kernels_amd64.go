@@ -52,3 +52,10 @@ func comb2pair10(k int, p, q, b *float64, ld int, d1, d2 *float64)
 //
 //go:noescape
 func rank2x10(c, a, b *float64)
+
+// mgs10 is the AVX kernel of orthonormalise at n = 10 (kernels_amd64.s): modified Gram-Schmidt
+// on the columns of v in place, right-looking, the same operations in the same order per
+// column. gt[i] selects the lanes j > i. It does not check bounds.
+//
+//go:noescape
+func mgs10(v *float64, gt *[10][12]int64)

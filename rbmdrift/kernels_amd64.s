@@ -363,3 +363,98 @@ rank2loop:
 	JNE rank2loop
 	VZEROUPPER
 	RET
+
+// mgs10 orthonormalises the columns of the 10 x 10 row-major matrix v by modified Gram-Schmidt
+// in column order, right-looking: column i is normalised (1/sqrt of its dot product with
+// itself, rows in order), then its dot products with the later columns j > i are summed row
+// by row in the lanes j and removed from them, lanes j <= i kept by a blend. Each column sees
+// its projections in the order i = 0, 1, ... and each sum runs over the rows in order from
+// zero, with unfused multiplications and additions: orthonormalise's operations to the bit.
+// gt[i] has -1 in the lanes j > i.
+//
+// func mgs10(v *float64, gt *[10][12]int64)
+TEXT ·mgs10(SB), NOSPLIT, $0-16
+	MOVQ v+0(FP), DI
+	MOVQ gt+8(FP), R11
+	MOVQ $0x3FF0000000000000, AX
+	MOVQ AX, X12
+	XORQ BX, BX
+mgsi:
+	LEAQ (DI)(BX*8), SI
+	VXORPD X9, X9, X9
+	MOVQ SI, R8
+	MOVQ $10, CX
+mgsnorm:
+	VMOVSD (R8), X10
+	VMULSD X10, X10, X11
+	VADDSD X11, X9, X9
+	ADDQ $80, R8
+	DECQ CX
+	JNE mgsnorm
+	VSQRTSD X9, X9, X9
+	VDIVSD X9, X12, X9
+	MOVQ SI, R8
+	MOVQ $10, CX
+mgsscale:
+	VMOVSD (R8), X10
+	VMULSD X9, X10, X10
+	VMOVSD X10, (R8)
+	ADDQ $80, R8
+	DECQ CX
+	JNE mgsscale
+	CMPQ BX, $9
+	JE mgsdone
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	MOVQ DI, R8
+	MOVQ SI, R9
+	MOVQ $10, CX
+mgsdots:
+	VBROADCASTSD (R9), Y6
+	VMULPD 0(R8), Y6, Y7
+	VADDPD Y7, Y0, Y0
+	VMULPD 32(R8), Y6, Y8
+	VADDPD Y8, Y1, Y1
+	VMOVUPD 64(R8), X10
+	VMULPD X10, X6, X7
+	VADDPD X7, X2, X2
+	ADDQ $80, R8
+	ADDQ $80, R9
+	DECQ CX
+	JNE mgsdots
+	MOVQ BX, AX
+	IMULQ $96, AX
+	ADDQ R11, AX
+	VMOVDQU 0(AX), Y13
+	VMOVDQU 32(AX), Y14
+	VMOVDQU 64(AX), X15
+	MOVQ DI, R8
+	MOVQ SI, R9
+	MOVQ $10, CX
+mgsupd:
+	VBROADCASTSD (R9), Y6
+	VMOVUPD 0(R8), Y3
+	VMULPD Y0, Y6, Y7
+	VSUBPD Y7, Y3, Y7
+	VBLENDVPD Y13, Y7, Y3, Y3
+	VMOVUPD Y3, 0(R8)
+	VMOVUPD 32(R8), Y4
+	VMULPD Y1, Y6, Y8
+	VSUBPD Y8, Y4, Y8
+	VBLENDVPD Y14, Y8, Y4, Y4
+	VMOVUPD Y4, 32(R8)
+	VMOVUPD 64(R8), X5
+	VMULPD X2, X6, X7
+	VSUBPD X7, X5, X7
+	VBLENDVPD X15, X7, X5, X5
+	VMOVUPD X5, 64(R8)
+	ADDQ $80, R8
+	ADDQ $80, R9
+	DECQ CX
+	JNE mgsupd
+	INCQ BX
+	JMP mgsi
+mgsdone:
+	VZEROUPPER
+	RET

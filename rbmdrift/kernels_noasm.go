@@ -20,3 +20,7 @@ func comb2pair10(k int, p, q, b *float64, ld int, d1, d2 *float64) {
 func rank2x10(c, a, b *float64) {
 	panic("rbmdrift: no AVX kernel on this architecture")
 }
+
+func mgs10(v *float64, gt *[10][12]int64) {
+	panic("rbmdrift: no AVX kernel on this architecture")
+}

@@ -349,6 +349,16 @@ func rotate(b, v []float64, n, p, q int) (c, s float64) {
 	return c, s
 }
 
+// laterLanes[i] selects the lanes j > i of a row of 10 for mgs10 (-1: used, 0: kept).
+var laterLanes = func() (t [10][12]int64) {
+	for i := range t {
+		for j := i + 1; j < 10; j++ {
+			t[i][j] = -1
+		}
+	}
+	return t
+}()
+
 // orthonormalise makes the columns of the n x n row-major matrix v orthonormal by modified
 // Gram-Schmidt, in column order; vt is n x n scratch. It works on the transpose, so that the
 // columns are contiguous rows; each dot product and update runs over the entries in the same
@@ -360,6 +370,11 @@ func rotate(b, v []float64, n, p, q int) (c, s float64) {
 // normalised and column j+1 projected on it. (Four at a time was slower at N = 10: more of the
 // work is then the sequential finish within the block.)
 func orthonormalise(v []float64, n int, vt []float64) {
+	if fmaKernel && n == 10 {
+		_ = v[99]
+		mgs10(&v[0], &laterLanes)
+		return
+	}
 	transpose(vt, v, n, n)
 	j := 0
 	for ; j+2 <= n; j += 2 {
