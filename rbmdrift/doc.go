@@ -223,8 +223,8 @@
 // order), so their configs carry "Kernels": 2 in the JSON form.
 //
 // Up to N = 12 a few of the loops (the direct sampler's chains and C_model, G W, the
-// perturbative update's products and X = W^T W) run on AVX kernels where the CPU has them
-// (kernels_amd64.s: comb2avx, comb2pair10, rank2x10). They do a loop's multiplications and
+// perturbative update's products and Gram-Schmidt, X = W^T W) run on AVX kernels where the CPU
+// has them (kernels_amd64.s: comb2avx, comb2pair10, rank2x10, mgs10). They do a loop's multiplications and
 // additions, unfused, in its order, four lanes at a time, so a run is the same to the bit with
 // or without them (TestGoldenN10 and TestGoldenN10Loops pin both to the same digests).
 package rbmdrift
