@@ -103,6 +103,45 @@ TEXT ·xgetbv(SB), NOSPLIT, $0-8
 	MOVL DX, edx+4(FP)
 	RET
 
+// Ten-entry rows for comb2avx's m = 10 path and comb2pair10: d1 (DI) in Y0, Y1, X2 and d2
+// (R10) in Y3, Y4, X5; TERM10 adds the row of b at R8 weighted by (SI) to d1 and by (DX) to
+// d2, one rounded product and one rounded sum per entry.
+#define LOAD10 \
+	VMOVUPD 0(DI), Y0; \
+	VMOVUPD 32(DI), Y1; \
+	VMOVUPD 64(DI), X2; \
+	VMOVUPD 0(R10), Y3; \
+	VMOVUPD 32(R10), Y4; \
+	VMOVUPD 64(R10), X5
+
+#define STORE10 \
+	VMOVUPD Y0, 0(DI); \
+	VMOVUPD Y1, 32(DI); \
+	VMOVUPD X2, 64(DI); \
+	VMOVUPD Y3, 0(R10); \
+	VMOVUPD Y4, 32(R10); \
+	VMOVUPD X5, 64(R10)
+
+#define TERM10 \
+	VMOVUPD 0(R8), Y6; \
+	VMOVUPD 32(R8), Y7; \
+	VMOVUPD 64(R8), X8; \
+	VBROADCASTSD (SI), Y9; \
+	VBROADCASTSD (DX), Y10; \
+	VMULPD Y6, Y9, Y11; \
+	VADDPD Y11, Y0, Y0; \
+	VMULPD Y7, Y9, Y12; \
+	VADDPD Y12, Y1, Y1; \
+	VMULPD X8, X9, X11; \
+	VADDPD X11, X2, X2; \
+	VMULPD Y6, Y10, Y12; \
+	VADDPD Y12, Y3, Y3; \
+	VMULPD Y7, Y10, Y11; \
+	VADDPD Y11, Y4, Y4; \
+	VMULPD X8, X10, X12; \
+	VADDPD X12, X5, X5
+
+
 // comb2avx adds to two rows d1, d2 of m <= 12 entries the rows l < k of b (stride ld
 // elements) weighted by p[l] and q[l]: d1[j] = (...((d1[j] + p[0] b[0][j]) + p[1] b[1][j]) ...),
 // one VMULPD and one VADDPD per term (no fused multiply-add), so every lane is the scalar
@@ -130,30 +169,9 @@ TEXT ·comb2avx(SB), NOSPLIT, $0-72
 	CMPQ R12, $10
 	JNE comb2general
 	// m = 10 (the paper's N): plain loads, the last two lanes through XMM registers.
-	VMOVUPD 0(DI), Y0
-	VMOVUPD 32(DI), Y1
-	VMOVUPD 64(DI), X2
-	VMOVUPD 0(R10), Y3
-	VMOVUPD 32(R10), Y4
-	VMOVUPD 64(R10), X5
+	LOAD10
 comb2loop10:
-	VMOVUPD 0(R8), Y6
-	VMOVUPD 32(R8), Y7
-	VMOVUPD 64(R8), X8
-	VBROADCASTSD (SI), Y9
-	VBROADCASTSD (DX), Y10
-	VMULPD Y6, Y9, Y11
-	VADDPD Y11, Y0, Y0
-	VMULPD Y7, Y9, Y12
-	VADDPD Y12, Y1, Y1
-	VMULPD X8, X9, X11
-	VADDPD X11, X2, X2
-	VMULPD Y6, Y10, Y12
-	VADDPD Y12, Y3, Y3
-	VMULPD Y7, Y10, Y11
-	VADDPD Y11, Y4, Y4
-	VMULPD X8, X10, X12
-	VADDPD X12, X5, X5
+	TERM10
 	ADDQ $8, SI
 	ADDQ $8, DX
 	ADDQ R9, R8
@@ -243,12 +261,7 @@ TEXT ·comb2pair10(SB), NOSPLIT, $0-56
 	SHLQ $3, R9
 	MOVQ d1+40(FP), DI
 	MOVQ d2+48(FP), R10
-	VMOVUPD 0(DI), Y0
-	VMOVUPD 32(DI), Y1
-	VMOVUPD 64(DI), X2
-	VMOVUPD 0(R10), Y3
-	VMOVUPD 32(R10), Y4
-	VMOVUPD 64(R10), X5
+	LOAD10
 	MOVQ CX, R11
 	SHRQ $1, R11
 	JE pair10tail
@@ -295,30 +308,9 @@ pair10loop:
 pair10tail:
 	TESTQ $1, CX
 	JE pair10store
-	VMOVUPD 0(R8), Y6
-	VMOVUPD 32(R8), Y7
-	VMOVUPD 64(R8), X8
-	VBROADCASTSD (SI), Y12
-	VBROADCASTSD (DX), Y13
-	VMULPD Y6, Y12, Y14
-	VADDPD Y14, Y0, Y0
-	VMULPD Y7, Y12, Y14
-	VADDPD Y14, Y1, Y1
-	VMULPD X8, X12, X14
-	VADDPD X14, X2, X2
-	VMULPD Y6, Y13, Y14
-	VADDPD Y14, Y3, Y3
-	VMULPD Y7, Y13, Y14
-	VADDPD Y14, Y4, Y4
-	VMULPD X8, X13, X14
-	VADDPD X14, X5, X5
+	TERM10
 pair10store:
-	VMOVUPD Y0, 0(DI)
-	VMOVUPD Y1, 32(DI)
-	VMOVUPD X2, 64(DI)
-	VMOVUPD Y3, 0(R10)
-	VMOVUPD Y4, 32(R10)
-	VMOVUPD X5, 64(R10)
+	STORE10
 	VZEROUPPER
 	RET
 
