@@ -132,9 +132,7 @@ func (t *Trainer) stepBLAS() {
 	if t.samples {
 		// Batch target samples x_b = L z_b as the rows of X = Z L^T, C_data = X^T X / Batch.
 		z, x := t.zb, t.pn
-		for i := range z {
-			z[i] = t.rng.NormFloat64()
-		}
+		t.rng.FillNormal(z, 1)
 		gemm(x, z, t.ltT, nb, nv, nv, 1, 0)
 		transpose(t.phit, x, nb, nv)
 		gemm(g, t.phit, x, nv, nb, nv, inv, 0)
@@ -159,13 +157,9 @@ func (t *Trainer) gibbsBLAS() {
 	sm := math.Sqrt(im)
 	h, phi := t.hb, t.phi // t.wt = W^T from prepare (W has not changed since)
 	for s := 0; s < t.k; s++ {
-		for i := range h {
-			h[i] = sh * t.rng.NormFloat64()
-		}
+		t.rng.FillNormal(h, sh)
 		gemm(h, phi, t.w, nb, nv, nh, t.s2, 1)
-		for i := range phi {
-			phi[i] = sm * t.rng.NormFloat64()
-		}
+		t.rng.FillNormal(phi, sm)
 		gemm(phi, h, t.wt, nb, nh, nv, im, 1)
 	}
 }
@@ -203,9 +197,7 @@ func (t *Trainer) directBLAS() {
 		panic("rbmdrift: k-step noise covariance is not positive definite")
 	}
 	z, x := t.zb, t.pn
-	for i := range z {
-		z[i] = t.rng.NormFloat64()
-	}
+	t.rng.FillNormal(z, 1)
 	// tmp = L^T (zero below the diagonal), x = Z L^T + Phi A.
 	lt := t.tmp
 	for i := 0; i < nv; i++ {

@@ -368,6 +368,7 @@ type Trainer struct {
 	ch, cm, g, gw            []float64
 	mz                       []float64    // 2 N_v x N_v: the rows A_j, U_j of directChainsAVX
 	h, v                     []float64    // vector scratch
+	zn                       []float64    // 2 max(N_v, N_h) normal deviates, drawn by FillNormal
 	eig                      *symeig.Warm // warm-started eigensolver for X = W^T W
 	x                        []float64    // X = W^T W
 	prepValid, prepOK        bool         // prepare's result is current (W unchanged since)
@@ -399,6 +400,7 @@ func NewTrainer(cfg Config, r int) (*Trainer, error) {
 		phi: make([]float64, nb*nv),
 		h:   make([]float64, max(nv, nh)),
 		v:   make([]float64, max(nv, nh)),
+		zn:  make([]float64, 2*max(nv, nh)),
 	}
 	for _, p := range []*[]float64{&t.ct, &t.lt, &t.t, &t.a, &t.sig, &t.p2, &t.u, &t.q, &t.tmp, &t.ch, &t.cm, &t.g} {
 		*p = make([]float64, nv*nv)
@@ -426,9 +428,7 @@ func NewTrainer(cfg Config, r int) (*Trainer, error) {
 
 // InitWeights fills w with independent N(0, sigma^2) deviates drawn from src in order.
 func InitWeights(w []float64, sigma float64, src *Source) {
-	for i := range w {
-		w[i] = sigma * src.NormFloat64()
-	}
+	src.FillNormal(w, sigma)
 }
 
 // Run returns the run index the trainer was seeded with.
@@ -545,9 +545,7 @@ func (t *Trainer) Step() error {
 		}
 		for b := 0; b < nb; b++ {
 			x := t.v[:nv]
-			for i := range x {
-				t.h[i] = t.rng.NormFloat64()
-			}
+			t.rng.FillNormal(t.h[:nv], 1)
 			for i := 0; i < nv; i++ {
 				li := t.lt[i*nv : i*nv+i+1]
 				var s float64
@@ -651,13 +649,16 @@ func (t *Trainer) directChains() {
 		}
 		// Columns j, j+1 of the sums together: each entry gets the terms A_j, U_j, A_j+1,
 		// U_j+1 in that order, as one column at a time gave them (the same bits, TestGoldenN10),
-		// with x and y loaded and stored once per two columns; the normals are drawn in the
-		// same order.
+		// with x and y loaded and stored once per two columns. The normals are drawn in the
+		// order of that loop, z_j of the first chain then of the second for j = 0, 1, ...:
+		// zn[2j] and zn[2j+1].
+		zn := t.zn[:2*nv]
+		t.rng.FillNormal(zn, 1)
 		j := 0
 		for ; j+2 <= nv; j += 2 {
 			f1, f2, h1, h2 := p1[j], p2[j], p1[j+1], p2[j+1]
-			g1, g2 := t.rng.NormFloat64(), t.rng.NormFloat64()
-			e1, e2 := t.rng.NormFloat64(), t.rng.NormFloat64()
+			g1, g2 := zn[2*j], zn[2*j+1]
+			e1, e2 := zn[2*j+2], zn[2*j+3]
 			aj := t.a[j*nv : j*nv+nv]
 			ak := t.a[(j+1)*nv : (j+1)*nv+len(aj)]
 			uj := t.sig[j*nv : j*nv+len(aj)]
@@ -682,7 +683,7 @@ func (t *Trainer) directChains() {
 				x[i] += f1 * v
 				y[i] += f2 * v
 			}
-			g1, g2 := t.rng.NormFloat64(), t.rng.NormFloat64()
+			g1, g2 := zn[2*j], zn[2*j+1]
 			uj := t.sig[j*nv+j : j*nv+nv]
 			xj, yj := x[j:j+len(uj)], y[j:j+len(uj)]
 			for i, v := range uj {
@@ -699,9 +700,11 @@ func (t *Trainer) directChains() {
 		for i := range x {
 			x[i] = 0
 		}
+		zn := t.zn[:nv]
+		t.rng.FillNormal(zn, 1)
 		for j, p := range phi {
 			axpy(x, p, t.a[j*nv:j*nv+nv])
-			axpy(x[j:], t.rng.NormFloat64(), t.sig[j*nv+j:j*nv+nv])
+			axpy(x[j:], zn[j], t.sig[j*nv+j:j*nv+nv])
 		}
 		copy(phi, x)
 		for i, xi := range phi {
@@ -729,19 +732,15 @@ func (t *Trainer) directChainsAVX(x, y []float64) int {
 		copy(uj[j:], t.sig[j*nv+j:(j+1)*nv])
 	}
 	var w1, w2 [24]float64
+	zn := t.zn[:2*nv]
 	b := 0
 	for ; b+2 <= t.nb; b += 2 {
 		p1 := t.phi[b*nv : b*nv+nv]
 		p2 := t.phi[(b+1)*nv : (b+1)*nv+nv]
-		j := 0
-		for ; j+2 <= nv; j += 2 {
-			w1[2*j], w2[2*j], w1[2*j+2], w2[2*j+2] = p1[j], p2[j], p1[j+1], p2[j+1]
-			w1[2*j+1], w2[2*j+1] = t.rng.NormFloat64(), t.rng.NormFloat64()
-			w1[2*j+3], w2[2*j+3] = t.rng.NormFloat64(), t.rng.NormFloat64()
-		}
-		if j < nv {
+		t.rng.FillNormal(zn, 1) // in directChains' order: z_j of the first chain, then the second
+		for j := range nv {
 			w1[2*j], w2[2*j] = p1[j], p2[j]
-			w1[2*j+1], w2[2*j+1] = t.rng.NormFloat64(), t.rng.NormFloat64()
+			w1[2*j+1], w2[2*j+1] = zn[2*j], zn[2*j+1]
 		}
 		clear(x)
 		clear(y)
@@ -761,6 +760,7 @@ func (t *Trainer) gibbsChains() {
 	im := 1 / t.mu2
 	sm := math.Sqrt(im)
 	h := t.h[:nh]
+	zh, zv := t.zn[:nh], t.zn[:nv]
 	for b := 0; b < t.nb; b++ {
 		phi := t.phi[b*nv : b*nv+nv]
 		for s := 0; s < t.k; s++ {
@@ -772,15 +772,17 @@ func (t *Trainer) gibbsChains() {
 					h[j] += wv * p
 				}
 			}
+			t.rng.FillNormal(zh, sh)
 			for j := range h {
-				h[j] = t.s2*h[j] + sh*t.rng.NormFloat64()
+				h[j] = t.s2*h[j] + zh[j]
 			}
+			t.rng.FillNormal(zv, sm)
 			for i := range phi {
 				var s float64
 				for j, wv := range t.w[i*nh : i*nh+nh] {
 					s += wv * h[j]
 				}
-				phi[i] = s*im + sm*t.rng.NormFloat64()
+				phi[i] = s*im + zv[i]
 			}
 		}
 		for i, xi := range phi {
