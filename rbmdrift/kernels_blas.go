@@ -74,11 +74,12 @@ func mirrorUpper(a []float64, n int) {
 }
 
 // gramColsBLAS sets c = a^T a (m x m) for the r x m matrix a by gemm of a's transpose (into
-// the scratch at, m x r) and a.
+// the scratch at, m x r) and a: the upper triangle by gemmTri, mirrored (the same bits as the
+// full gemm, which is exactly symmetric for such a product).
 func gramColsBLAS(c, a, at []float64, r, m int) {
 	transpose(at, a, r, m)
-	gemm(c, at, a, m, r, m, 1, 0)
-	mirrorUpper(c, m) // already symmetric (see gemm); kept for clarity of the contract
+	gemmTri(c, at, a, m, r, 1, 0, false)
+	mirrorUpper(c, m)
 }
 
 // orthonormaliseBLAS makes the columns of the n x n row-major matrix v orthonormal by Cholesky
@@ -89,7 +90,7 @@ func gramColsBLAS(c, a, at []float64, r, m int) {
 // holds NaN).
 func orthonormaliseBLAS(v, s, vt []float64, n int) bool {
 	transpose(vt, v, n, n)
-	gemm(s, vt, v, n, n, n, 1, 0)
+	gemmTri(s, vt, v, n, n, 1, 0, true) // Dpotrf and Dtrsm read the lower triangle only
 	if !lp.Dpotrf(blas.Lower, n, s, n) {
 		return false
 	}
@@ -102,7 +103,7 @@ func orthonormaliseBLAS(v, s, vt []float64, n int) bool {
 func (t *Trainer) prepareBLAS() bool {
 	nv := t.nv
 	transpose(t.wt, t.w, nv, t.nh)
-	gemm(t.t, t.w, t.wt, nv, t.nh, nv, t.s2/t.mu2, 0)
+	gemmTri(t.t, t.w, t.wt, nv, t.nh, t.s2/t.mu2, 0, false)
 	mirrorUpper(t.t, nv)
 	for i, v := range t.t {
 		t.ch[i] = -v
@@ -135,12 +136,12 @@ func (t *Trainer) stepBLAS() {
 		t.rng.FillNormal(z, 1)
 		gemm(x, z, t.ltT, nb, nv, nv, 1, 0)
 		transpose(t.phit, x, nb, nv)
-		gemm(g, t.phit, x, nv, nb, nv, inv, 0)
+		gemmTri(g, t.phit, x, nv, nb, inv, 0, false)
 	} else {
 		copy(g, t.ct)
 	}
 	transpose(t.phit, t.phi, nb, nv)
-	gemm(g, t.phit, t.phi, nv, nb, nv, -inv, 1)
+	gemmTri(g, t.phit, t.phi, nv, nb, -inv, 1, false)
 	mirrorUpper(g, nv)
 	copy(t.gw, t.w)
 	gemm(t.gw, g, t.w, nv, nv, nh, t.cfg.Alpha*t.s2, 1)
@@ -182,7 +183,7 @@ func (t *Trainer) directBLAS() {
 		for i, v := range t.a {
 			q[i] += v
 		}
-		gemm(t.tmp, t.a, t.t, nv, nv, nv, 1, 0)
+		gemmTri(t.tmp, t.a, t.t, nv, nv, 1, 0, false)
 		mirrorUpper(t.tmp, nv)
 		t.a, t.tmp = t.tmp, t.a
 	}
@@ -191,7 +192,7 @@ func (t *Trainer) directBLAS() {
 	for i, v := range q {
 		t.sig[i] = im * v
 	}
-	gemm(t.sig, q, t.a, nv, nv, nv, im, 1)
+	gemmTri(t.sig, q, t.a, nv, nv, im, 1, true) // Dpotrf and L^T below read the lower triangle only
 	if !lp.Dpotrf(blas.Lower, nv, t.sig, nv) {
 		// Sigma_k >= 1/mu^2 whenever T is positive semi-definite, which prepare guarantees.
 		panic("rbmdrift: k-step noise covariance is not positive definite")

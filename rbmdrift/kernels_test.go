@@ -445,6 +445,41 @@ func TestGemm(t *testing.T) {
 	}
 }
 
+// TestGemmTri: every element of the wanted triangle of gemmTri's product is gemm's, bit for
+// bit, on sizes with and without remainders of the 4 x 8 blocks and for beta 0, 1 and 0.5. A
+// block skipped wrongly leaves its elements at beta c_ij, far from the product.
+func TestGemmTri(t *testing.T) {
+	t.Parallel()
+	src := NewSource(5, 0)
+	fill := func(n int) []float64 {
+		x := make([]float64, n)
+		InitWeights(x, 1, src)
+		return x
+	}
+	for _, s := range [][2]int{{64, 64}, {64, 16}, {13, 7}, {33, 17}, {8, 3}, {4, 5}, {1, 2}, {67, 9}} {
+		n, k := s[0], s[1]
+		a, b := fill(n*k), fill(k*n)
+		for _, beta := range []float64{0, 1, 0.5} {
+			c0 := fill(n * n)
+			want := append([]float64(nil), c0...)
+			gemm(want, a, b, n, k, n, 0.7, beta)
+			for _, lower := range []bool{false, true} {
+				got := append([]float64(nil), c0...)
+				gemmTri(got, a, b, n, k, 0.7, beta, lower)
+				for i := 0; i < n; i++ {
+					for j := 0; j < n; j++ {
+						if (j >= i) != lower || i == j {
+							if got[i*n+j] != want[i*n+j] {
+								t.Fatalf("%dx%d beta %g lower %v: c[%d][%d] = %g, gemm %g", n, k, beta, lower, i, j, got[i*n+j], want[i*n+j])
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestPerturbativeLargeN: the perturbative spectrum on the large-N kernels against Dsyev at
 // N = 64, over 20 consecutive updates of a trained run with the basis carried from step to
 // step (as TrainRun does at measure_every = 1): no fallback, and every eigenvalue within 1e-5
