@@ -59,3 +59,9 @@ func rank2x10(c, a, b *float64)
 //
 //go:noescape
 func mgs10(v *float64, gt *[10][12]int64)
+
+// rot4avx is the AVX kernel of rotRows (kernels_amd64.s): the rotation of the first
+// 4 floor(n/4) entries of x and y, rotRows' operations to the bit. It does not check bounds.
+//
+//go:noescape
+func rot4avx(n int, x, y *float64, c, s float64)

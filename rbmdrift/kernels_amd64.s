@@ -450,3 +450,35 @@ mgsupd:
 mgsdone:
 	VZEROUPPER
 	RET
+
+// rot4avx applies the plane rotation (c, s) to the first 4 floor(n/4) entries of the rows x and
+// y: x <- c x - s y, y <- s x + c y, four lanes at a time, each entry two rounded products and
+// their rounded difference or sum (rotRows' operations, unfused).
+//
+// func rot4avx(n int, x, y *float64, c, s float64)
+TEXT ·rot4avx(SB), NOSPLIT, $0-40
+	MOVQ n+0(FP), CX
+	MOVQ x+8(FP), SI
+	MOVQ y+16(FP), DI
+	VBROADCASTSD c+24(FP), Y0
+	VBROADCASTSD s+32(FP), Y1
+	SHRQ $2, CX
+	JE rotdone
+rotloop:
+	VMOVUPD (SI), Y2
+	VMOVUPD (DI), Y3
+	VMULPD Y2, Y0, Y4
+	VMULPD Y3, Y1, Y5
+	VSUBPD Y5, Y4, Y4
+	VMULPD Y2, Y1, Y6
+	VMULPD Y3, Y0, Y7
+	VADDPD Y7, Y6, Y6
+	VMOVUPD Y4, (SI)
+	VMOVUPD Y6, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNE rotloop
+rotdone:
+	VZEROUPPER
+	RET

@@ -24,3 +24,7 @@ func rank2x10(c, a, b *float64) {
 func mgs10(v *float64, gt *[10][12]int64) {
 	panic("rbmdrift: no AVX kernel on this architecture")
 }
+
+func rot4avx(n int, x, y *float64, c, s float64) {
+	panic("rbmdrift: no AVX kernel on this architecture")
+}

@@ -93,14 +93,14 @@ func TestKernelsMatchLoops(t *testing.T) {
 		if i := closeTo(xb, xl, roundTol*scale); i >= 0 {
 			t.Errorf("%dx%d: X[%d] = %g, loops %g", nv, nh, i, xb[i], xl[i])
 		}
-		// The eigenvalues by Dsyev against the Jacobi solver's (both to rounding of |X|).
+		// The eigenvalues by symEigen against the Jacobi solver's (both to rounding of |X|).
 		xs := tr.Spectrum(nil)
 		xj := make([]float64, nh)
 		tr.big = false
 		tr.Spectrum(xj)
 		tr.big = true
 		if i := closeTo(xs, xj, roundTol*scale); i >= 0 {
-			t.Errorf("%dx%d: eigenvalue %d = %g by Dsyev, %g by Jacobi", nv, nh, i, xs[i], xj[i])
+			t.Errorf("%dx%d: eigenvalue %d = %g by symEigen, %g by Jacobi", nv, nh, i, xs[i], xj[i])
 		}
 		// The exact-gradient drift from u = W V.
 		tr.pert = newPerturber(nv, nh)
@@ -246,7 +246,7 @@ func TestPerturberKernelsMatchLoops(t *testing.T) {
 	}
 }
 
-// TestKernelsJSON: configs on the large-N kernels carry "Kernels": 2 in the run store's form;
+// TestKernelsJSON: configs on the large-N kernels carry "Kernels": 3 in the run store's form;
 // configs below the threshold keep their form, without the key.
 func TestKernelsJSON(t *testing.T) {
 	t.Parallel()
@@ -264,7 +264,7 @@ func TestKernelsJSON(t *testing.T) {
 		cfg := reference()
 		cfg.Visible, cfg.Hidden = c.nv, c.nh
 		s := form(cfg)
-		if got := strings.Contains(s, `"Kernels":2`); got != c.want {
+		if got := strings.Contains(s, `"Kernels":3`); got != c.want {
 			t.Errorf("%dx%d: marker %v, want %v: %s", c.nv, c.nh, got, c.want, s)
 		}
 		if !c.want && strings.Contains(s, "Kernels") {
@@ -272,7 +272,7 @@ func TestKernelsJSON(t *testing.T) {
 		}
 		if c.want {
 			// The marker is the only difference from the form of the loops' runs.
-			if base := strings.Replace(s, `,"Kernels":2`, "", 1); strings.Contains(base, "Kernels") || len(base) != len(s)-len(`,"Kernels":2`) {
+			if base := strings.Replace(s, `,"Kernels":3`, "", 1); strings.Contains(base, "Kernels") || len(base) != len(s)-len(`,"Kernels":3`) {
 				t.Errorf("%dx%d: unexpected form %s", c.nv, c.nh, s)
 			}
 		}
@@ -334,7 +334,7 @@ func TestBatchedTrainingStatistics(t *testing.T) {
 }
 
 // TestPerturbativeMeasurementLargeN is TestPerturbativeMeasurement at N = 32 on the large-N
-// kernels (BLAS products in the perturber, Dsyev for the exact solve), measured at every update
+// kernels (BLAS products in the perturber, symEigen for the exact solve), measured at every update
 // and at every third: the same runs measured exactly and perturbatively give drift and
 // diffusion tables that agree far inside their statistical errors.
 func TestPerturbativeMeasurementLargeN(t *testing.T) {
@@ -480,7 +480,7 @@ func TestGemmTri(t *testing.T) {
 	}
 }
 
-// TestPerturbativeLargeN: the perturbative spectrum on the large-N kernels against Dsyev at
+// TestPerturbativeLargeN: the perturbative spectrum on the large-N kernels against symEigen at
 // N = 64, over 20 consecutive updates of a trained run with the basis carried from step to
 // step (as TrainRun does at measure_every = 1): no fallback, and every eigenvalue within 1e-5
 // of the step's largest change (measured: about 1e-6 with pertRatioBig = 0.01; see its

@@ -25,7 +25,7 @@ const (
 // Validate (ValidateStrict for a config file) the rules; the zero value is not usable.
 //
 // The JSON form (field names, DriftWindows 0 and 1 both omitted, LogBins and LogFloor omitted
-// when zero, Measure written only as "perturbative" and only for a measured run, "Kernels": 2
+// when zero, Measure written only as "perturbative" and only for a measured run, "Kernels": 3
 // only for a config on the large-N kernels, Runs never written) is what fpsolve's run store hashes to tag stored runs: a new
 // field that changes the runs must appear in it, one that does not (like Runs) must not.
 //
@@ -114,9 +114,9 @@ func (c Config) WithDefaults() Config {
 // MarshalJSON writes the JSON form of the Config type's documentation: DriftWindows 1 is
 // written as 0 (omitted), the one window of a run that predates the key, so that the two
 // spellings of one window share the form. A config that runs on the large-N kernels
-// (max(Visible, Hidden) >= 16, see kernels_blas.go) also gets "Kernels": 2, since its runs no
-// longer match the bits of runs made by the hand-written loops; below that size the form is
-// unchanged.
+// (max(Visible, Hidden) >= 16, see kernels_blas.go) also gets "Kernels": 3 (its kernel
+// generation), since its runs no longer match the bits of runs made by the hand-written loops
+// or by the earlier batched generation 2; below that size the form is unchanged.
 func (c Config) MarshalJSON() ([]byte, error) {
 	type plain Config // the fields and tags without this method
 	type form struct {
@@ -376,7 +376,8 @@ type Trainer struct {
 	big                      bool         // on the large-N kernels (Config.kernels, kernels_blas.go)
 	hb, pn, zb               []float64    // Batch x N_h and Batch x N_v scratch of the large-N kernels
 	wt, phit, ltT            []float64    // W^T (current while prepValid), Phi^T and L_t^T of the large-N kernels
-	evec, evwork             []float64    // Dsyev's eigenvectors and workspace (large-N kernels)
+	evec                     []float64    // symEigen's eigenvectors (large-N kernels)
+	symEig                   *symEigen    // the exact eigensolver of the large-N kernels
 	evecOK                   bool         // evec holds the last Spectrum's eigenvectors
 }
 
@@ -415,7 +416,7 @@ func NewTrainer(cfg Config, r int) (*Trainer, error) {
 	if !cholesky(t.lt, nv) {
 		return nil, fmt.Errorf("target covariance is not positive definite")
 	}
-	if cfg.kernels() == kernelsBLAS {
+	if cfg.kernels() != kernelsLoops {
 		t.useBLAS()
 	}
 	t.rng.SeedStream(cfg.Seed, uint64(r))
