@@ -6,7 +6,12 @@ import "testing"
 // basis at the exact eigenvectors of the weights before one more update, which has been made:
 // tr.g holds that update's G. u0 and v0 are the basis's W V and V before it, for restoring.
 func measuredState(b *testing.B) (tr *Trainer, u0, v0 []float64, x []float64) {
-	tr, err := NewTrainer(reference(), 0)
+	return measuredStateOf(b, reference())
+}
+
+// measuredStateOf is measuredState for the setting cfg.
+func measuredStateOf(b *testing.B, cfg Config) (tr *Trainer, u0, v0 []float64, x []float64) {
+	tr, err := NewTrainer(cfg, 0)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -31,6 +36,23 @@ func measuredState(b *testing.B) (tr *Trainer, u0, v0 []float64, x []float64) {
 // measured step's main cost at measure_every = 1), from the exact basis before it.
 func BenchmarkPerturberUpdate(b *testing.B) {
 	tr, u0, v0, _ := measuredState(b)
+	p, f := tr.pert, tr.cfg.Alpha*tr.s2
+	dst := make([]float64, tr.nh)
+	b.ReportAllocs()
+	for b.Loop() {
+		copy(p.u, u0)
+		copy(p.v, v0)
+		p.refresh = 0
+		if !p.update(dst, tr.g, f) {
+			b.Fatal("fallback")
+		}
+	}
+}
+
+// BenchmarkPerturberUpdate64: BenchmarkPerturberUpdate at N_v = N_h = 64 with the Gibbs
+// sampler (the large-N kernels' perturber).
+func BenchmarkPerturberUpdate64(b *testing.B) {
+	tr, u0, v0, _ := measuredStateOf(b, sized(64, SamplerGibbs))
 	p, f := tr.pert, tr.cfg.Alpha*tr.s2
 	dst := make([]float64, tr.nh)
 	b.ReportAllocs()
