@@ -18,7 +18,7 @@
 //
 // Both types have concrete methods (no interface dispatch) so that the samplers' hot loops can
 // inline the fast path; Xoshiro256StarStar.FillNormal fills a slice with the same deviates as a
-// loop of NormFloat64 calls, with the state held in registers (3 ns a deviate against 5 ns),
+// loop of NormFloat64 calls, with the state held in registers (2.5 ns a deviate against 4.4 ns),
 // for the trainer's batches of deviates. Both implement math/rand/v2's Source (Uint64), so
 // rand.New(&g) gives the other standard distributions from the same stream. A generator is not
 // safe for concurrent use; give each goroutine its own. The zero value is not a valid generator:
@@ -42,5 +42,9 @@
 // The ziggurats follow Marsaglia and Tsang, "The ziggurat method for generating random
 // variables", J. Stat. Softw. 5(8), 2000: the 256-layer one uses 52 bits of one draw for the
 // abscissa and 8 for the layer; the 128-layer one is the paper's 32-bit variant with the sign in
-// the draw; both sample the tail by Marsaglia's method.
+// the draw; both sample the tail by Marsaglia's method. The 128-layer one decides most of its
+// wedge tests against two precomputed lines per layer (tangent and chord, on either side of the
+// density) and calls exp only for draws within 1e-12 of a line or in the layer that spans
+// |x| = 1, which gives the very decisions of comparing with exp (TestWedgeDecisions against
+// the exp-only reference) at 11-14% less time per deviate.
 package rng
