@@ -65,3 +65,10 @@ func mgs10(v *float64, gt *[10][12]int64)
 //
 //go:noescape
 func rot4avx(n int, x, y *float64, c, s float64)
+
+// trans4strip is the AVX kernel of transpose and mirrorUpper (kernels_amd64.s): nb blocks of
+// 4 x 4 along a strip of four rows of src (row stride lds), each written transposed to dst,
+// the next block four rows further down dst (row stride ldd). It does not check bounds.
+//
+//go:noescape
+func trans4strip(nb int, dst *float64, ldd int, src *float64, lds int)

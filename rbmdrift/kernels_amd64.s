@@ -482,3 +482,52 @@ rotloop:
 rotdone:
 	VZEROUPPER
 	RET
+
+// trans4strip transposes the blocks 4 x 4 of a strip of four rows: for b < nb, the block at
+// src + 4b (rows at stride lds elements) goes, transposed, to dst + 4b ldd (rows at stride ldd):
+// dst[4b+c][r] = src[r][4b+c] for r, c < 4.
+//
+// func trans4strip(nb int, dst *float64, ldd int, src *float64, lds int)
+TEXT ·trans4strip(SB), NOSPLIT, $0-40
+	MOVQ nb+0(FP), CX
+	MOVQ dst+8(FP), DI
+	MOVQ ldd+16(FP), R8
+	SHLQ $3, R8
+	MOVQ src+24(FP), SI
+	MOVQ lds+32(FP), R9
+	SHLQ $3, R9
+	TESTQ CX, CX
+	JE trdone
+trloop:
+	MOVQ SI, R10
+	VMOVUPD (R10), Y0
+	ADDQ R9, R10
+	VMOVUPD (R10), Y1
+	ADDQ R9, R10
+	VMOVUPD (R10), Y2
+	ADDQ R9, R10
+	VMOVUPD (R10), Y3
+	VUNPCKLPD Y1, Y0, Y4
+	VUNPCKHPD Y1, Y0, Y5
+	VUNPCKLPD Y3, Y2, Y6
+	VUNPCKHPD Y3, Y2, Y7
+	VPERM2F128 $0x20, Y6, Y4, Y8
+	VPERM2F128 $0x20, Y7, Y5, Y9
+	VPERM2F128 $0x31, Y6, Y4, Y10
+	VPERM2F128 $0x31, Y7, Y5, Y11
+	MOVQ DI, R11
+	VMOVUPD Y8, (R11)
+	ADDQ R8, R11
+	VMOVUPD Y9, (R11)
+	ADDQ R8, R11
+	VMOVUPD Y10, (R11)
+	ADDQ R8, R11
+	VMOVUPD Y11, (R11)
+	ADDQ R8, R11
+	MOVQ R11, DI
+	ADDQ $32, SI
+	DECQ CX
+	JNE trloop
+trdone:
+	VZEROUPPER
+	RET

@@ -65,9 +65,26 @@ func (t *Trainer) useBLAS() {
 }
 
 // mirrorUpper copies the upper triangle of the n x n row-major matrix a to its lower triangle.
+// With AVX2 the 4 x 4 blocks above the diagonal blocks go through trans4strip, the diagonal
+// blocks and the remaining rows and columns through loops.
 func mirrorUpper(a []float64, n int) {
+	if len(a) < n*n {
+		panic("rbmdrift: mirrorUpper slice too short")
+	}
+	n4 := 0
+	if fmaKernel && n >= 8 {
+		n4 = n &^ 3
+		for i := 0; i+4 < n4; i += 4 {
+			trans4strip((n4-i-4)/4, &a[(i+4)*n+i], n, &a[i*n+i+4], n)
+		}
+		for i := 0; i < n4; i++ { // within the diagonal blocks
+			for j := i + 1; j <= i|3; j++ {
+				a[j*n+i] = a[i*n+j]
+			}
+		}
+	}
 	for i := 0; i < n; i++ {
-		for j := i + 1; j < n; j++ {
+		for j := max(i+1, n4); j < n; j++ {
 			a[j*n+i] = a[i*n+j]
 		}
 	}

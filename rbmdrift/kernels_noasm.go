@@ -28,3 +28,7 @@ func mgs10(v *float64, gt *[10][12]int64) {
 func rot4avx(n int, x, y *float64, c, s float64) {
 	panic("rbmdrift: no AVX kernel on this architecture")
 }
+
+func trans4strip(nb int, dst *float64, ldd int, src *float64, lds int) {
+	panic("rbmdrift: no AVX kernel on this architecture")
+}

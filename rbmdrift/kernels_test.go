@@ -520,3 +520,47 @@ func TestPerturbativeLargeN(t *testing.T) {
 	}
 	t.Logf("largest error per change %.3g", worst)
 }
+
+// TestTransposeMirror: transpose and mirrorUpper (with trans4strip where the CPU has AVX2, and
+// with the loops alone) against the definitions, on sizes with and without remainders of the
+// 4 x 4 blocks.
+func TestTransposeMirror(t *testing.T) {
+	sizes := []int{1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 16, 17, 64, 67}
+	check := func(name string) {
+		for _, r := range sizes {
+			for _, m := range sizes {
+				a, at := make([]float64, r*m), make([]float64, r*m)
+				for i := range a {
+					a[i] = float64(i) + 0.5
+				}
+				transpose(at, a, r, m)
+				for i := 0; i < r; i++ {
+					for j := 0; j < m; j++ {
+						if at[j*r+i] != a[i*m+j] {
+							t.Fatalf("%s: transpose %dx%d: at[%d][%d] = %v, a[%d][%d] = %v", name, r, m, j, i, at[j*r+i], i, j, a[i*m+j])
+						}
+					}
+				}
+			}
+			n := r
+			a := make([]float64, n*n)
+			for i := range a {
+				a[i] = float64(i) + 0.25
+			}
+			mirrorUpper(a, n)
+			for i := 0; i < n; i++ {
+				for j := 0; j < n; j++ {
+					want := float64(i*n+j) + 0.25
+					if j < i {
+						want = float64(j*n+i) + 0.25
+					}
+					if a[i*n+j] != want {
+						t.Fatalf("%s: mirrorUpper %d: a[%d][%d] = %v, want %v", name, n, i, j, a[i*n+j], want)
+					}
+				}
+			}
+		}
+	}
+	check("as detected")
+	withoutAVX(t, func() { check("loops") })
+}
