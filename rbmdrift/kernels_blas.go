@@ -122,16 +122,18 @@ func (t *Trainer) prepareBLAS() bool {
 	transpose(t.wt, t.w, nv, t.nh)
 	gemmTri(t.t, t.w, t.wt, nv, t.nh, t.s2/t.mu2, 0, false)
 	mirrorUpper(t.t, nv)
+	// ch = 1 - T in one pass, noting any NaN on the way.
+	ch := t.ch[:len(t.t)]
+	nan := false
 	for i, v := range t.t {
-		t.ch[i] = -v
+		ch[i] = -v
+		nan = nan || v != v
 	}
 	for i := 0; i < nv; i++ {
-		t.ch[i*nv+i] += 1
+		ch[i*nv+i] += 1
 	}
-	for _, v := range t.ch {
-		if math.IsNaN(v) {
-			return false
-		}
+	if nan {
+		return false
 	}
 	return lp.Dpotrf(blas.Lower, nv, t.ch, nv)
 }
