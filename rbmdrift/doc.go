@@ -228,7 +228,13 @@
 //
 // Up to N = 12 a few of the loops (the direct sampler's chains and C_model, G W, the
 // perturbative update's products and Gram-Schmidt, X = W^T W) run on AVX kernels where the CPU
-// has them (kernels_amd64.s: comb2avx, comb2pair10, rank2x10, mgs10). They do a loop's multiplications and
-// additions, unfused, in its order, four lanes at a time, so a run is the same to the bit with
-// or without them (TestGoldenN10 and TestGoldenN10Loops pin both to the same digests).
+// has them (kernels_amd64.s: comb2avx, comb2pair10, rank2x10, mgs10). They do a loop's
+// multiplications and additions, unfused, in its order, four lanes at a time, so a run is the
+// same to the bit with or without them (TestGoldenN10 and TestGoldenN10Loops pin both to the
+// same digests). On the large-N kernels the same holds for the plane rotations of the QL
+// iteration and of the perturber (rot4avx, with the perturber's rotations of r and u applied
+// after each sweep on their transposes), for the 4 x 4 block transposes of transpose and
+// mirrorUpper (trans4strip), and for the symmetric products, of which gemmTri computes one
+// triangle. All trainers draw their normal deviates in batches (Source.FillNormal), the same
+// deviates in the same order as one call at a time.
 package rbmdrift
