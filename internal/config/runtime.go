@@ -9,23 +9,31 @@ import (
 )
 
 // Per-unit costs of the run-time estimate, one core, from benchmarks/results.txt (see
-// benchmarks/README.md): an rbm PCD update at N_v = N_h = 10, |B| = 16, k = 3 (2.38e5 updates/s
-// direct, 9.4e4 gibbs), a Langevin mode-update of the 10-mode eigenvalue system (6.87e7 per
-// core), a 10 x 10 matrix-level walker step (5e4 per second), a TR-BDF2 Fokker-Planck step per
+// benchmarks/README.md): an rbm PCD update at N_v = N_h = 10, |B| = 16, k = 3 (2.85e5 updates/s
+// direct, 1.03e5 gibbs), a Langevin mode-update of the 10-mode eigenvalue system (5.57e7 per
+// core), a 10 x 10 matrix-level walker step (2.38e5 per second), a TR-BDF2 Fokker-Planck step per
 // cell (about 20 ns).
 const (
-	secRBMUpdateDirect = 1 / 2.38e5
-	secRBMUpdateGibbs  = 1 / 9.4e4
-	secModeUpdate      = 1 / 6.87e7
-	secMatrixStep      = 1 / 5e4
+	secRBMUpdateDirect = 1 / 2.85e5
+	secRBMUpdateGibbs  = 1 / 1.03e5
+	secModeUpdate      = 1 / 5.57e7
+	secMatrixStep      = 1 / 2.38e5
 	secCellStep        = 20e-9
+	// rbmCostExponent is the growth of an rbm update's cost with N_v: cost ~ N_v^p, the suite's
+	// cost-scaling row (p = 1.77-1.86 in the runs behind results.txt).
+	rbmCostExponent = 1.8
+	// secRBMMeasure is the drift measurement's cost per measured update at N = 10 (TrainRun at
+	// measure_every = 1 against 0: 2.4-4.6 us in those runs), growing as N_v^rbmMeasureExponent
+	// (about 335 us at N = 64: 6.4^2.4 = 86 times).
+	secRBMMeasure      = 4e-6
+	rbmMeasureExponent = 2.4
 	// secTeacherUpdate is a teacher-student update at N = 2, |B| = 16 (teacher's
 	// BenchmarkTrainRun: 135-140 ns); it is scaled by (N/2)^2 (the suite's teacher rows: 2.7 us
 	// at N = 10, 20 times N = 2's, where (N/2)^2 gives 25).
 	secTeacherUpdate = 140e-9
 )
 
-// MaxWork is the most work units (rbm: runs x steps x (N_v/10)^2.5; langevin: walkers x steps x
+// MaxWork is the most work units (rbm: runs x steps x (N_v/10)^1.8; langevin: walkers x steps x
 // modes; time: cells x steps) that one stage may plan: more is refused as absurd (1e15 units is
 // years at the rates above).
 const MaxWork = 1e15
@@ -53,17 +61,22 @@ func (c *Config) works(cores int) []work {
 		if s := c.Sweep; s != nil {
 			settings = float64(max(len(s.Alpha), 1) * max(len(s.Batch), 1))
 		}
-		scale := math.Max(math.Pow(float64(r.Visible)/10, 2.5), 0.05)
-		units := settings * float64(r.Runs) * float64(r.Steps) * scale
+		updates := settings * float64(r.Runs) * float64(r.Steps)
+		units := updates * math.Max(math.Pow(float64(r.Visible)/10, rbmCostExponent), 0.05)
 		sec := secRBMUpdateDirect
 		if r.Sampler == "gibbs" {
 			sec = secRBMUpdateGibbs
+		}
+		seconds := units * sec
+		if r.MeasureEvery > 0 {
+			seconds += updates / float64(r.MeasureEvery) * secRBMMeasure *
+				math.Max(math.Pow(float64(r.Visible)/10, rbmMeasureExponent), 0.05)
 		}
 		key := "rbm.runs"
 		if r.Steps > r.Runs {
 			key = "rbm.steps"
 		}
-		out = append(out, work{"rbm", key, units, units * sec / float64(min(cores, max(r.Runs, 1)))})
+		out = append(out, work{"rbm", key, units, seconds / float64(min(cores, max(r.Runs, 1)))})
 	}
 	if t := c.Teacher; t != nil {
 		settings := 1.0
@@ -168,11 +181,11 @@ func (c *Config) checkWork() error {
 func unitsOf(stage string) string {
 	switch stage {
 	case "rbm":
-		return "runs x steps x (visible/10)^2.5, times the sweep settings"
+		return "runs x steps x (visible/10)^1.8, times the sweep settings"
 	case "langevin":
 		return "walkers x steps x modes"
 	case "teacher":
-		return "runs x steps x (size/2)^3"
+		return "runs x steps x (size/2)^2"
 	}
 	return "cells x t_end/dt"
 }
