@@ -34,25 +34,15 @@ func measuredStateOf(b *testing.B, cfg Config) (tr *Trainer, u0, v0 []float64, x
 
 // BenchmarkPerturberUpdate: the perturbative spectrum after one update at N = 10 (the
 // measured step's main cost at measure_every = 1), from the exact basis before it.
-func BenchmarkPerturberUpdate(b *testing.B) {
-	tr, u0, v0, _ := measuredState(b)
-	p, f := tr.pert, tr.cfg.Alpha*tr.s2
-	dst := make([]float64, tr.nh)
-	b.ReportAllocs()
-	for b.Loop() {
-		copy(p.u, u0)
-		copy(p.v, v0)
-		p.refresh = 0
-		if !p.update(dst, tr.g, f) {
-			b.Fatal("fallback")
-		}
-	}
-}
+func BenchmarkPerturberUpdate(b *testing.B) { benchPerturberUpdate(b, reference()) }
 
 // BenchmarkPerturberUpdate64: BenchmarkPerturberUpdate at N_v = N_h = 64 with the Gibbs
 // sampler (the large-N kernels' perturber).
-func BenchmarkPerturberUpdate64(b *testing.B) {
-	tr, u0, v0, _ := measuredStateOf(b, sized(64, SamplerGibbs))
+func BenchmarkPerturberUpdate64(b *testing.B) { benchPerturberUpdate(b, sized(64, SamplerGibbs)) }
+
+// benchPerturberUpdate times the perturber's update in the setting cfg (measuredStateOf).
+func benchPerturberUpdate(b *testing.B, cfg Config) {
+	tr, u0, v0, _ := measuredStateOf(b, cfg)
 	p, f := tr.pert, tr.cfg.Alpha*tr.s2
 	dst := make([]float64, tr.nh)
 	b.ReportAllocs()

@@ -95,6 +95,7 @@ func newPerturber(nv, nh int) *perturber {
 	if max(nv, nh) >= blasMin {
 		p.big, p.many, p.s, p.st = true, true, make([]float64, n2), make([]float64, n2)
 		p.rt = make([]float64, max(nv, nh)*nh)
+		p.rots = make([]planeRot, 0, nh*(nh-1)/2) // a full sweep's worth; more is rare
 	}
 	return p
 }
