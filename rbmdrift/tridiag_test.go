@@ -116,13 +116,17 @@ func TestSymEigen(t *testing.T) {
 	}
 }
 
-// TestSymEigenNaN: a NaN in the matrix is reported as no convergence, not returned as a
-// spectrum.
+// TestSymEigenNaN: a NaN or an infinity in the matrix (off the diagonal or on it) is reported
+// as a failure, not returned as a spectrum.
 func TestSymEigenNaN(t *testing.T) {
-	a := symEigenCases(t)["gram 33"]
-	a[5*33+7], a[7*33+5] = math.NaN(), math.NaN()
-	if newSymEigen(33).solve(make([]float64, 33), a) {
-		t.Fatal("symEigen converged on a matrix with NaN")
+	for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		for _, at := range [][2]int{{5, 7}, {4, 4}, {32, 32}} {
+			a := symEigenCases(t)["gram 33"]
+			a[at[0]*33+at[1]], a[at[1]*33+at[0]] = bad, bad
+			if newSymEigen(33).solve(make([]float64, 33), a) {
+				t.Errorf("symEigen solved a matrix with %v at %v", bad, at)
+			}
+		}
 	}
 }
 
