@@ -55,8 +55,8 @@ type Clustered struct {
 	field    [][]float64   // E per cluster
 	kernel   []float64     // 1/(h k), k = -(n-1)..n-1; index k + n - 1; 0 at k = 0 (nil if graded)
 	psi      [][]float64   // effective potential per mode on the axis cells
-	above    [][]float64   // E_j[(x_j - x)_+] per mode
-	below    [][]float64   // E_j[(x - x_j)_+] per mode
+	above    [][]float64   // log E_j[(x_j - x)_+] per mode (the expectation floored at 1e-300)
+	below    [][]float64   // log E_j[(x - x_j)_+] per mode (likewise)
 	t        float64
 }
 
@@ -310,6 +310,8 @@ func (c *Clustered) fieldFromMarginals() {
 	default:
 		// above[j][a] = E_j[(x_j - x_a)_+], below[j][a] = E_j[(x_a - x_j)_+] for the
 		// piecewise-constant marginal; the own cell (width h_a) contributes rho h_a^2/8 to each.
+		// Their logarithms are taken once per mode j (each is used by every mode i of another
+		// cluster).
 		for j, rho := range c.marg {
 			var m0, m1 float64 // mass and first moment of the cells above a
 			for a := n - 1; a >= 0; a-- {
@@ -324,6 +326,10 @@ func (c *Clustered) fieldFromMarginals() {
 				c.below[j][a] = x*m0 - m1 + rho[a]*h*h/8
 				m0 += rho[a] * h
 				m1 += rho[a] * h * x
+			}
+			for a := range n {
+				c.above[j][a] = math.Log(math.Max(c.above[j][a], 1e-300))
+				c.below[j][a] = math.Log(math.Max(c.below[j][a], 1e-300))
 			}
 		}
 		for i := range c.sys.Modes {
@@ -340,7 +346,7 @@ func (c *Clustered) fieldFromMarginals() {
 					src = c.above[j]
 				}
 				for a, v := range src {
-					psi[a] -= math.Log(math.Max(v, 1e-300))
+					psi[a] -= v
 				}
 			}
 		}
