@@ -220,14 +220,9 @@ func (t *Trainer) directBLAS() {
 	t.rng.FillNormal(z, 1)
 	// tmp = L^T (zero below the diagonal), x = Z L^T + Phi A.
 	lt := t.tmp
-	for i := 0; i < nv; i++ {
-		for j := 0; j < nv; j++ {
-			if j >= i {
-				lt[i*nv+j] = t.sig[j*nv+i]
-			} else {
-				lt[i*nv+j] = 0
-			}
-		}
+	transpose(lt, t.sig, nv, nv)
+	for i := 1; i < nv; i++ {
+		clear(lt[i*nv : i*nv+i])
 	}
 	gemm(x, z, lt, nb, nv, nv, 1, 0)
 	gemm(x, t.phi, t.a, nb, nv, nv, 1, 1)
