@@ -11,17 +11,23 @@ func reference() Config {
 		Alpha: 0.1, Batch: 16, GibbsSteps: 3, Steps: 1000, RecordEvery: 100, Seed: 1}
 }
 
-func benchStep(b *testing.B, cfg Config) {
+// warmTrainer is a trainer of cfg (run 0) after 2000 updates: moved away from the initial W
+// (near 0) to a typical trained W.
+func warmTrainer(b *testing.B, cfg Config) *Trainer {
 	tr, err := NewTrainer(cfg, 0)
 	if err != nil {
 		b.Fatal(err)
 	}
-	// Move away from the initial W (near 0) to a typical trained W.
 	for i := 0; i < 2000; i++ {
 		if err := tr.Step(); err != nil {
 			b.Fatal(err)
 		}
 	}
+	return tr
+}
+
+func benchStep(b *testing.B, cfg Config) {
+	tr := warmTrainer(b, cfg)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -11,15 +11,7 @@ func measuredState(b *testing.B) (tr *Trainer, u0, v0 []float64, x []float64) {
 
 // measuredStateOf is measuredState for the setting cfg.
 func measuredStateOf(b *testing.B, cfg Config) (tr *Trainer, u0, v0 []float64, x []float64) {
-	tr, err := NewTrainer(cfg, 0)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for i := 0; i < 2000; i++ {
-		if err := tr.Step(); err != nil {
-			b.Fatal(err)
-		}
-	}
+	tr = warmTrainer(b, cfg)
 	x = tr.Spectrum(nil)
 	tr.pert = newPerturber(tr.nv, tr.nh)
 	copy(tr.pert.v, tr.vectors())
