@@ -368,12 +368,18 @@ func rotateSym(b []float64, n, p, q int) (c, s float64) {
 	for k := range rp {
 		b[k*n+p], b[k*n+q] = rp[k], rq[k]
 	}
-	cpp, cpq := c*bpp-s*bpq, s*bpp+c*bpq
-	cqp, cqq := c*bpq-s*bqq, s*bpq+c*bqq
-	rp[p] = c*cpp - s*cqp
-	rq[q] = s*cpq + c*cqq
+	rp[p], rq[q] = rotBlock(c, s, bpp, bqq, bpq)
 	rp[q], rq[p] = 0, 0
 	return c, s
+}
+
+// rotBlock is the new diagonal (p, p), (q, q) of the 2 x 2 block (bpp, bpq; bpq, bqq) under
+// the rotation (c, s): the column update (rows p and q), then the row update, as rotate and
+// rotateSym compute it (the off-diagonal becomes zero).
+func rotBlock(c, s, bpp, bqq, bpq float64) (pp, qq float64) {
+	cpp, cpq := c*bpp-s*bpq, s*bpp+c*bpq
+	cqp, cqq := c*bpq-s*bqq, s*bpq+c*bqq
+	return c*cpp - s*cqp, s*cpq + c*cqq
 }
 
 // jacobiAngle is the cosine and sine of the Jacobi rotation that zeroes b_pq of the 2 x 2
@@ -411,10 +417,7 @@ func rotate(b, v []float64, n, p, q int) (c, s float64) {
 		b[k*n+p], b[k*n+q] = np, nq
 	}
 	// The block: column update (rows p and q), then row update.
-	cpp, cpq := c*bpp-s*bpq, s*bpp+c*bpq
-	cqp, cqq := c*bpq-s*bqq, s*bpq+c*bqq
-	rp[p] = c*cpp - s*cqp
-	rq[q] = s*cpq + c*cqq
+	rp[p], rq[q] = rotBlock(c, s, bpp, bqq, bpq)
 	rp[q], rq[p] = 0, 0
 	for k := 0; k < n; k++ {
 		vkp, vkq := v[k*n+p], v[k*n+q]
