@@ -6,8 +6,9 @@ import (
 )
 
 // TestKernelBits: the blocked small kernels give, to the bit, what the one-row-at-a-time loops
-// they replaced gave (written out here as the reference): gramCols, rowDots, combRows, combRows2, mulRows, mulPairs, rank2Upper,
-// plusRowDots, orthonormalise, and rotate with its mirrored update against the two full passes, on random
+// they replaced gave (written out here as the reference): gramCols, rowDots, gramRows, symMul,
+// combRows, combRows2, mulRows, mulPairs, rank2Upper, r + r Y through mulRows,
+// orthonormalise, and rotate with its mirrored update against the two full passes, on random
 // matrices of sizes around N = 10 (odd sizes reach every remainder loop). The golden digests
 // (TestGoldenN10) check the same through whole runs. It runs twice: with the AVX kernel of
 // combRows2 where the CPU has it, and with the Go loops alone (fmaKernel false). Not parallel:
@@ -34,7 +35,7 @@ func kernelBits(t *testing.T) {
 			}
 		}
 	}
-	for _, sz := range [][2]int{{10, 10}, {12, 5}, {7, 9}, {1, 3}, {13, 11}, {6, 12}, {9, 4}, {5, 8}, {4, 14}, {7, 10}} {
+	for _, sz := range [][2]int{{10, 10}, {12, 5}, {7, 9}, {1, 3}, {13, 11}, {6, 12}, {9, 4}, {5, 8}, {4, 14}, {7, 10}, {3, 2}, {8, 6}} {
 		r, m := sz[0], sz[1]
 		a := rnd(r * m)
 		// gramCols against one row at a time.
@@ -115,7 +116,40 @@ func kernelBits(t *testing.T) {
 				got := rnd(r * r)
 				rowDots(got, a, b, r, m, f)
 				same("rowDots", got, want)
+				// gramRows: the same with b = a, through the transposed kernel where it applies.
+				for i := 0; i < r; i++ {
+					for j := i; j < r; j++ {
+						var s float64
+						for k := 0; k < m; k++ {
+							s += a[i*m+k] * a[j*m+k]
+						}
+						want[i*r+j], want[j*r+i] = f*s, f*s
+					}
+				}
+				got = rnd(r * r)
+				gramRows(got, a, make([]float64, m*r), r, m, f)
+				same("gramRows", got, want)
 			}
+			// symMul: a (r x r) against a symmetric b, one dot product of rows at a time.
+			sa, sb := rnd(r*r), rnd(r*r)
+			for i := 0; i < r; i++ {
+				for j := 0; j < i; j++ {
+					sb[i*r+j] = sb[j*r+i]
+				}
+			}
+			want := make([]float64, r*r)
+			for i := 0; i < r; i++ {
+				for j := i; j < r; j++ {
+					var s float64
+					for k := 0; k < r; k++ {
+						s += sa[i*r+k] * sb[j*r+k]
+					}
+					want[i*r+j], want[j*r+i] = s, s
+				}
+			}
+			got := rnd(r * r)
+			symMul(got, sa, sb, r)
+			same("symMul", got, want)
 		}
 
 		// combRows and mulRows against axpy row by row.
@@ -154,17 +188,22 @@ func kernelBits(t *testing.T) {
 		}
 		same("mulRows", mr, wm)
 	}
+	// The perturber's r (1 + Y) on the loops: r + mulRows(r, Y), Y = Q^T, against
+	// r_ki + dot(row k of r, row i of Q), the loop it replaced.
 	for _, n := range []int{10, 9, 2, 1} {
 		rm, qm := rnd(n*n), rnd(n*n)
 		got := make([]float64, n*n)
-		plusRowDots(got, rm, qm, n)
+		mulRows(got, rm, transposed(qm, n), n, n, n)
+		for i, v := range rm {
+			got[i] = v + got[i]
+		}
 		want := make([]float64, n*n)
 		for k := 0; k < n; k++ {
 			for i := 0; i < n; i++ {
 				want[k*n+i] = rm[k*n+i] + dot(rm[k*n:k*n+n], qm[i*n:i*n+n])
 			}
 		}
-		same("plusRowDots", got, want)
+		same("r + r Y", got, want)
 	}
 	// orthonormalise against modified Gram-Schmidt on the columns in place.
 	for _, n := range []int{10, 7, 1} {
@@ -242,4 +281,15 @@ func kernelBits(t *testing.T) {
 			same("rotate v", v, v2)
 		}
 	}
+}
+
+// transposed returns the transpose of the n x n matrix a.
+func transposed(a []float64, n int) []float64 {
+	t := make([]float64, n*n)
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			t[j*n+i] = a[i*n+j]
+		}
+	}
+	return t
 }

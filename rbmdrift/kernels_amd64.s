@@ -150,7 +150,9 @@ TEXT ·xgetbv(SB), NOSPLIT, $0-8
 // chunks) run at once, which hides the add's latency.
 //
 // The stores are plain where a chunk is full (and, for m = 10, two lanes of an XMM register):
-// masked stores are slow on some CPUs.
+// masked stores are slow on some CPUs. The widths 10, 8, 6, 4 and 2 (rowDotsT's at n = 10)
+// have loops of their own on whole YMM chunks and at most one XMM pair, with plain loads and
+// stores and no work on unused lanes.
 //
 // func comb2avx(k int, p, q, b *float64, ld int, d1, d2 *float64, mask *[12]int64, m int)
 TEXT ·comb2avx(SB), NOSPLIT, $0-72
@@ -179,6 +181,16 @@ comb2loop10:
 	JNE comb2loop10
 	JMP comb2store
 comb2general:
+	// m = 2, 4, 6, 8 (the upper-triangle widths of rowDotsT at n = 10): whole YMM chunks and
+	// at most one XMM pair, plain loads and stores.
+	CMPQ R12, $2
+	JE comb2w2
+	CMPQ R12, $4
+	JE comb2w4
+	CMPQ R12, $6
+	JE comb2w6
+	CMPQ R12, $8
+	JE comb2w8
 	VMOVDQU 0(R11), Y13
 	VMOVDQU 32(R11), Y14
 	VMOVDQU 64(R11), Y15
@@ -234,6 +246,100 @@ comb2full2:
 comb2two2:
 	VMOVUPD X2, 64(DI)
 	VMOVUPD X5, 64(R10)
+	JMP comb2done
+comb2w2:
+	VMOVUPD 0(DI), X0
+	VMOVUPD 0(R10), X3
+comb2loopw2:
+	VMOVUPD 0(R8), X6
+	VBROADCASTSD (SI), Y9
+	VBROADCASTSD (DX), Y10
+	VMULPD X6, X9, X11
+	VADDPD X11, X0, X0
+	VMULPD X6, X10, X12
+	VADDPD X12, X3, X3
+	ADDQ $8, SI
+	ADDQ $8, DX
+	ADDQ R9, R8
+	DECQ CX
+	JNE comb2loopw2
+	VMOVUPD X0, 0(DI)
+	VMOVUPD X3, 0(R10)
+	JMP comb2done
+comb2w4:
+	VMOVUPD 0(DI), Y0
+	VMOVUPD 0(R10), Y3
+comb2loopw4:
+	VMOVUPD 0(R8), Y6
+	VBROADCASTSD (SI), Y9
+	VBROADCASTSD (DX), Y10
+	VMULPD Y6, Y9, Y11
+	VADDPD Y11, Y0, Y0
+	VMULPD Y6, Y10, Y12
+	VADDPD Y12, Y3, Y3
+	ADDQ $8, SI
+	ADDQ $8, DX
+	ADDQ R9, R8
+	DECQ CX
+	JNE comb2loopw4
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y3, 0(R10)
+	JMP comb2done
+comb2w6:
+	VMOVUPD 0(DI), Y0
+	VMOVUPD 32(DI), X1
+	VMOVUPD 0(R10), Y3
+	VMOVUPD 32(R10), X4
+comb2loopw6:
+	VMOVUPD 0(R8), Y6
+	VMOVUPD 32(R8), X7
+	VBROADCASTSD (SI), Y9
+	VBROADCASTSD (DX), Y10
+	VMULPD Y6, Y9, Y11
+	VADDPD Y11, Y0, Y0
+	VMULPD X7, X9, X12
+	VADDPD X12, X1, X1
+	VMULPD Y6, Y10, Y11
+	VADDPD Y11, Y3, Y3
+	VMULPD X7, X10, X12
+	VADDPD X12, X4, X4
+	ADDQ $8, SI
+	ADDQ $8, DX
+	ADDQ R9, R8
+	DECQ CX
+	JNE comb2loopw6
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD X1, 32(DI)
+	VMOVUPD Y3, 0(R10)
+	VMOVUPD X4, 32(R10)
+	JMP comb2done
+comb2w8:
+	VMOVUPD 0(DI), Y0
+	VMOVUPD 32(DI), Y1
+	VMOVUPD 0(R10), Y3
+	VMOVUPD 32(R10), Y4
+comb2loopw8:
+	VMOVUPD 0(R8), Y6
+	VMOVUPD 32(R8), Y7
+	VBROADCASTSD (SI), Y9
+	VBROADCASTSD (DX), Y10
+	VMULPD Y6, Y9, Y11
+	VADDPD Y11, Y0, Y0
+	VMULPD Y7, Y9, Y12
+	VADDPD Y12, Y1, Y1
+	VMULPD Y6, Y10, Y11
+	VADDPD Y11, Y3, Y3
+	VMULPD Y7, Y10, Y12
+	VADDPD Y12, Y4, Y4
+	ADDQ $8, SI
+	ADDQ $8, DX
+	ADDQ R9, R8
+	DECQ CX
+	JNE comb2loopw8
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y3, 0(R10)
+	VMOVUPD Y4, 32(R10)
 	JMP comb2done
 comb2mask1:
 	VMASKMOVPD Y1, Y14, 32(DI)

@@ -55,7 +55,7 @@ func (t *Trainer) useBLAS() {
 	nv, nh, nb := t.nv, t.nh, t.nb
 	t.big = true
 	t.hb, t.pn, t.zb = make([]float64, nb*nh), make([]float64, nb*nv), make([]float64, nb*nv)
-	t.wt, t.phit, t.ltT = make([]float64, nh*nv), make([]float64, nv*nb), make([]float64, nv*nv)
+	t.phit, t.ltT = make([]float64, nv*nb), make([]float64, nv*nv)
 	for i := 0; i < nv; i++ {
 		for j := 0; j <= i; j++ {
 			t.ltT[j*nv+i] = t.lt[i*nv+j]

@@ -40,7 +40,57 @@ func cholesky(a []float64, n int) bool {
 // symMul sets c = a b for symmetric n x n matrices a and b whose product is known to be
 // symmetric (commuting symmetric matrices, for example powers of one matrix). Since b is
 // symmetric, c_ij = a_i . b_j (rows). c must not alias a or b.
-func symMul(c, a, b []float64, n int) { rowDots(c, a, b, n, n, 1) }
+func symMul(c, a, b []float64, n int) {
+	if !rowDotsT(c, a, b, n, n, 1) { // b^T = b
+		rowDots(c, a, b, n, n, 1)
+	}
+}
+
+// mirrorSmall copies the upper triangle of the n x n matrix c onto the lower one.
+func mirrorSmall(c []float64, n int) {
+	for i := 1; i < n; i++ {
+		ci := c[i*n : i*n+i]
+		for j := range ci {
+			ci[j] = c[j*n+i]
+		}
+	}
+}
+
+// rowDotsT is rowDots with b given transposed (bt = b^T, m x n) on the AVX kernel: the upper
+// triangle of c = f a bt, each entry sum_k a_ik bt_kj in order of k from zero and then times f,
+// is what rowDots computes for c_ij (products commute), to the bit (TestKernelBits). Two rows of
+// c per comb2avx call over the columns j >= i (the second row's entry left of the diagonal is
+// computed and then overwritten by the mirror). It reports false, doing nothing, where the
+// kernel does not apply (no AVX, n > 12 or m > 16): the caller then runs rowDots. Measured at
+// 10 x 10: 130-155 ns on rowDots, 75-80 ns here (BenchmarkSymMul, both in one binary).
+func rowDotsT(c, a, bt []float64, n, m int, f float64) bool {
+	if !fmaKernel || n <= 0 || n > 12 || m <= 0 || m > 16 {
+		return false
+	}
+	_, _, _ = c[n*n-1], a[n*m-1], bt[m*n-1] // what the kernel reads and writes lies in the slices
+	clear(c[:n*n])
+	i := 0
+	for ; i+2 <= n; i += 2 {
+		comb2avx(m, &a[i*m], &a[(i+1)*m], &bt[i], n, &c[i*n+i], &c[(i+1)*n+i], &laneMasks[n-i], n-i)
+	}
+	if i < n {
+		var s float64 // as dot: from zero, in order of k
+		for k, v := range a[i*m : i*m+m] {
+			s += v * bt[k*n+i]
+		}
+		c[i*n+i] = s
+	}
+	if f != 1 {
+		for i := 0; i < n; i++ {
+			ci := c[i*n+i : i*n+n]
+			for j := range ci {
+				ci[j] *= f
+			}
+		}
+	}
+	mirrorSmall(c, n)
+	return true
+}
 
 // rowDots sets c_ij = c_ji = f a_i . b_j for j >= i, with a_i, b_j the rows of the n x m
 // matrices a and b (row-major); c is n x n. Used where the result is known to be symmetric.
@@ -123,7 +173,17 @@ func dot(a, b []float64) float64 {
 }
 
 // gramRows sets c = f a a^T for the r x m matrix a (row-major): c is r x r symmetric.
-func gramRows(c, a []float64, r, m int, f float64) { rowDots(c, a, a, r, m, f) }
+//
+// at (m x r scratch) receives a^T for the AVX kernel of rowDotsT; nil runs rowDots alone.
+func gramRows(c, a, at []float64, r, m int, f float64) {
+	if at != nil && fmaKernel && r <= 12 && m <= 16 {
+		transpose(at, a, r, m)
+		if rowDotsT(c, a, at, r, m, f) {
+			return
+		}
+	}
+	rowDots(c, a, a, r, m, f)
+}
 
 // gramCols sets c = a^T a for the r x m matrix a (row-major): c is m x m symmetric. Rows of a
 // are taken two at a time, each entry still summed row after row in order (the bits of one row
@@ -226,38 +286,6 @@ func combRows(dst []float64, f float64, c, b []float64, ld int) {
 	}
 }
 
-// plusRowDots sets dst_ki = r_ki + r_k . q_i (rows of the n x n matrices r and q), each dot
-// summed in order from zero as dot does. Two rows of r against two rows of q per pass: four
-// independent sums hide the add's latency (the bits of one dot product at a time,
-// TestKernelBits).
-func plusRowDots(dst, r, q []float64, n int) {
-	k := 0
-	for ; k+2 <= n; k += 2 {
-		r1, d1 := r[k*n:k*n+n], dst[k*n:k*n+n]
-		r2 := r[(k+1)*n : (k+1)*n+len(r1)]
-		d2 := dst[(k+1)*n : (k+1)*n+len(r1)]
-		i := 0
-		for ; i+2 <= n; i += 2 {
-			q1 := q[i*n : i*n+len(r1)]
-			q2 := q[(i+1)*n : (i+1)*n+len(r1)]
-			s11, s12, s21, s22 := dots22(r1, r2, q1, q2)
-			d1[i], d1[i+1] = r1[i]+s11, r1[i+1]+s12
-			d2[i], d2[i+1] = r2[i]+s21, r2[i+1]+s22
-		}
-		if i < n {
-			qi := q[i*n : i*n+n]
-			d1[i] = r1[i] + dot(r1, qi)
-			d2[i] = r2[i] + dot(r2, qi)
-		}
-	}
-	if k < n {
-		rk, dk := r[k*n:k*n+n], dst[k*n:k*n+n]
-		for i := 0; i < n; i++ {
-			dk[i] = rk[i] + dot(rk, q[i*n:i*n+n])
-		}
-	}
-}
-
 // combRows2 is combRows for two destination rows at once, d1 with the weights f c1 and d2 with
 // f c2 over the same rows of b, sharing their loads; each entry sees the same operations as
 // in combRows, in the same order (TestKernelBits).
@@ -322,18 +350,15 @@ var laneMasks = func() (t [13][12]int64) {
 // summed in the order of k from zero (combRows on a zeroed row, to the bit: TestKernelBits),
 // two rows at a time (combRows2).
 func mulRows(dst, a, b []float64, r, k, m int) {
+	clear(dst[:r*m]) // once for the whole product, not row by row
 	i := 0
 	for ; i+2 <= r; i += 2 {
 		d1 := dst[i*m : i*m+m]
 		d2 := dst[(i+1)*m : (i+1)*m+m]
-		clear(d1)
-		clear(d2)
 		combRows2(d1, d2, 1, a[i*k:i*k+k], a[(i+1)*k:(i+1)*k+k], b, m)
 	}
 	if i < r {
-		di := dst[i*m : i*m+m]
-		clear(di)
-		combRows(di, 1, a[i*k:i*k+k], b, m)
+		combRows(dst[i*m:i*m+m], 1, a[i*k:i*k+k], b, m)
 	}
 }
 

@@ -79,3 +79,27 @@ func BenchmarkWarmSolve10(b *testing.B) {
 		tr.Spectrum(x)
 	}
 }
+
+// BenchmarkSymMul: the 10 x 10 product of two symmetric matrices of the direct sampler (T^j),
+// by rowDots (the loops, and the fallback without AVX) and by symMul (rowDotsT where AVX runs).
+func BenchmarkSymMul(b *testing.B) {
+	const n = 10
+	src := NewSource(3, 0)
+	a, s, c := make([]float64, n*n), make([]float64, n*n), make([]float64, n*n)
+	for i := 0; i < n; i++ {
+		for j := 0; j <= i; j++ {
+			a[i*n+j], s[i*n+j] = src.NormFloat64(), src.NormFloat64()
+			a[j*n+i], s[j*n+i] = a[i*n+j], s[i*n+j]
+		}
+	}
+	b.Run("rowDots", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			rowDots(c, a, s, n, n, 1)
+		}
+	})
+	b.Run("symMul", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			symMul(c, a, s, n)
+		}
+	})
+}

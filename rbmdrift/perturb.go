@@ -190,7 +190,8 @@ func (p *perturber) update(dst []float64, g []float64, f float64) bool {
 	if !p.rotateStrong(b, r, nil) {
 		return false
 	}
-	// r <- r (1 + Y), Y_ji = y_ij; then orthonormal.
+	// r <- r (1 + Y), Y_ji = y_ij; then orthonormal. q holds Q = Y^T (Q_ij = y_ij) on the
+	// large-N kernels, Y itself on the loops.
 	for i := 0; i < nh; i++ {
 		q[i*nh+i] = 0
 		for j := i + 1; j < nh; j++ {
@@ -198,7 +199,11 @@ func (p *perturber) update(dst []float64, g []float64, f float64) bool {
 			if o := b[i*nh+j]; o != 0 {
 				y = o / (b[i*nh+i] - b[j*nh+j])
 			}
-			q[i*nh+j], q[j*nh+i] = y, -y
+			if p.big {
+				q[i*nh+j], q[j*nh+i] = y, -y
+			} else {
+				q[j*nh+i], q[i*nh+j] = y, -y
+			}
 		}
 	}
 	if p.big {
@@ -206,7 +211,12 @@ func (p *perturber) update(dst []float64, g []float64, f float64) bool {
 		copy(vn, r)
 		gemm(vn, r, q, nh, nh, nh, -1, 1)
 	} else {
-		plusRowDots(vn, r, q, nh)
+		// vn_ki = r_ki + (r Y)_ki, the sum over l in order from zero (mulRows): the operations
+		// of r_ki + dot(row k of r, row i of Q), which this replaced, at mulRows' speed.
+		mulRows(vn, r, q, nh, nh, nh)
+		for i, v := range r[:len(vn)] {
+			vn[i] = v + vn[i]
+		}
 	}
 	p.orth(vn)
 	r, vn = vn, r
@@ -220,12 +230,22 @@ func (p *perturber) update(dst []float64, g []float64, f float64) bool {
 	if !p.rotateStrong(b, r, u) {
 		return false
 	}
-	for i := 0; i < nh; i++ {
+	// x_i = d_i + sum_{j != i} O_ij^2 / (d_i - d_j), summed over j in order. B2 is symmetric to
+	// the bit and d_j - d_i = -(d_i - d_j) exactly, so the term of (j, i) is minus that of (i, j):
+	// one division per pair, its quotient added to x_i and subtracted from x_j, each x still
+	// receiving its terms in ascending j (from the rows above it first, then its own).
+	dst = dst[:nh]
+	for i := range dst {
+		dst[i] = b[i*nh+i]
+	}
+	for i, x := range dst {
 		bi := b[i*nh : i*nh+nh]
-		x := bi[i]
-		for j, o := range bi {
-			if j != i && o != 0 {
-				x += o * o / (bi[i] - b[j*nh+j])
+		di := bi[i]
+		for j := i + 1; j < nh; j++ {
+			if o := bi[j]; o != 0 {
+				t := o * o / (di - b[j*nh+j])
+				x += t
+				dst[j] -= t
 			}
 		}
 		if math.IsNaN(x) || math.IsInf(x, 0) {

@@ -375,7 +375,8 @@ type Trainer struct {
 	pert                     *perturber   // the perturbative spectrum of MeasurePerturbative
 	big                      bool         // on the large-N kernels (Config.kernels, kernels_blas.go)
 	hb, pn, zb               []float64    // Batch x N_h and Batch x N_v scratch of the large-N kernels
-	wt, phit, ltT            []float64    // W^T (current while prepValid), Phi^T and L_t^T of the large-N kernels
+	wt                       []float64    // W^T (current while prepValid; computePrepare's gramRows and the large-N kernels)
+	phit, ltT                []float64    // Phi^T and L_t^T of the large-N kernels
 	evec                     []float64    // symEigen's eigenvectors (large-N kernels)
 	symEig                   *symEigen    // the exact eigensolver of the large-N kernels
 	evecOK                   bool         // evec holds the last Spectrum's eigenvectors
@@ -406,7 +407,7 @@ func NewTrainer(cfg Config, r int) (*Trainer, error) {
 	for _, p := range []*[]float64{&t.ct, &t.lt, &t.t, &t.a, &t.sig, &t.p2, &t.u, &t.q, &t.tmp, &t.ch, &t.cm, &t.g} {
 		*p = make([]float64, nv*nv)
 	}
-	t.gw = make([]float64, nv*nh)
+	t.gw, t.wt = make([]float64, nv*nh), make([]float64, nh*nv)
 	for i := 0; i < nv; i++ {
 		for j := 0; j < nv; j++ {
 			t.ct[i*nv+j] = ctm.At(i, j)
@@ -496,7 +497,7 @@ func (t *Trainer) computePrepare() bool {
 		return t.prepareBLAS()
 	}
 	nv := t.nv
-	gramRows(t.t, t.w, nv, t.nh, t.s2/t.mu2)
+	gramRows(t.t, t.w, t.wt, nv, t.nh, t.s2/t.mu2)
 	for i := range t.ch {
 		t.ch[i] = -t.t[i]
 	}
@@ -640,7 +641,7 @@ func (t *Trainer) directChains() {
 	x, y := t.v[:nv], t.h[:nv]
 	b := 0
 	if fmaKernel && nv <= 12 {
-		b = t.directChainsAVX(x, y)
+		b = t.directChainsAVX()
 	}
 	for ; b+2 <= t.nb; b += 2 {
 		p1 := t.phi[b*nv : b*nv+nv]
@@ -720,7 +721,7 @@ func (t *Trainer) directChains() {
 // zero, the terms in the loop's order (a zero term adds +-0 to a sum that is never -0, so it
 // changes no bit); the normals are drawn in the loop's order. It returns the first chain it
 // left (an odd last one).
-func (t *Trainer) directChainsAVX(x, y []float64) int {
+func (t *Trainer) directChainsAVX() int {
 	nv := t.nv
 	if len(t.mz) < 2*nv*nv {
 		t.mz = make([]float64, 2*nv*nv)
@@ -743,11 +744,9 @@ func (t *Trainer) directChainsAVX(x, y []float64) int {
 			w1[2*j], w2[2*j] = p1[j], p2[j]
 			w1[2*j+1], w2[2*j+1] = zn[2*j], zn[2*j+1]
 		}
-		clear(x)
-		clear(y)
-		comb2avx(2*nv, &w1[0], &w2[0], &mz[0], nv, &x[0], &y[0], &laneMasks[nv], nv)
-		copy(p1, x)
-		copy(p2, y)
+		// The weights are copied: the sums go straight into the chains' rows.
+		clear(t.phi[b*nv : b*nv+2*nv])
+		comb2avx(2*nv, &w1[0], &w2[0], &mz[0], nv, &p1[0], &p2[0], &laneMasks[nv], nv)
 		rank2Upper(t.cm, p1, p2, nv)
 	}
 	return b

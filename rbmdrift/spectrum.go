@@ -98,14 +98,19 @@ func (t *Trainer) expectedDriftU(dst, u []float64) {
 			yi[m] /= li[i]
 		}
 	}
-	for m := 0; m < nh; m++ {
-		var qt, qk float64
-		for i := 0; i < nv; i++ {
-			qt += u[i*nh+m] * z[i*nh+m]
+	// The column sums row by row, each still over i in order from zero (so the bits are those
+	// of one column at a time), reading u, z and y along their rows.
+	qt, qk := p.col[:nh], dst[:nh]
+	clear(qt)
+	clear(qk)
+	for i := 0; i < nv; i++ {
+		ui, zi, yi := u[i*nh:i*nh+nh], z[i*nh:i*nh+nh], y[i*nh:i*nh+nh]
+		for m := range qt {
+			qt[m] += ui[m] * zi[m]
+			qk[m] += yi[m] * yi[m]
 		}
-		for i := 0; i < nv; i++ {
-			qk += y[i*nh+m] * y[i*nh+m]
-		}
-		dst[m] = 2 * t.s2 * (qt - qk/t.mu2)
+	}
+	for m, v := range qt {
+		dst[m] = 2 * t.s2 * (v - qk[m]/t.mu2)
 	}
 }
