@@ -498,13 +498,14 @@ func (t *Trainer) computePrepare() bool {
 	}
 	nv := t.nv
 	gramRows(t.t, t.w, t.wt, nv, t.nh, t.s2/t.mu2)
-	for i := range t.ch {
-		t.ch[i] = -t.t[i]
+	ch := t.ch[:nv*nv]
+	for i, v := range t.t[:len(ch)] {
+		ch[i] = -v
 	}
 	for i := 0; i < nv; i++ {
-		t.ch[i*nv+i] += 1
+		ch[i*nv+i] += 1
 	}
-	return cholesky(t.ch, nv)
+	return cholesky(ch, nv)
 }
 
 // Check returns an error if the current model is improper or its weights are not finite.
@@ -599,32 +600,31 @@ func (t *Trainer) Step() error {
 // P = sum_{j<k} T^j: k small matrix products in all.
 func (t *Trainer) directChains() {
 	nv, k := t.nv, t.k
-	// q = P = sum_{j<k} T^j, a = T^k.
-	for i := range t.q {
-		t.q[i] = 0
-	}
+	// q = P = sum_{j<k} T^j, a = T^k. (The passes over q, a and sig run on local slices: on the
+	// fields the compiler reloads t.q at every entry.)
+	q := t.q[:nv*nv]
+	clear(q)
 	for i := 0; i < nv; i++ {
-		t.q[i*nv+i] = 1
+		q[i*nv+i] = 1
 	}
 	copy(t.a, t.t)
 	for j := 1; j < k; j++ {
-		for i, v := range t.a {
-			t.q[i] += v
+		for i, v := range t.a[:len(q)] {
+			q[i] += v
 		}
 		symMul(t.tmp, t.a, t.t, nv)
 		t.a, t.tmp = t.tmp, t.a
 	}
-	for i, v := range t.a {
-		t.q[i] += v
+	// q = sum_{j<=k} T^j, then T^k removed again to get P (both passes' roundings, as they
+	// were), then sig = (P + P T^k)/mu^2.
+	for i, v := range t.a[:len(q)] {
+		q[i] = (q[i] + v) - v
 	}
-	// q = sum_{j<=k} T^j; remove T^k to get P, then sig = (P + P T^k)/mu^2.
-	for i, v := range t.a {
-		t.q[i] -= v
-	}
-	symMul(t.sig, t.q, t.a, nv)
+	symMul(t.sig, q, t.a, nv)
 	im := 1 / t.mu2
-	for i := range t.sig {
-		t.sig[i] = (t.sig[i] + t.q[i]) * im
+	sig := t.sig[:len(q)]
+	for i, v := range q {
+		sig[i] = (sig[i] + v) * im
 	}
 	if !cholesky(t.sig, nv) {
 		// Sigma_k >= 1/mu^2 whenever T is positive semi-definite, which prepare guarantees.
