@@ -46,7 +46,9 @@ func symMul(c, a, b []float64, n int) {
 	}
 }
 
-// mirrorSmall copies the upper triangle of the n x n matrix c onto the lower one.
+// mirrorSmall copies the upper triangle of the n x n matrix c onto the lower one, reading the
+// upper one by columns and writing the lower one by rows: at 10 x 10 23-26 ns against 30-44 ns
+// for mirrorUpper (kernels_blas.go, whose 4 x 4 block transposes pay off from N = 16 on).
 func mirrorSmall(c []float64, n int) {
 	for i := 1; i < n; i++ {
 		ci := c[i*n : i*n+i]
@@ -64,7 +66,7 @@ func mirrorSmall(c []float64, n int) {
 // kernel does not apply (no AVX, n > 12 or m > 16): the caller then runs rowDots. Measured at
 // 10 x 10: 130-155 ns on rowDots, 75-80 ns here (BenchmarkSymMul, both in one binary).
 func rowDotsT(c, a, bt []float64, n, m int, f float64) bool {
-	if !fmaKernel || n <= 0 || n > 12 || m <= 0 || m > 16 {
+	if !rowDotsTFits(n, m) {
 		return false
 	}
 	_, _, _ = c[n*n-1], a[n*m-1], bt[m*n-1] // what the kernel reads and writes lies in the slices
@@ -172,15 +174,17 @@ func dot(a, b []float64) float64 {
 	return s
 }
 
+// rowDotsTFits reports that rowDotsT runs for these sizes.
+func rowDotsTFits(n, m int) bool { return fmaKernel && n > 0 && n <= 12 && m > 0 && m <= 16 }
+
 // gramRows sets c = f a a^T for the r x m matrix a (row-major): c is r x r symmetric.
 //
 // at (m x r scratch) receives a^T for the AVX kernel of rowDotsT; nil runs rowDots alone.
 func gramRows(c, a, at []float64, r, m int, f float64) {
-	if at != nil && fmaKernel && r <= 12 && m <= 16 {
+	if at != nil && rowDotsTFits(r, m) {
 		transpose(at, a, r, m)
-		if rowDotsT(c, a, at, r, m, f) {
-			return
-		}
+		rowDotsT(c, a, at, r, m, f)
+		return
 	}
 	rowDots(c, a, a, r, m, f)
 }
