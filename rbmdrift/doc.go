@@ -226,11 +226,11 @@
 // whose exact spectra came from Dsyev; they differ from today's in the last bits of the
 // recorded and measured eigenvalues, so a run store does not mix them with new runs.)
 //
-// Up to N = 12 a few of the loops (the direct sampler's chains and C_model, G W, the
-// perturbative update's products and Gram-Schmidt, X = W^T W) run on AVX kernels where the CPU
-// has them (kernels_amd64.s: comb2avx, comb2pair10, rank2x10, mgs10). They do a loop's
-// multiplications and additions, unfused, in its order, four lanes at a time, so a run is the
-// same to the bit with or without them (TestGoldenN10 and TestGoldenN10Loops pin both to the
+// Up to N = 12 a few of the loops (the direct sampler's chains, C_model and powers of T,
+// T = W W^T, G W, the perturbative update's products and Gram-Schmidt, X = W^T W) run on AVX kernels
+// where the CPU has them (kernels_amd64.s: comb2avx, comb2pair10, rank2x10, mgs10). They do a
+// loop's multiplications and additions, unfused, in its order, four lanes at a time, so a run is
+// the same to the bit with or without them (TestGoldenN10 and TestGoldenN10Loops pin both to the
 // same digests). On the large-N kernels the same holds for the plane rotations of the QL
 // iteration and of the perturber (rot4avx, with the perturber's rotations of r and u applied
 // after each sweep on their transposes), for the 4 x 4 block transposes of transpose and
