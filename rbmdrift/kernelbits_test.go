@@ -99,57 +99,40 @@ func kernelBits(t *testing.T) {
 		}
 
 		// rowDots against one dot product at a time (c_ij = f a_i . b_j summed over k in
-		// order, mirrored).
+		// order, mirrored); gramRows (b = a) and symMul (a square, b symmetric) the same, through
+		// the transposed kernel where it applies.
 		{
-			b := rnd(r * m)
-			for _, f := range []float64{1, 0.37} {
-				want := make([]float64, r*r)
+			dots := func(a, b []float64, r, m int, f float64) []float64 {
+				c := make([]float64, r*r)
 				for i := 0; i < r; i++ {
 					for j := i; j < r; j++ {
 						var s float64
 						for k := 0; k < m; k++ {
 							s += a[i*m+k] * b[j*m+k]
 						}
-						want[i*r+j], want[j*r+i] = f*s, f*s
+						c[i*r+j], c[j*r+i] = f*s, f*s
 					}
 				}
+				return c
+			}
+			b := rnd(r * m)
+			for _, f := range []float64{1, 0.37} {
 				got := rnd(r * r)
 				rowDots(got, a, b, r, m, f)
-				same("rowDots", got, want)
-				// gramRows: the same with b = a, through the transposed kernel where it applies.
-				for i := 0; i < r; i++ {
-					for j := i; j < r; j++ {
-						var s float64
-						for k := 0; k < m; k++ {
-							s += a[i*m+k] * a[j*m+k]
-						}
-						want[i*r+j], want[j*r+i] = f*s, f*s
-					}
-				}
+				same("rowDots", got, dots(a, b, r, m, f))
 				got = rnd(r * r)
 				gramRows(got, a, make([]float64, m*r), r, m, f)
-				same("gramRows", got, want)
+				same("gramRows", got, dots(a, a, r, m, f))
 			}
-			// symMul: a (r x r) against a symmetric b, one dot product of rows at a time.
 			sa, sb := rnd(r*r), rnd(r*r)
 			for i := 0; i < r; i++ {
 				for j := 0; j < i; j++ {
 					sb[i*r+j] = sb[j*r+i]
 				}
 			}
-			want := make([]float64, r*r)
-			for i := 0; i < r; i++ {
-				for j := i; j < r; j++ {
-					var s float64
-					for k := 0; k < r; k++ {
-						s += sa[i*r+k] * sb[j*r+k]
-					}
-					want[i*r+j], want[j*r+i] = s, s
-				}
-			}
 			got := rnd(r * r)
 			symMul(got, sa, sb, r)
-			same("symMul", got, want)
+			same("symMul", got, dots(sa, sb, r, r, 1))
 		}
 
 		// combRows and mulRows against axpy row by row.
