@@ -142,6 +142,14 @@ TEXT ·xgetbv(SB), NOSPLIT, $0-8
 	VADDPD X12, X5, X5
 
 
+// NEXTROW steps comb2avx to the next row of b and the next weights, counting the rows down
+// (the JNE after it loops).
+#define NEXTROW \
+	ADDQ $8, SI; \
+	ADDQ $8, DX; \
+	ADDQ R9, R8; \
+	DECQ CX
+
 // comb2avx adds to two rows d1, d2 of m <= 12 entries the rows l < k of b (stride ld
 // elements) weighted by p[l] and q[l]: d1[j] = (...((d1[j] + p[0] b[0][j]) + p[1] b[1][j]) ...),
 // one VMULPD and one VADDPD per term (no fused multiply-add), so every lane is the scalar
@@ -174,10 +182,7 @@ TEXT ·comb2avx(SB), NOSPLIT, $0-72
 	LOAD10
 comb2loop10:
 	TERM10
-	ADDQ $8, SI
-	ADDQ $8, DX
-	ADDQ R9, R8
-	DECQ CX
+	NEXTROW
 	JNE comb2loop10
 	JMP comb2store
 comb2general:
@@ -218,10 +223,7 @@ comb2loop:
 	VADDPD Y11, Y4, Y4
 	VMULPD Y8, Y10, Y12
 	VADDPD Y12, Y5, Y5
-	ADDQ $8, SI
-	ADDQ $8, DX
-	ADDQ R9, R8
-	DECQ CX
+	NEXTROW
 	JNE comb2loop
 comb2store:
 	CMPQ R12, $4
@@ -258,10 +260,7 @@ comb2loopw2:
 	VADDPD X11, X0, X0
 	VMULPD X6, X10, X12
 	VADDPD X12, X3, X3
-	ADDQ $8, SI
-	ADDQ $8, DX
-	ADDQ R9, R8
-	DECQ CX
+	NEXTROW
 	JNE comb2loopw2
 	VMOVUPD X0, 0(DI)
 	VMOVUPD X3, 0(R10)
@@ -277,10 +276,7 @@ comb2loopw4:
 	VADDPD Y11, Y0, Y0
 	VMULPD Y6, Y10, Y12
 	VADDPD Y12, Y3, Y3
-	ADDQ $8, SI
-	ADDQ $8, DX
-	ADDQ R9, R8
-	DECQ CX
+	NEXTROW
 	JNE comb2loopw4
 	VMOVUPD Y0, 0(DI)
 	VMOVUPD Y3, 0(R10)
@@ -303,10 +299,7 @@ comb2loopw6:
 	VADDPD Y11, Y3, Y3
 	VMULPD X7, X10, X12
 	VADDPD X12, X4, X4
-	ADDQ $8, SI
-	ADDQ $8, DX
-	ADDQ R9, R8
-	DECQ CX
+	NEXTROW
 	JNE comb2loopw6
 	VMOVUPD Y0, 0(DI)
 	VMOVUPD X1, 32(DI)
@@ -331,10 +324,7 @@ comb2loopw8:
 	VADDPD Y11, Y3, Y3
 	VMULPD Y7, Y10, Y12
 	VADDPD Y12, Y4, Y4
-	ADDQ $8, SI
-	ADDQ $8, DX
-	ADDQ R9, R8
-	DECQ CX
+	NEXTROW
 	JNE comb2loopw8
 	VMOVUPD Y0, 0(DI)
 	VMOVUPD Y1, 32(DI)
