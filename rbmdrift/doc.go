@@ -215,16 +215,19 @@
 // chains advance together as matrix-matrix products; T, C_model, G W, the powers of T and the
 // perturbative spectrum's products come from one matrix product (kernels_gemm.go: an AVX2/FMA
 // micro-kernel where the CPU has it, gonum's Dgemm otherwise), the Cholesky factors and
-// triangular solves from gonum's LAPACK and BLAS, the exact spectrum from gonum's Householder
-// tridiagonalisation followed by an implicit QL iteration that keeps the eigenvectors as
-// contiguous rows (tridiag.go, 2.2 times as fast as gonum's Dsyev at N = 64), and the
-// perturbative spectrum rotates pairs exactly down to a coupling of 0.01 of their gap
-// (pertRatioBig), which keeps its error at about a millionth of a step's change at N = 64.
+// triangular solves from gonum's LAPACK and BLAS, and the exact spectrum from a Householder
+// tridiagonalisation on AVX kernels (householder.go) followed by an implicit QL iteration that
+// keeps the eigenvectors as contiguous rows (tridiag.go, about 3 times as fast as gonum's Dsyev
+// at N = 64). The measured steps take the exact solve there, whatever Measure says: it is
+// faster than the perturbative update at N = 16, 32 and 64 (BenchmarkMeasuredSpectrum), and
+// where the next step is not measured (measure_every > 1) it skips the eigenvectors.
 // Below that size the hand-written loops run unchanged. The batched runs are reproducible in
 // the same way (on one machine) but are other realisations (the deviates are drawn in another
-// order), so their configs carry "Kernels": 3 in the JSON form. (Generation 2 marked the runs
-// whose exact spectra came from Dsyev; they differ from today's in the last bits of the
-// recorded and measured eigenvalues, so a run store does not mix them with new runs.)
+// order), so their configs carry "Kernels": 4 in the JSON form. (Generation 2 marked the runs
+// whose exact spectra came from Dsyev, generation 3 those whose symEigen reduced by gonum's
+// Dsytrd and whose measured spectra were perturbative; they differ from today's in the last
+// bits of the recorded and measured eigenvalues, so a run store does not mix them with new
+// runs.)
 //
 // Up to N = 12 a few of the loops (the direct sampler's chains, C_model and powers of T,
 // T = W W^T, G W, the perturbative update's products and Gram-Schmidt, X = W^T W) run on AVX kernels

@@ -72,3 +72,22 @@ func rot4avx(n int, x, y *float64, c, s float64)
 //
 //go:noescape
 func trans4strip(nb int, dst *float64, ldd int, src *float64, lds int)
+
+// symv4avx, rank2avx and rank1avx are the AVX2/FMA kernels of tridiagonalise and
+// accumulateQ (kernels_amd64.s, householder.go's Go loops the same where the CPU has no AVX2):
+// on the m4 x m4 block b (rows at stride ld, m4 a positive multiple of 4),
+//
+//	symv4avx: w = b v (fused lanes, see the assembly)
+//	rank2avx: b <- b - x w^T - w x^T, each entry a_ij - (x_i w_j + w_i x_j), unfused
+//	rank1avx: b <- b - t x y^T (fused)
+//
+// They do not check bounds.
+//
+//go:noescape
+func symv4avx(m4 int, b *float64, ld int, v, w *float64)
+
+//go:noescape
+func rank2avx(m4 int, b *float64, ld int, x, w *float64)
+
+//go:noescape
+func rank1avx(m4 int, b *float64, ld int, x, y *float64, t float64)

@@ -627,3 +627,122 @@ trloop:
 trdone:
 	VZEROUPPER
 	RET
+
+// The kernels of tridiagonalise and accumulateQ (householder.go) run on square blocks of m4
+// rows and columns, m4 a multiple of 4 and at least 4, at a row stride of ld elements; the
+// caller pads the blocks with zeros to that size.
+
+// symv4avx sets w[i] = sum_j b[i][j] v[j] for i, j < m4: four rows at a time, each row's sum in
+// four lanes by fused multiply-adds in ascending j, the lanes then added pairwise
+// ((l0 + l1) + (l2 + l3)).
+//
+// func symv4avx(m4 int, b *float64, ld int, v, w *float64)
+TEXT ·symv4avx(SB), NOSPLIT, $0-40
+	MOVQ m4+0(FP), CX
+	MOVQ b+8(FP), SI
+	MOVQ ld+16(FP), R8
+	SHLQ $3, R8
+	MOVQ v+24(FP), DI
+	MOVQ w+32(FP), DX
+	MOVQ CX, BX
+	SHLQ $3, BX
+	LEAQ (R8)(R8*2), R12
+svrow:
+	LEAQ (SI)(R8*1), R9
+	LEAQ (SI)(R8*2), R10
+	LEAQ (SI)(R12*1), R11
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	XORQ AX, AX
+svcol:
+	VMOVUPD (DI)(AX*1), Y4
+	VFMADD231PD (SI)(AX*1), Y4, Y0
+	VFMADD231PD (R9)(AX*1), Y4, Y1
+	VFMADD231PD (R10)(AX*1), Y4, Y2
+	VFMADD231PD (R11)(AX*1), Y4, Y3
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JLT svcol
+	VHADDPD Y1, Y0, Y4
+	VHADDPD Y3, Y2, Y5
+	VPERM2F128 $0x20, Y5, Y4, Y6
+	VPERM2F128 $0x31, Y5, Y4, Y7
+	VADDPD Y7, Y6, Y6
+	VMOVUPD Y6, (DX)
+	ADDQ $32, DX
+	LEAQ (SI)(R8*4), SI
+	SUBQ $4, CX
+	JNE svrow
+	VZEROUPPER
+	RET
+
+// rank2avx sets b[i][j] -= x[i] w[j] + w[i] x[j] for i, j < m4, each entry two rounded products,
+// their rounded sum and the rounded difference (unfused), so that entries (i, j) and (j, i)
+// receive the same value.
+//
+// func rank2avx(m4 int, b *float64, ld int, x, w *float64)
+TEXT ·rank2avx(SB), NOSPLIT, $0-40
+	MOVQ m4+0(FP), CX
+	MOVQ b+8(FP), SI
+	MOVQ ld+16(FP), R8
+	SHLQ $3, R8
+	MOVQ x+24(FP), DI
+	MOVQ w+32(FP), DX
+	MOVQ CX, BX
+	SHLQ $3, BX
+	XORQ R10, R10
+r2row:
+	VBROADCASTSD (DI)(R10*1), Y0
+	VBROADCASTSD (DX)(R10*1), Y1
+	XORQ AX, AX
+r2col:
+	VMULPD (DX)(AX*1), Y0, Y2
+	VMULPD (DI)(AX*1), Y1, Y3
+	VADDPD Y3, Y2, Y2
+	VMOVUPD (SI)(AX*1), Y4
+	VSUBPD Y2, Y4, Y4
+	VMOVUPD Y4, (SI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JLT r2col
+	ADDQ R8, SI
+	ADDQ $8, R10
+	DECQ CX
+	JNE r2row
+	VZEROUPPER
+	RET
+
+// rank1avx sets b[i][j] = fma(-t x[i], y[j], b[i][j]) for i, j < m4.
+//
+// func rank1avx(m4 int, b *float64, ld int, x, y *float64, t float64)
+TEXT ·rank1avx(SB), NOSPLIT, $0-48
+	MOVQ m4+0(FP), CX
+	MOVQ b+8(FP), SI
+	MOVQ ld+16(FP), R8
+	SHLQ $3, R8
+	MOVQ x+24(FP), DI
+	MOVQ y+32(FP), DX
+	MOVSD t+40(FP), X5
+	MOVQ CX, BX
+	SHLQ $3, BX
+	XORQ R10, R10
+r1row:
+	MOVSD (DI)(R10*1), X0
+	MULSD X5, X0
+	VBROADCASTSD X0, Y0
+	XORQ AX, AX
+r1col:
+	VMOVUPD (SI)(AX*1), Y2
+	VFNMADD231PD (DX)(AX*1), Y0, Y2
+	VMOVUPD Y2, (SI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JLT r1col
+	ADDQ R8, SI
+	ADDQ $8, R10
+	DECQ CX
+	JNE r1row
+	VZEROUPPER
+	RET

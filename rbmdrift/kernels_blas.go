@@ -8,15 +8,15 @@ import (
 	lapackgonum "gonum.org/v1/gonum/lapack/gonum"
 )
 
-// Large-N kernels. From blasMin units on (Config.kernels = 3) the trainer advances all Batch
+// Large-N kernels. From blasMin units on (Config.kernels = 4) the trainer advances all Batch
 // chains at once as matrix-matrix products and computes T, C_model, G W and the powers of T by
 // gemm (kernels_gemm.go: an AVX2/FMA micro-kernel, gonum's Dgemm without it), the Cholesky
 // factors and triangular solves by gonum's LAPACK and BLAS (Dpotrf, Dtrsm), and the exact
-// spectrum by symEigen (tridiag.go); below it the hand-written loops of linalg.go and rbm.go run, whose call overhead is lower at the
+// spectrum by symEigen (tridiag.go, householder.go); below it the hand-written loops of linalg.go and rbm.go run, whose call overhead is lower at the
 // paper's N = 10. The batched arithmetic sums in a different order and draws the chains'
 // normal deviates in a different order (all chains' deviates of one half-step in a row), so
 // runs on it differ from the loops' runs in the last bits and in the realisation: they are
-// tagged by "Kernels": 3 in the JSON form (Config.MarshalJSON). They still depend only on
+// tagged by "Kernels": 4 in the JSON form (Config.MarshalJSON). They still depend only on
 // (cfg, r) on one machine: gonum's native BLAS is used directly (not blas64's swappable
 // implementation), its results do not depend on the number of goroutines it may use, gemm's
 // choice of kernel depends on the CPU alone, and nothing else is shared.
@@ -34,13 +34,16 @@ const blasMin = 16
 const (
 	kernelsLoops = 1 // the hand-written loops (never written to the JSON form)
 	kernelsBLAS  = 2 // the batched BLAS kernels with Dsyev's exact spectra (no longer made)
-	kernelsQL    = 3 // the batched BLAS kernels with symEigen's exact spectra
+	kernelsQL    = 3 // symEigen on gonum's Dsytrd and Dorgtr (no longer made)
+	// kernelsHouse: symEigen on tridiagonalise and accumulateQT, and the measured step's
+	// spectra by the exact solve (the perturbative update was slower there).
+	kernelsHouse = 4
 )
 
 // kernels returns the kernel generation that a trainer of c runs on.
 func (c Config) kernels() int {
 	if max(c.Visible, c.Hidden) >= blasMin {
-		return kernelsQL
+		return kernelsHouse
 	}
 	return kernelsLoops
 }

@@ -32,3 +32,15 @@ func rot4avx(n int, x, y *float64, c, s float64) {
 func trans4strip(nb int, dst *float64, ldd int, src *float64, lds int) {
 	panic("rbmdrift: no AVX kernel on this architecture")
 }
+
+func symv4avx(m4 int, b *float64, ld int, v, w *float64) {
+	panic("rbmdrift: no AVX kernel on this architecture")
+}
+
+func rank2avx(m4 int, b *float64, ld int, x, w *float64) {
+	panic("rbmdrift: no AVX kernel on this architecture")
+}
+
+func rank1avx(m4 int, b *float64, ld int, x, y *float64, t float64) {
+	panic("rbmdrift: no AVX kernel on this architecture")
+}

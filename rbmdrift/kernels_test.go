@@ -246,7 +246,7 @@ func TestPerturberKernelsMatchLoops(t *testing.T) {
 	}
 }
 
-// TestKernelsJSON: configs on the large-N kernels carry "Kernels": 3 in the run store's form;
+// TestKernelsJSON: configs on the large-N kernels carry "Kernels": 4 in the run store's form;
 // configs below the threshold keep their form, without the key.
 func TestKernelsJSON(t *testing.T) {
 	t.Parallel()
@@ -264,7 +264,7 @@ func TestKernelsJSON(t *testing.T) {
 		cfg := reference()
 		cfg.Visible, cfg.Hidden = c.nv, c.nh
 		s := form(cfg)
-		if got := strings.Contains(s, `"Kernels":3`); got != c.want {
+		if got := strings.Contains(s, `"Kernels":4`); got != c.want {
 			t.Errorf("%dx%d: marker %v, want %v: %s", c.nv, c.nh, got, c.want, s)
 		}
 		if !c.want && strings.Contains(s, "Kernels") {
@@ -272,7 +272,7 @@ func TestKernelsJSON(t *testing.T) {
 		}
 		if c.want {
 			// The marker is the only difference from the form of the loops' runs.
-			if base := strings.Replace(s, `,"Kernels":3`, "", 1); strings.Contains(base, "Kernels") || len(base) != len(s)-len(`,"Kernels":3`) {
+			if base := strings.Replace(s, `,"Kernels":4`, "", 1); strings.Contains(base, "Kernels") || len(base) != len(s)-len(`,"Kernels":4`) {
 				t.Errorf("%dx%d: unexpected form %s", c.nv, c.nh, s)
 			}
 		}

@@ -1,6 +1,9 @@
 package rbmdrift
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 // measuredState is a trainer of the reference setting after 2000 updates, with the perturbative
 // basis at the exact eigenvectors of the weights before one more update, which has been made:
@@ -102,4 +105,32 @@ func BenchmarkSymMul(b *testing.B) {
 			symMul(c, a, s, n)
 		}
 	})
+}
+
+// BenchmarkMeasuredSpectrum: the spectrum after one update at N = 16, 32, 64 (Gibbs sampler),
+// three ways: the perturbative update from the exact basis before it, the exact solve with the
+// eigenvectors (symEigen.solve) and without (symEigen.values). The exact solve is the faster
+// at these sizes, so the large-N kernels' measured steps take it (TrainRunContext).
+func BenchmarkMeasuredSpectrum(b *testing.B) {
+	for _, n := range largeSizes {
+		cfg := sized(n, SamplerGibbs)
+		b.Run(fmt.Sprintf("perturbative/N=%d", n), func(b *testing.B) { benchPerturberUpdate(b, cfg) })
+		tr, _, _, _ := measuredStateOf(b, cfg)
+		dst := make([]float64, n)
+		x := make([]float64, n*n)
+		gramColsBLAS(x, tr.w, tr.wt, tr.nv, n)
+		a := make([]float64, n*n)
+		s := newSymEigen(n)
+		b.Run(fmt.Sprintf("vectors/N=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				copy(a, x)
+				s.solve(dst, a)
+			}
+		})
+		b.Run(fmt.Sprintf("values/N=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				s.values(dst, x)
+			}
+		})
+	}
 }

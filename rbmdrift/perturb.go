@@ -29,7 +29,9 @@ const pertRatio = 0.1
 // error is 7e-3 of the change at N = 64 (8e-4 at N = 32), with 0.03 1e-4, with 0.01 1e-6
 // (3e-7 at N = 32), the N = 10 method's accuracy, at 0.54 ms per update against 0.24 ms with
 // 0.1 and about 0.7-0.9 ms for Dsyev with eigenvectors (symEigen, which replaced it for the
-// exact solve, takes about 0.3 ms).
+// exact solve, takes about 0.3 ms). Since kernel generation 4 the trainer's measured steps on
+// the large-N kernels take symEigen instead, now the faster (BenchmarkMeasuredSpectrum, which
+// keeps this path to re-measure that choice, and the tests that pin it to the loops).
 const pertRatioBig = 0.01
 
 // pertPasses bounds the sweeps of exact rotations over the pairs above pertRatio; a step that

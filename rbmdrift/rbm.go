@@ -25,7 +25,7 @@ const (
 // Validate (ValidateStrict for a config file) the rules; the zero value is not usable.
 //
 // The JSON form (field names, DriftWindows 0 and 1 both omitted, LogBins and LogFloor omitted
-// when zero, Measure written only as "perturbative" and only for a measured run, "Kernels": 3
+// when zero, Measure written only as "perturbative" and only for a measured run, "Kernels": 4
 // only for a config on the large-N kernels, Runs never written) is what fpsolve's run store hashes to tag stored runs: a new
 // field that changes the runs must appear in it, one that does not (like Runs) must not.
 //
@@ -54,7 +54,9 @@ type Config struct {
 	MeasureEvery int `toml:"measure_every"`
 	// Measure is how a measured step gets the spectrum after the update: MeasurePerturbative
 	// (also when empty) or MeasureExact. It is part of the JSON form only for a perturbative
-	// measurement, so that runs measured exactly before the key existed keep their tags.
+	// measurement, so that runs measured exactly before the key existed keep their tags. On the
+	// large-N kernels (N >= 16) both give the exact solve, the faster there (package
+	// documentation).
 	Measure string  `toml:"measure" json:",omitempty"`
 	Bins    int     `toml:"bins"` // bins per mode over [DriftLo, DriftHi); 0 means DefaultConfig's
 	DriftLo float64 `toml:"-"`    // both zero: the range [0, Mu2/SigmaH^2) of proper models
@@ -114,9 +116,9 @@ func (c Config) WithDefaults() Config {
 // MarshalJSON writes the JSON form of the Config type's documentation: DriftWindows 1 is
 // written as 0 (omitted), the one window of a run that predates the key, so that the two
 // spellings of one window share the form. A config that runs on the large-N kernels
-// (max(Visible, Hidden) >= 16, see kernels_blas.go) also gets "Kernels": 3 (its kernel
+// (max(Visible, Hidden) >= 16, see kernels_blas.go) also gets "Kernels": 4 (its kernel
 // generation), since its runs no longer match the bits of runs made by the hand-written loops
-// or by the earlier batched generation 2; below that size the form is unchanged.
+// or by the earlier batched generations 2 and 3; below that size the form is unchanged.
 func (c Config) MarshalJSON() ([]byte, error) {
 	type plain Config // the fields and tags without this method
 	type form struct {

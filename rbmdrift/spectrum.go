@@ -40,6 +40,21 @@ func (t *Trainer) Spectrum(dst []float64) []float64 {
 	return dst
 }
 
+// spectrumValues is Spectrum without the eigenvectors on the large-N kernels (symEigen's
+// values, the same to the bit as Spectrum's), Spectrum itself below them or should the values
+// fail. The eigenvectors of the last Spectrum call are then stale.
+func (t *Trainer) spectrumValues(dst []float64) {
+	if !t.big || t.symEig == nil {
+		t.Spectrum(dst)
+		return
+	}
+	gramColsBLAS(t.x, t.w, t.wt, t.nv, t.nh)
+	t.evecOK = false
+	if !t.symEig.values(dst[:t.nh], t.x) {
+		t.Spectrum(dst)
+	}
+}
+
 // vectors returns the eigenvectors of the last Spectrum call (columns, row-major N_h x N_h,
 // ascending with the values): symEigen's on the large-N kernels, else the Jacobi solver's.
 func (t *Trainer) vectors() []float64 {

@@ -1,39 +1,36 @@
 package rbmdrift
 
-import (
-	"math"
+import "math"
 
-	"gonum.org/v1/gonum/blas"
-)
-
-// symEigen is the large-N kernels' symmetric eigensolver: Householder tridiagonalisation and
-// the explicit orthogonal factor by gonum's Dsytrd and Dorgtr, then the implicit QL method
-// (tridiagQL) with the eigenvectors kept as the contiguous rows of Z^T.
+// symEigen is the large-N kernels' symmetric eigensolver: Householder tridiagonalisation
+// (tridiagonalise) and the explicit orthogonal factor (accumulateQ), then the implicit QL
+// method (tridiagQL) with the eigenvectors kept as the contiguous rows of Z^T; values does the
+// reduction and the same QL iteration without the eigenvectors, so its eigenvalues are solve's
+// to the bit.
 //
 // It replaces gonum's Dsyev, which does the same reduction but applies each plane rotation of
 // its QL/QR iteration (Dsteqr through Dlasr) to two columns of the row-major eigenvector
 // matrix, an access of stride n per element: at N = 64 that was about 370 of Dsyev's 660 us
-// (profile of BenchmarkTrainRunN, gibbs, N = 64, measure_every = 10). BenchmarkSymEigen, side
-// by side at N = 64: 260-530 us here against 650-810 us for Dsyev (see rotRows for the rotation
-// kernel).
+// (profile of BenchmarkTrainRunN, gibbs, N = 64, measure_every = 10). The reduction and Q were
+// gonum's Dsytrd and Dorgtr until tridiagonalise replaced them (kernel generation 4, see
+// kernels_blas.go): BenchmarkSymEigen, side by side at N = 64, gives the figures of
+// benchmarks/README.md.
 type symEigen struct {
-	n         int
+	n, ld     int
 	d, e, tau []float64 // the tridiagonal (diagonal, off-diagonal) and Householder scalars
-	zt, work  []float64 // Z^T (row k the k-th eigenvector) and the Dsytrd/Dorgtr workspace
+	ap, qt    []float64 // the matrix and Q^T, padded for tridiagonalise (stride ld)
+	p         []float64 // ld scratch of the reduction
+	zt        []float64 // Z^T (row k the k-th eigenvector), n x n
 	order     []int     // the ascending order of the eigenvalues
 	zRows     []float64 // scratch of the sort
 }
 
 func newSymEigen(n int) *symEigen {
-	s := &symEigen{n: n, d: make([]float64, n), e: make([]float64, n), tau: make([]float64, n),
+	ld := householderLD(n)
+	size := householderRows(n) * ld
+	return &symEigen{n: n, ld: ld, d: make([]float64, n), e: make([]float64, n), tau: make([]float64, n),
+		ap: make([]float64, size), qt: make([]float64, size), p: make([]float64, ld),
 		zt: make([]float64, n*n), order: make([]int, n), zRows: make([]float64, n*n)}
-	var q [1]float64
-	a := make([]float64, n*n)
-	lp.Dsytrd(blas.Upper, n, a, n, s.d, s.e, s.tau, q[:], -1)
-	lw := int(q[0])
-	lp.Dorgtr(blas.Upper, n, a, n, s.tau, q[:], -1)
-	s.work = make([]float64, max(lw, int(q[0]), 1))
-	return s
 }
 
 // solve sets w to the eigenvalues of the symmetric n x n matrix a (its upper triangle is read),
@@ -41,11 +38,57 @@ func newSymEigen(n int) *symEigen {
 // It reports false (a and w then unspecified) if the iteration does not converge or an
 // eigenvalue is not finite, which covers any NaN or infinity in a.
 func (s *symEigen) solve(w, a []float64) bool {
-	n := s.n
-	lp.Dsytrd(blas.Upper, n, a, n, s.d, s.e[:max(n-1, 0)], s.tau[:max(n-1, 0)], s.work, len(s.work))
-	lp.Dorgtr(blas.Upper, n, a, n, s.tau[:max(n-1, 0)], s.work, len(s.work))
-	transpose(s.zt, a, n, n)
-	if !tridiagQL(s.d, s.e, s.zt, n) {
+	n, ld := s.n, s.ld
+	s.reduce(a)
+	accumulateQT(s.qt, s.ap, n, ld, s.tau, s.p)
+	for i := 0; i < n; i++ {
+		copy(s.zt[i*n:(i+1)*n], s.qt[i*ld:i*ld+n])
+	}
+	if !s.ql(s.zt) {
+		return false
+	}
+	// The values and the rows of Z^T in ascending order (ql), transposed into a.
+	for k, o := range s.order {
+		w[k] = s.d[o]
+		copy(s.zRows[k*n:(k+1)*n], s.zt[o*n:(o+1)*n])
+	}
+	transpose(a, s.zRows, n, n)
+	return true
+}
+
+// reduce copies the upper triangle of the n x n matrix a into both triangles of the padded ap
+// and tridiagonalises it.
+func (s *symEigen) reduce(a []float64) {
+	n, ld := s.n, s.ld
+	a = a[:n*n]
+	for i := 0; i < n; i++ {
+		r := s.ap[i*ld : i*ld+n]
+		for j := 0; j < i; j++ {
+			r[j] = a[j*n+i]
+		}
+		copy(r[i:], a[i*n+i:(i+1)*n])
+	}
+	tridiagonalise(s.ap, n, ld, s.d, s.e, s.tau, s.p)
+}
+
+// values is solve without the eigenvectors: w the eigenvalues of a (its upper triangle is read,
+// a is not changed), ascending, the same to the bit.
+func (s *symEigen) values(w, a []float64) bool {
+	s.reduce(a)
+	if !s.ql(nil) {
+		return false
+	}
+	for k, o := range s.order {
+		w[k] = s.d[o]
+	}
+	return true
+}
+
+// ql runs tridiagQL on the reduction's d and e (rotating the rows of zt unless nil), checks
+// that the eigenvalues are finite and sets order to their ascending order (a stable insertion
+// sort of the indices; n is small).
+func (s *symEigen) ql(zt []float64) bool {
+	if !tridiagQL(s.d, s.e, zt, s.n) {
 		return false
 	}
 	for _, v := range s.d {
@@ -53,21 +96,14 @@ func (s *symEigen) solve(w, a []float64) bool {
 			return false
 		}
 	}
-	// Ascending order: a stable insertion sort of the indices (n is small), then the values
-	// and the rows of Z^T in that order, transposed into a.
 	for i := range s.order {
 		s.order[i] = i
 	}
-	for i := 1; i < n; i++ {
+	for i := 1; i < s.n; i++ {
 		for j := i; j > 0 && s.d[s.order[j]] < s.d[s.order[j-1]]; j-- {
 			s.order[j], s.order[j-1] = s.order[j-1], s.order[j]
 		}
 	}
-	for k, o := range s.order {
-		w[k] = s.d[o]
-		copy(s.zRows[k*n:(k+1)*n], s.zt[o*n:(o+1)*n])
-	}
-	transpose(a, s.zRows, n, n)
 	return true
 }
 
@@ -80,8 +116,8 @@ const qlIterations = 30
 // leaving the eigenvalues, unsorted, in d. Each plane rotation acting on coordinates i and
 // i+1 is applied to rows i and i+1 of the n x n row-major zt, so that zt = Z^T Q^T on input
 // becomes the transposed eigenvector matrix: row k is the eigenvector of d[k] in the
-// coordinates of the rows of Q^T (the identity, or Dorgtr's Q^T for a tridiagonalised matrix).
-// An off-diagonal element is taken as zero once it is at most the machine epsilon times the sum
+// coordinates of the rows of Q^T (the identity, or accumulateQ's Q^T for a tridiagonalised
+// matrix); zt nil skips the rotations (the eigenvalues alone, the same to the bit). An off-diagonal element is taken as zero once it is at most the machine epsilon times the sum
 // of the magnitudes of its two diagonal neighbours, LAPACK's test. It reports false if an
 // eigenvalue has not converged within qlIterations iterations (a NaN never converges).
 //
@@ -130,7 +166,9 @@ func tridiagQL(d, e, zt []float64, n int) bool {
 				p = s * r
 				d[i+1] = g + p
 				g = c*r - b
-				rotRows(zt[i*n:(i+1)*n], zt[(i+1)*n:(i+2)*n], c, s)
+				if zt != nil {
+					rotRows(zt[i*n:(i+1)*n], zt[(i+1)*n:(i+2)*n], c, s)
+				}
 			}
 			if r == 0 && i >= l {
 				continue

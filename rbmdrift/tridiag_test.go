@@ -109,6 +109,21 @@ func TestSymEigen(t *testing.T) {
 				worstO = math.Max(worstO, math.Abs(dot))
 			}
 		}
+		// values: the same eigenvalues to the bit, a unchanged.
+		a2, w2 := append([]float64(nil), a...), make([]float64, n)
+		if !newSymEigen(n).values(w2, a2) {
+			t.Fatalf("%s: values did not converge", name)
+		}
+		for j := range w {
+			if math.Float64bits(w2[j]) != math.Float64bits(w[j]) {
+				t.Fatalf("%s: values gives %v for eigenvalue %d, solve %v", name, w2[j], j, w[j])
+			}
+		}
+		for i := range a {
+			if a2[i] != a[i] {
+				t.Fatalf("%s: values changed its matrix", name)
+			}
+		}
 		t.Logf("%s: eigenvalues %.2g, residual %.2g, orthonormality %.2g (tolerance %.2g, ||A|| %.3g)", name, worstW, worstR, worstO, tol, norm)
 		if worstW > tol || worstR > tol || worstO > 10*float64(n)*0x1p-52 {
 			t.Errorf("%s: eigenvalues %.2g from Dsyev's, residual %.2g, orthonormality %.2g; tolerance %.2g", name, worstW, worstR, worstO, tol)
@@ -130,6 +145,8 @@ func TestSymEigenNaN(t *testing.T) {
 	}
 }
 
+// BenchmarkSymEigen: the exact spectrum of a 64 x 64 Gram matrix with the eigenvectors
+// (symEigen.solve, Dsyev) and without (symEigen.values).
 func BenchmarkSymEigen(b *testing.B) {
 	x := symEigenCases(nil)["gram 64"]
 	n := 64
@@ -140,6 +157,12 @@ func BenchmarkSymEigen(b *testing.B) {
 		for b.Loop() {
 			copy(a, x)
 			s.solve(w, a)
+		}
+	})
+	b.Run("values", func(b *testing.B) {
+		s := newSymEigen(n)
+		for b.Loop() {
+			s.values(w, x)
 		}
 	})
 	b.Run("Dsyev", func(b *testing.B) {
@@ -182,4 +205,28 @@ func TestRotRows(t *testing.T) {
 			t.Errorf("hypot(%g, %g) = %g, math.Hypot %g", ab[0], ab[1], got, want)
 		}
 	}
+}
+
+// BenchmarkTridiagonalise: the Householder reduction of a 64 x 64 Gram matrix by
+// tridiagonalise (with its copy into the padded matrix) and by gonum's Dsytrd, which it
+// replaced, side by side.
+func BenchmarkTridiagonalise(b *testing.B) {
+	x := symEigenCases(nil)["gram 64"]
+	n := 64
+	s := newSymEigen(n)
+	b.Run("tridiagonalise", func(b *testing.B) {
+		for b.Loop() {
+			s.reduce(x)
+		}
+	})
+	b.Run("Dsytrd", func(b *testing.B) {
+		a := make([]float64, n*n)
+		var q [1]float64
+		lp.Dsytrd(blas.Upper, n, a, n, s.d, s.e[:n-1], s.tau[:n-1], q[:], -1)
+		work := make([]float64, int(q[0]))
+		for b.Loop() {
+			copy(a, x)
+			lp.Dsytrd(blas.Upper, n, a, n, s.d, s.e[:n-1], s.tau[:n-1], work, len(work))
+		}
+	})
 }
