@@ -220,7 +220,11 @@
 // keeps the eigenvectors as contiguous rows (tridiag.go, about 3 times as fast as gonum's Dsyev
 // at N = 64). The measured steps take the exact solve there, whatever Measure says: it is
 // faster than the perturbative update at N = 16, 32 and 64 (BenchmarkMeasuredSpectrum), and
-// where the next step is not measured (measure_every > 1) it skips the eigenvectors.
+// where the next step is not measured (measure_every > 1) it skips the eigenvectors. The Gibbs
+// sampler with exact data decides most updates' propriety by a bound carried from update to
+// update (propriety.go: lambda_max(T) grows by at most (1 + alpha sigma_h^2 lambda_max(C_t))^2
+// per update, re-certified by one Cholesky factorisation every six or seven updates) instead of
+// forming T and factorising 1 - T at each, with the same runs to the bit.
 // Below that size the hand-written loops run unchanged. The batched runs are reproducible in
 // the same way (on one machine) but are other realisations (the deviates are drawn in another
 // order), so their configs carry "Kernels": 4 in the JSON form. (Generation 2 marked the runs

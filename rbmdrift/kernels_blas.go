@@ -121,10 +121,21 @@ func orthonormaliseBLAS(v, s, vt []float64, n int) bool {
 // prepareBLAS is computePrepare on the large-N kernels: T = (sigma_h^2/mu^2) W W^T by gemm
 // (both triangles), the Cholesky factor of 1 - T by Dpotrf into the lower triangle of t.ch.
 func (t *Trainer) prepareBLAS() bool {
+	t.formT()
+	return t.factorT()
+}
+
+// formT sets t.wt = W^T and t.t = T (both triangles), prepareBLAS's first half.
+func (t *Trainer) formT() {
 	nv := t.nv
 	transpose(t.wt, t.w, nv, t.nh)
 	gemmTri(t.t, t.w, t.wt, nv, t.nh, t.s2/t.mu2, 0, false)
 	mirrorUpper(t.t, nv)
+}
+
+// factorT sets t.ch to the Cholesky factor of 1 - T from t.t, prepareBLAS's second half.
+func (t *Trainer) factorT() bool {
+	nv := t.nv
 	// ch = 1 - T in one pass, noting any NaN on the way.
 	ch := t.ch[:len(t.t)]
 	nan := false

@@ -382,6 +382,7 @@ type Trainer struct {
 	evec                     []float64    // symEigen's eigenvectors (large-N kernels)
 	symEig                   *symEigen    // the exact eigensolver of the large-N kernels
 	evecOK                   bool         // evec holds the last Spectrum's eigenvectors
+	pb                       propBound    // the propriety bound of the large-N Gibbs trainer (propriety.go)
 }
 
 // NewTrainer returns the trainer of run r: W_ij ~ N(0, InitSigma^2) drawn (row-major) from
@@ -421,6 +422,7 @@ func NewTrainer(cfg Config, r int) (*Trainer, error) {
 	}
 	if cfg.kernels() != kernelsLoops {
 		t.useBLAS()
+		t.initBound()
 	}
 	t.rng.SeedStream(cfg.Seed, uint64(r))
 	InitWeights(t.w, cfg.InitSigma, &t.rng)
@@ -467,6 +469,7 @@ func (t *Trainer) SetWeights(w mat.Matrix) {
 		}
 	}
 	t.prepValid = false
+	t.pb.bound, t.pb.carry = 0, false
 }
 
 // Chains returns the persistent chain states, Batch rows of N_v values (shared, not a copy).
@@ -522,11 +525,14 @@ func (t *Trainer) Check() error {
 // average of phi phi^T over the chains, and W <- W + alpha sigma_h^2 (C_data - C_model) W.
 // It returns an error naming the run and step if the model is improper before the update.
 func (t *Trainer) Step() error {
-	if !t.prepare() {
+	// On the large-N Gibbs kernels the propriety bound certifies most updates without
+	// prepare's factorisation (propriety.go); prepare decides the rest.
+	if !(!t.prepValid && t.boundProper()) && !t.prepare() {
 		return t.improper()
 	}
 	if t.big {
 		t.stepBLAS()
+		t.advanceBound()
 		t.prepValid = false
 		t.step++
 		return nil
