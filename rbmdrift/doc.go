@@ -212,14 +212,15 @@
 // # Large N
 //
 // From max(N_v, N_h) = 16 on the trainer runs on batched kernels (kernels_blas.go): the Batch
-// chains advance together as matrix-matrix products; T, C_model, G W, the powers of T and the
-// perturbative spectrum's products come from one matrix product (kernels_gemm.go: an AVX2/FMA
+// chains advance together as matrix-matrix products; T, C_model, G W, the powers of T and
+// W V for the drift come from one matrix product (kernels_gemm.go: an AVX2/FMA
 // micro-kernel where the CPU has it, gonum's Dgemm otherwise), the Cholesky factors and
 // triangular solves from gonum's LAPACK and BLAS, and the exact spectrum from a Householder
 // tridiagonalisation on AVX kernels (householder.go) followed by an implicit QL iteration that
 // keeps the eigenvectors as contiguous rows (tridiag.go, about 3 times as fast as gonum's Dsyev
-// at N = 64). The measured steps take the exact solve there, whatever Measure says: it is
-// faster than the perturbative update at N = 16, 32 and 64 (BenchmarkMeasuredSpectrum), and
+// at N = 64). The measured steps take the exact solve there, whatever Measure says: it was
+// faster than the perturbative update at N = 16, 32 and 64 (9.5, 38 and 192 us against 10.6,
+// 50 and 273 us, BenchmarkMeasuredSpectrum), which the large-N kernels no longer have, and
 // where the next step is not measured (measure_every > 1) it skips the eigenvectors. The Gibbs
 // sampler with exact data decides most updates' propriety by a bound carried from update to
 // update (propriety.go: lambda_max(T) grows by at most (1 + alpha sigma_h^2 lambda_max(C_t))^2

@@ -52,10 +52,9 @@ func TrainRunContext(ctx context.Context, cfg Config, r int) (RunResult, error) 
 			res.WeightSnapshots = append(res.WeightSnapshots, append([]float64(nil), tr.w...))
 		}
 	}
-	// On the large-N kernels the exact solve is faster than the perturbative update (symEigen
-	// with the eigenvectors at N = 16, 32, 64: 9.5, 38, 192 us against 10.6, 50, 273 us for the
-	// update from the exact basis, BenchmarkMeasuredSpectrum, one run), so the measured steps
-	// take it whatever the setting.
+	// On the large-N kernels the measured steps take the exact solve whatever the setting: it
+	// is faster there than the perturbative update was (BenchmarkMeasuredSpectrum), which the
+	// perturber no longer has on those kernels.
 	pert := cfg.WithDefaults().Measure == MeasurePerturbative && !tr.big
 	// exact sets x to the spectrum at the current weights by the Jacobi solve, warm-started
 	// from the perturbative basis when that is the newer one.

@@ -102,22 +102,6 @@ func gramColsBLAS(c, a, at []float64, r, m int) {
 	mirrorUpper(c, m)
 }
 
-// orthonormaliseBLAS makes the columns of the n x n row-major matrix v orthonormal by Cholesky
-// QR: S = v^T v = L L^T, v <- v L^-T. In exact arithmetic this is the Q of modified
-// Gram-Schmidt (orthonormalise); it is used on bases that are orthonormal up to a small
-// perturbation (condition number near 1), where Cholesky QR is as accurate and runs at BLAS
-// speed. s and vt are n x n scratch. It reports false if S is not positive definite (or
-// holds NaN).
-func orthonormaliseBLAS(v, s, vt []float64, n int) bool {
-	transpose(vt, v, n, n)
-	gemmTri(s, vt, v, n, n, 1, 0, true) // Dpotrf and Dtrsm read the lower triangle only
-	if !lp.Dpotrf(blas.Lower, n, s, n) {
-		return false
-	}
-	bl.Dtrsm(blas.Right, blas.Lower, blas.Trans, blas.NonUnit, n, n, 1, s, n, v, n)
-	return true
-}
-
 // prepareBLAS is computePrepare on the large-N kernels: T = (sigma_h^2/mu^2) W W^T by gemm
 // (both triangles), the Cholesky factor of 1 - T by Dpotrf into the lower triangle of t.ch.
 func (t *Trainer) prepareBLAS() bool {

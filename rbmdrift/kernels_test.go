@@ -213,39 +213,6 @@ func TestBatchedChainsFormula(t *testing.T) {
 	}
 }
 
-// TestPerturberKernelsMatchLoops: one perturbative update and one refinement on the BLAS
-// products against the loops' (same inputs); the two orthonormalisations produce the same basis
-// in exact arithmetic.
-func TestPerturberKernelsMatchLoops(t *testing.T) {
-	t.Parallel()
-	for _, c := range []struct{ nv, nh int }{{32, 32}, {40, 27}} {
-		nv, nh := c.nv, c.nh
-		w, v0, g := pertCase(11, nv, nh, false)
-		const f = 1e-4
-		var vals [2][]float64
-		var vecs [2][]float64
-		for k, big := range []bool{true, false} {
-			p := newPerturber(nv, nh)
-			p.big = big
-			copy(p.v, v0)
-			p.project(w, p.v)
-			vals[k] = make([]float64, nh)
-			if !p.update(vals[k], g, f) {
-				t.Fatalf("%dx%d big %v: update fell back", nv, nh, big)
-			}
-			vecs[k] = append([]float64(nil), p.v...)
-		}
-		// Eigenvalues of W^T W with W ~ N(0, 1): up to about 4 max(nv, nh).
-		scale := 4 * float64(max(nv, nh))
-		if i := closeTo(vals[0], vals[1], 100*roundTol*scale); i >= 0 {
-			t.Errorf("%dx%d: eigenvalue %d = %g, loops %g", nv, nh, i, vals[0][i], vals[1][i])
-		}
-		if i := closeTo(vecs[0], vecs[1], 1e-10); i >= 0 {
-			t.Errorf("%dx%d: basis element %d = %g, loops %g", nv, nh, i, vecs[0][i], vecs[1][i])
-		}
-	}
-}
-
 // TestKernelsJSON: configs on the large-N kernels carry "Kernels": 4 in the run store's form;
 // configs below the threshold keep their form, without the key.
 func TestKernelsJSON(t *testing.T) {
@@ -478,47 +445,6 @@ func TestGemmTri(t *testing.T) {
 			}
 		}
 	}
-}
-
-// TestPerturbativeLargeN: the perturbative spectrum on the large-N kernels against symEigen at
-// N = 64, over 20 consecutive updates of a trained run with the basis carried from step to
-// step (as TrainRun does at measure_every = 1): no fallback, and every eigenvalue within 1e-5
-// of the step's largest change (measured: about 1e-6 with pertRatioBig = 0.01; see its
-// comment), the N = 10 method's bound in TestPerturbativeOrder.
-func TestPerturbativeLargeN(t *testing.T) {
-	t.Parallel()
-	tr := bigTrainer(t, 64, 64, SamplerGibbs, 1000)
-	nh := tr.nh
-	x := tr.Spectrum(nil)
-	tr.pert = newPerturber(tr.nv, nh)
-	copy(tr.pert.v, tr.vectors())
-	f := tr.cfg.Alpha * tr.s2
-	got := make([]float64, nh)
-	var worst float64
-	for s := 0; s < 20; s++ {
-		if !tr.prepare() {
-			t.Fatal("improper")
-		}
-		tr.pert.project(tr.w, tr.pert.v)
-		if err := tr.Step(); err != nil {
-			t.Fatal(err)
-		}
-		if !tr.pert.update(got, tr.g, f) {
-			t.Fatalf("step %d: the perturbative update fell back", s)
-		}
-		want := tr.Spectrum(nil)
-		var e, change float64
-		for i := range want {
-			e = math.Max(e, math.Abs(got[i]-want[i]))
-			change = math.Max(change, math.Abs(want[i]-x[i]))
-		}
-		if e > 1e-5*change {
-			t.Errorf("step %d: eigenvalue error %.3g, more than 1e-5 of the change %.3g", s, e, change)
-		}
-		worst = math.Max(worst, e/change)
-		x = want
-	}
-	t.Logf("largest error per change %.3g", worst)
 }
 
 // TestTransposeMirror: transpose and mirrorUpper (with trans4strip where the CPU has AVX2, and

@@ -22,30 +22,11 @@ const (
 // solve). In the paper's setting about one pair in ten exceeds it at a typical step.
 const pertRatio = 0.1
 
-// pertRatioBig is pertRatio on the large-N kernels. With N_h = 64 an eigenvalue couples to
-// dozens of nearby levels and a step's change is comparable to the gaps, so the per-pair
-// remainders add up: measured over 50 steps of a trained run (the largest error of an
-// eigenvalue against Dsyev, per largest change of an eigenvalue in the step), with 0.1 the
-// error is 7e-3 of the change at N = 64 (8e-4 at N = 32), with 0.03 1e-4, with 0.01 1e-6
-// (3e-7 at N = 32), the N = 10 method's accuracy, at 0.54 ms per update against 0.24 ms with
-// 0.1 and about 0.7-0.9 ms for Dsyev with eigenvectors (symEigen, which replaced it for the
-// exact solve, takes about 0.3 ms). Since kernel generation 4 the trainer's measured steps on
-// the large-N kernels take symEigen instead, now the faster (BenchmarkMeasuredSpectrum, which
-// keeps this path to re-measure that choice, and the tests that pin it to the loops).
-const pertRatioBig = 0.01
-
 // pertPasses bounds the sweeps of exact rotations over the pairs above pertRatio; a step that
 // still has one after them (a cluster of nearly degenerate levels that the rotations keep
 // mixing, or the first steps from W near 0, where every level is near 0) falls back to the exact
 // solve.
 const pertPasses = 3
-
-// pertPassesBig is pertPasses on the large-N kernels. With N_h = 64 a typical step has dozens of
-// pairs above pertRatio (the free-field target's degenerate +-p pairs, the dense low end of the
-// spectrum), which rotations of one pair keep coupling to others: with 3 sweeps about 70% of
-// the steps of a trained run fell back to the exact solve; more sweeps cost little (a sweep
-// is O(N_h^2) tests plus O(N) per rotation) against the solve they avoid.
-const pertPassesBig = 20
 
 // refreshEvery is the number of perturbative updates after which the carried basis and u are
 // recomputed (see perturber.update); the cost is one projection per 64 updates.
@@ -54,8 +35,11 @@ const refreshEvery = 64
 // perturber holds the state of the perturbative spectrum: an orthonormal basis V whose columns
 // are the eigenvectors of X = W^T W to second order in the last update, and the workspaces.
 // It is hand-written (no gonum) for the same reason as linalg.go: the matrices are 10 x 10 and
-// the whole update must cost a few microseconds. On the large-N kernels (big) its products run
-// on gemm and its orthonormalisation by Cholesky QR (kernels_blas.go).
+// the whole update must cost a few microseconds. On the large-N kernels (big) only project (on
+// gemm) and the drift's scratch are used: the measured steps there take the exact solve, which
+// is faster (TrainRunContext). Until kernel generation 4 the update ran there too, on gemm,
+// with Cholesky QR and pairs rotated down to 0.01 of their gap: 273 us per update at N = 64
+// against 192 us for symEigen with the eigenvectors (BenchmarkMeasuredSpectrum, stop 28).
 type perturber struct {
 	nv, nh int
 	v      []float64 // basis, N_h x N_h row-major, columns ascending in eigenvalue
@@ -70,23 +54,9 @@ type perturber struct {
 	refresh int
 	// Fallbacks counts the measured steps that needed the exact solve.
 	fallbacks int
-	// big selects the BLAS products of kernels_blas.go (max(N_v, N_h) >= blasMin, as the
-	// trainer's kernels); s and st are their N_h x N_h scratch.
-	big   bool
-	s, st []float64
-	// many selects pertRatioBig and pertPassesBig (set with big; kept apart so that tests
-	// can compare the products of the two paths on the same method).
-	many bool
-	// rots are rotateStrong's rotations not yet applied to r and u (large-N kernels), rt the
-	// max(N_v, N_h) x N_h scratch of applyRots.
-	rots []planeRot
-	rt   []float64
-}
-
-// planeRot is one Jacobi rotation of rotateStrong: of the columns p < q, cosine c, sine s.
-type planeRot struct {
-	p, q int
-	c, s float64
+	// big selects gemm for project on the large-N kernels (max(N_v, N_h) >= blasMin, as the
+	// trainer's kernels); update is not available there.
+	big bool
 }
 
 func newPerturber(nv, nh int) *perturber {
@@ -94,30 +64,12 @@ func newPerturber(nv, nh int) *perturber {
 	p := &perturber{nv: nv, nh: nh, v: make([]float64, n2), u: make([]float64, m), z: make([]float64, m),
 		y: make([]float64, m), b: make([]float64, n2), q: make([]float64, n2), r: make([]float64, n2), vn: make([]float64, n2),
 		col: make([]float64, nh)}
-	if max(nv, nh) >= blasMin {
-		p.big, p.many, p.s, p.st = true, true, make([]float64, n2), make([]float64, n2)
-		p.rt = make([]float64, max(nv, nh)*nh)
-		p.rots = make([]planeRot, 0, nh*(nh-1)/2) // a full sweep's worth; more is rare
-	}
+	p.big = max(nv, nh) >= blasMin
 	return p
 }
 
-// gram sets b = a^T a for the N_v x N_h matrix a.
-func (p *perturber) gram(b, a []float64) {
-	if p.big {
-		gramColsBLAS(b, a, p.y, p.nv, p.nh) // y is free during update
-	} else {
-		gramCols(b, a, p.nv, p.nh)
-	}
-}
-
-// orth makes the columns of the N_h x N_h matrix v orthonormal (orthonormalise, or Cholesky QR
-// on the BLAS path, with modified Gram-Schmidt as the fallback if the Gram matrix is not
-// numerically positive definite).
+// orth makes the columns of the N_h x N_h matrix v orthonormal (orthonormalise).
 func (p *perturber) orth(v []float64) {
-	if p.big && orthonormaliseBLAS(v, p.s, p.st, p.nh) {
-		return
-	}
 	orthonormalise(v, p.nh, p.q) // q is free outside update's first stage
 }
 
@@ -136,7 +88,8 @@ func (p *perturber) project(w, vec []float64) {
 // symmetric N_v x N_v matrix g and u = W V from project at the old weights, into dst
 // (ascending), moves the basis V to the new eigenvectors and sets u = W' V for the new basis.
 // It reports false, leaving V unchanged (u is then stale), when a cluster of close levels needs
-// the exact solve or a value is not finite.
+// the exact solve or a value is not finite, and always on the large-N kernels (big), whose
+// measured steps take the exact solve.
 //
 // The method: B = V^T X' V = U'^T U' with U' = U + f G U is diagonal up to the change. Two
 // stages bring it to the new eigenbasis.
@@ -161,13 +114,13 @@ func (p *perturber) project(w, vec []float64) {
 // computed from B afresh at every step, so errors do not accumulate), and U' R = W' V R is the
 // next step's u.
 func (p *perturber) update(dst []float64, g []float64, f float64) bool {
+	if p.big {
+		return false
+	}
 	nv, nh := p.nv, p.nh
 	u, z := p.u, p.z
 	// z = U' = U + f G U.
-	if p.big {
-		copy(z, u)
-		gemm(z, g, u, nv, nv, nh, f, 1)
-	} else {
+	{
 		i := 0
 		for ; i+2 <= nv; i += 2 {
 			z1, z2 := z[i*nh:i*nh+nh], z[(i+1)*nh:(i+1)*nh+nh]
@@ -182,7 +135,7 @@ func (p *perturber) update(dst []float64, g []float64, f float64) bool {
 		}
 	}
 	b, r, q, vn := p.b, p.r, p.q, p.vn
-	p.gram(b, z)
+	gramCols(b, z, nv, nh)
 	for i := range r {
 		r[i] = 0
 	}
@@ -192,8 +145,7 @@ func (p *perturber) update(dst []float64, g []float64, f float64) bool {
 	if !p.rotateStrong(b, r, nil) {
 		return false
 	}
-	// r <- r (1 + Y), Y_ji = y_ij; then orthonormal. q holds Q = Y^T (Q_ij = y_ij) on the
-	// large-N kernels, Y itself on the loops.
+	// r <- r (1 + Y), Y_ji = y_ij; then orthonormal. q holds Y.
 	for i := 0; i < nh; i++ {
 		q[i*nh+i] = 0
 		for j := i + 1; j < nh; j++ {
@@ -201,34 +153,20 @@ func (p *perturber) update(dst []float64, g []float64, f float64) bool {
 			if o := b[i*nh+j]; o != 0 {
 				y = o / (b[i*nh+i] - b[j*nh+j])
 			}
-			if p.big {
-				q[i*nh+j], q[j*nh+i] = y, -y
-			} else {
-				q[j*nh+i], q[i*nh+j] = y, -y
-			}
+			q[j*nh+i], q[i*nh+j] = y, -y
 		}
 	}
-	if p.big {
-		// vn = r + r Q^T = r - r Q (Q antisymmetric).
-		copy(vn, r)
-		gemm(vn, r, q, nh, nh, nh, -1, 1)
-	} else {
-		// vn_ki = r_ki + (r Y)_ki, the sum over l in order from zero (mulRows): the operations
-		// of r_ki + dot(row k of r, row i of Q), which this replaced, at mulRows' speed.
-		mulRows(vn, r, q, nh, nh, nh)
-		for i, v := range r[:len(vn)] {
-			vn[i] = v + vn[i]
-		}
+	// vn_ki = r_ki + (r Y)_ki, the sum over l in order from zero (mulRows): the operations of
+	// r_ki + dot(row k of r, row i of Q), which this replaced, at mulRows' speed.
+	mulRows(vn, r, q, nh, nh, nh)
+	for i, v := range r[:len(vn)] {
+		vn[i] = v + vn[i]
 	}
 	p.orth(vn)
 	r, vn = vn, r
 	// Stage 2: u = z r (the next step's W V), B2 = u^T u.
-	if p.big {
-		gemm(u, z, r, nv, nh, nh, 1, 0)
-	} else {
-		mulRows(u, z, r, nv, nh, nh)
-	}
-	p.gram(b, u)
+	mulRows(u, z, r, nv, nh, nh)
+	gramCols(b, u, nv, nh)
 	if !p.rotateStrong(b, r, u) {
 		return false
 	}
@@ -256,11 +194,7 @@ func (p *perturber) update(dst []float64, g []float64, f float64) bool {
 		dst[i] = x
 	}
 	// V <- V r.
-	if p.big {
-		gemm(vn, p.v, r, nh, nh, nh, 1, 0)
-	} else {
-		mulRows(vn, p.v, r, nh, nh, nh)
-	}
+	mulRows(vn, p.v, r, nh, nh, nh)
 	p.v, p.vn = vn, p.v
 	p.r = r
 	// u and V are carried from step to step; their rounding errors (about 1e-16 per step) would
@@ -288,30 +222,11 @@ func (p *perturber) update(dst []float64, g []float64, f float64) bool {
 	return true
 }
 
-// ratio is pertRatio, or pertRatioBig for the large-N kernels' sizes.
-func (p *perturber) ratio() float64 {
-	if p.many {
-		return pertRatioBig
-	}
-	return pertRatio
-}
-
-// passes is the sweep limit of rotateStrong: pertPasses, or pertPassesBig for the large-N kernels' sizes.
-func (p *perturber) passes() int {
-	if p.many {
-		return pertPassesBig
-	}
-	return pertPasses
-}
-
 // rotateStrong applies exact Jacobi rotations to the pairs of b whose coupling exceeds
 // pertRatio times their gap, accumulating them into the columns of r and, if not nil, of the
 // N_v x N_h matrix u, for up to pertPasses sweeps. It reports false when a pair is still above
 // after them or b holds NaN.
 func (p *perturber) rotateStrong(b, r, u []float64) bool {
-	if p.big {
-		defer p.applyRots(r, u)
-	}
 	nh := p.nh
 	for pass := 0; ; pass++ {
 		rotated := false
@@ -319,20 +234,14 @@ func (p *perturber) rotateStrong(b, r, u []float64) bool {
 			for j := i + 1; j < nh; j++ {
 				bij := b[i*nh+j]
 				gap := b[j*nh+j] - b[i*nh+i]
-				if !(math.Abs(bij) > p.ratio()*math.Abs(gap)) {
+				if !(math.Abs(bij) > pertRatio*math.Abs(gap)) {
 					if bij != bij || gap != gap { // NaN
 						return false
 					}
 					continue
 				}
-				if pass == p.passes() {
+				if pass == pertPasses {
 					return false
-				}
-				if p.big {
-					c, s := rotateSym(b, nh, i, j)
-					p.rots = append(p.rots, planeRot{i, j, c, s})
-					rotated = true
-					continue
 				}
 				c, s := rotate(b, r, nh, i, j)
 				if u != nil {
@@ -351,53 +260,9 @@ func (p *perturber) rotateStrong(b, r, u []float64) bool {
 	}
 }
 
-// applyRots applies the rotations recorded by rotateStrong, in order, to the columns of r
-// (N_h rows) and, if not nil, of u (N_v rows), and clears the record. Each matrix is
-// transposed into scratch, so that a rotation of two columns is rotRows on two contiguous rows,
-// and transposed back: each entry gets the same operations in the same order as from rotate's
-// loop over the columns of v, so the bits are the same (rotateStrong's digests before and after
-// this change agreed), at a fraction of the cost of reading two columns at a stride of N_h per
-// rotation.
-func (p *perturber) applyRots(r, u []float64) {
-	if len(p.rots) == 0 {
-		return
-	}
-	nh := p.nh
-	apply := func(m []float64, rows int) {
-		mt := p.rt[:rows*nh]
-		transpose(mt, m, rows, nh)
-		for _, g := range p.rots {
-			rotRows(mt[g.p*rows:(g.p+1)*rows], mt[g.q*rows:(g.q+1)*rows], g.c, g.s)
-		}
-		transpose(m, mt, nh, rows)
-	}
-	apply(r, nh)
-	if u != nil {
-		apply(u, p.nv)
-	}
-	p.rots = p.rots[:0]
-}
-
-// rotateSym is rotate without the accumulation into v, for the large-N perturber (applyRots
-// does that part): the rows p and q of b by rotRows, the entries outside the 2 x 2 block
-// copied into the columns p and q, then the block, the operations of rotate to the bit.
-func rotateSym(b []float64, n, p, q int) (c, s float64) {
-	bpq := b[p*n+q]
-	bpp, bqq := b[p*n+p], b[q*n+q]
-	c, s = jacobiAngle(bpp, bqq, bpq)
-	rp, rq := b[p*n:p*n+n], b[q*n:q*n+n]
-	rotRows(rp, rq, c, s) // the block entries are overwritten below
-	for k := range rp {
-		b[k*n+p], b[k*n+q] = rp[k], rq[k]
-	}
-	rp[p], rq[q] = rotBlock(c, s, bpp, bqq, bpq)
-	rp[q], rq[p] = 0, 0
-	return c, s
-}
-
 // rotBlock is the new diagonal (p, p), (q, q) of the 2 x 2 block (bpp, bpq; bpq, bqq) under
-// the rotation (c, s): the column update (rows p and q), then the row update, as rotate and
-// rotateSym compute it (the off-diagonal becomes zero).
+// the rotation (c, s): the column update (rows p and q), then the row update, as rotate
+// computes it (the off-diagonal becomes zero).
 func rotBlock(c, s, bpp, bqq, bpq float64) (pp, qq float64) {
 	cpp, cpq := c*bpp-s*bpq, s*bpp+c*bpq
 	cqp, cqq := c*bpq-s*bqq, s*bpq+c*bqq
