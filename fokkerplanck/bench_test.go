@@ -210,3 +210,17 @@ func BenchmarkPlainChamberSeed(b *testing.B) {
 	}
 	b.ReportMetric((cpuNanos()-c0)/float64(b.N)/float64(op.Len()), "cpu-ns/cell")
 }
+
+// BenchmarkNewOperator200k times the operator assembly of the [spectrum] stage's one-mode case
+// (one rbm mode, mu^2 = 9, kappa = 5, g^2 = 0.001, 200,000 cells over [0, 9]): the cell
+// potentials, whose per-axis moments take most of it, and the generator. Compare commits
+// with benchstat.
+func BenchmarkNewOperator200k(b *testing.B) {
+	sys := benchSystem(1, false)
+	axes := []Axis{{Lo: 0, Hi: 9, N: 200000}}
+	for b.Loop() {
+		if _, err := NewOperator(sys, axes); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"fpsolve/internal/vmath"
 )
 
 // Mode is one eigenvalue x_i: its drift and its noise strength g_i^2.
@@ -38,6 +40,35 @@ func (m Mode) Phi(x float64) float64 {
 		return d.V(x) / m.G2
 	}
 	panic(fmt.Sprintf("model: drift %T has no potential", m.Drift))
+}
+
+// PhiTo sets dst[i] = m.Phi(x[i]) for every i < len(x), the same values bit for bit. For an
+// RBM drift it takes the logarithms four at a time (internal/vmath, math.Log's bits), about
+// three times faster than calling Phi at each point (fokkerplanck's operator assembly
+// evaluates the potential at 20 points per cell); for other drifts it calls Phi. dst must be
+// at least as long as x and must not overlap it.
+func (m Mode) PhiTo(dst, x []float64) {
+	dst = dst[:len(x)]
+	var r RBM
+	switch d := m.Drift.(type) {
+	case RBM:
+		r = d
+	case *RBM:
+		r = *d
+	default:
+		for i, v := range x {
+			dst[i] = m.Phi(v)
+		}
+		return
+	}
+	for i, v := range x {
+		dst[i] = r.Mu2 - v
+	}
+	vmath.Log(dst, dst)
+	for i, v := range x {
+		// RBM.V's expression, over G2 as in Phi.
+		dst[i] = (-v*v/(2*r.Kappa) - v - r.Mu2*dst[i]) / m.G2
+	}
 }
 
 // Validate reports whether the mode is well defined.

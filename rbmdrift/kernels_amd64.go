@@ -1,5 +1,7 @@
 package rbmdrift
 
+import "fpsolve/internal/cpufeat"
+
 // gemm4x8 is the AVX2/FMA micro-kernel of gemm (kernels_amd64.s): c[r][j] += alpha sum_l
 // a[r][l] b[l][j] for the 4 x 8 block at c (rows r < 4 at strides lda, ldb, ldc elements), the
 // sum over l < k accumulated by fused multiply-adds in ascending l. It does not check bounds.
@@ -7,28 +9,9 @@ package rbmdrift
 //go:noescape
 func gemm4x8(k int, alpha float64, a *float64, lda int, b *float64, ldb int, c *float64, ldc int)
 
-func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
-func xgetbv() (eax, edx uint32)
-
-// fmaKernel reports that the CPU and the OS support AVX2 and FMA (CPUID, XGETBV), so that
-// gemm runs gemm4x8.
-var fmaKernel = detectFMA()
-
-func detectFMA() bool {
-	if maxID, _, _, _ := cpuid(0, 0); maxID < 7 {
-		return false
-	}
-	_, _, c1, _ := cpuid(1, 0)
-	const fma, osxsave, avx = 1 << 12, 1 << 27, 1 << 28
-	if c1&fma == 0 || c1&osxsave == 0 || c1&avx == 0 {
-		return false
-	}
-	if xcr0, _ := xgetbv(); xcr0&6 != 6 { // the OS saves the XMM and YMM state
-		return false
-	}
-	_, b7, _, _ := cpuid(7, 0)
-	return b7&(1<<5) != 0 // AVX2
-}
+// fmaKernel reports that the CPU and the OS support AVX2 and FMA (cpufeat), so that gemm runs
+// gemm4x8. Tests set it false to check the Go paths.
+var fmaKernel = cpufeat.AVX2FMA
 
 // comb2avx is the AVX kernel of combRows2 for rows of at most 12 entries (kernels_amd64.s):
 // d1 += sum_l p[l] b_l and d2 += sum_l q[l] b_l over the rows l < k of b (stride ld), each

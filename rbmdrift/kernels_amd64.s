@@ -84,25 +84,6 @@ done:
 	VZEROUPPER
 	RET
 
-// func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
-TEXT ·cpuid(SB), NOSPLIT, $0-24
-	MOVL eaxArg+0(FP), AX
-	MOVL ecxArg+4(FP), CX
-	CPUID
-	MOVL AX, eax+8(FP)
-	MOVL BX, ebx+12(FP)
-	MOVL CX, ecx+16(FP)
-	MOVL DX, edx+20(FP)
-	RET
-
-// func xgetbv() (eax, edx uint32)
-TEXT ·xgetbv(SB), NOSPLIT, $0-8
-	MOVL $0, CX
-	XGETBV
-	MOVL AX, eax+0(FP)
-	MOVL DX, edx+4(FP)
-	RET
-
 // Ten-entry rows for comb2avx's m = 10 path and comb2pair10: d1 (DI) in Y0, Y1, X2 and d2
 // (R10) in Y3, Y4, X5; TERM10 adds the row of b at R8 weighted by (SI) to d1 and by (DX) to
 // d2, one rounded product and one rounded sum per entry.
