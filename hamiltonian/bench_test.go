@@ -119,3 +119,23 @@ func cpuSeconds() float64 {
 	}
 	return float64(ru.Utime.Nano()+ru.Stime.Nano()) * 1e-9
 }
+
+// BenchmarkLowestSG200k times Lowest alone (the tridiagonal method) on the [spectrum] stage's
+// one-mode SG Hamiltonian (BenchmarkSpectrum200k's), 6 states at the stage's tolerance.
+func BenchmarkLowestSG200k(b *testing.B) {
+	sys := model.System{Modes: []model.Mode{{Drift: model.RBM{Mu2: 9, Kappa: 5}, G2: 0.001}}}
+	op, err := fokkerplanck.NewOperator(sys, []fokkerplanck.Axis{{Lo: 0, Hi: 9, N: 200000}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h, err := FromOperator(op)
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts := &Options{Tol: 1e-9 * DiagonalScale(h)}
+	for b.Loop() {
+		if _, err := Lowest(h, 6, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

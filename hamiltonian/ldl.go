@@ -551,12 +551,18 @@ func (f *ldl) solveBidiag(x []float64) {
 	n := f.n
 	lx, dinv := f.lx[:n-1], f.work[:n]
 	x = x[:n]
+	// The running value stays in a register: reading it back from x lengthened each step's
+	// dependency chain by a store-to-load round trip. The same operations, the same bits.
+	prev := x[0]
 	for j := 0; j < n-1; j++ {
-		x[j+1] -= lx[j] * x[j]
+		prev = x[j+1] - lx[j]*prev
+		x[j+1] = prev
 	}
-	x[n-1] *= dinv[n-1]
+	prev = x[n-1] * dinv[n-1]
+	x[n-1] = prev
 	for j := n - 2; j >= 0; j-- {
-		x[j] = x[j]*dinv[j] - lx[j]*x[j+1]
+		prev = x[j]*dinv[j] - lx[j]*prev
+		x[j] = prev
 	}
 }
 
