@@ -3,9 +3,9 @@ package fokkerplanck
 import (
 	"fmt"
 	"math"
-	"runtime"
 	"sync"
 
+	"fpsolve/internal/par"
 	"fpsolve/internal/vmath"
 )
 
@@ -35,23 +35,7 @@ const parallelCells = 4096
 
 // forChunks calls f(lo, hi) on consecutive chunks of [0, n) on up to GOMAXPROCS goroutines
 // (one chunk, on the calling goroutine, below 2 parallelCells).
-func forChunks(n int, f func(lo, hi int)) {
-	g := min(runtime.GOMAXPROCS(0), n/parallelCells)
-	if g <= 1 {
-		f(0, n)
-		return
-	}
-	var wg sync.WaitGroup
-	for w := 0; w < g; w++ {
-		lo, hi := w*n/g, (w+1)*n/g
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			f(lo, hi)
-		}()
-	}
-	wg.Wait()
-}
+func forChunks(n int, f func(lo, hi int)) { par.Chunks(n, parallelCells, f) }
 
 // potentialFast is potential with axisMomentsFast.
 func (op *Operator) potentialFast() error {

@@ -139,3 +139,19 @@ func BenchmarkLowestSG200k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSymmetrize200k times Symmetrize on the generator of the [spectrum] stage's one-mode
+// operator (BenchmarkSpectrum200k's, 200,000 cells).
+func BenchmarkSymmetrize200k(b *testing.B) {
+	sys := model.System{Modes: []model.Mode{{Drift: model.RBM{Mu2: 9, Kappa: 5}, G2: 0.001}}}
+	op, err := fokkerplanck.NewOperator(sys, []fokkerplanck.Axis{{Lo: 0, Hi: 9, N: 200000}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	g, phi, vol := op.Generator(), op.Phi(), op.Volumes()
+	for b.Loop() {
+		if _, err := Symmetrize(g, phi, vol); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

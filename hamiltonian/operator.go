@@ -3,10 +3,13 @@ package hamiltonian
 import (
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/james-bowman/sparse"
 
 	"fpsolve/fokkerplanck"
+	"fpsolve/internal/par"
+	"fpsolve/internal/vmath"
 	"fpsolve/model"
 )
 
@@ -120,42 +123,79 @@ func Symmetrize(g *sparse.CSR, phi, vol []float64) (*sparse.CSR, error) {
 	ia := append([]int(nil), raw.Indptr[:n+1]...)
 	ja := append([]int(nil), raw.Ind[:raw.Indptr[n]]...)
 	data := make([]float64, len(ja))
-	for a := 0; a < n; a++ {
-		if !(vol[a] > 0) {
-			return nil, fmt.Errorf("hamiltonian: cell %d has volume %g", a, vol[a])
+	// The rows in chunks on up to GOMAXPROCS goroutines (the entries of a row depend only on
+	// it and on the mirrored entry, which only the row of the upper entry writes); the error
+	// is that of the first row with one, as a sequential loop would report.
+	var mu sync.Mutex
+	errRow, firstErr := n, error(nil)
+	report := func(row int, err error) {
+		mu.Lock()
+		if row < errRow {
+			errRow, firstErr = row, err
 		}
-		for p := ia[a]; p < ia[a+1]; p++ {
-			b := ja[p]
-			v := raw.Data[p]
-			if a == b || v == 0 {
-				data[p] = -0.5 * v
-				continue
+		mu.Unlock()
+	}
+	par.Chunks(n, symmetrizeRows, func(lo, hi int) {
+		// The exponentials of the chunk in one batch (vmath.Exp, math.Exp's bits), their
+		// arguments written where the entries will be.
+		p0 := ia[lo]
+		e := data[p0:ia[hi]]
+		for a := lo; a < hi; a++ {
+			if !(vol[a] > 0) {
+				report(a, fmt.Errorf("hamiltonian: cell %d has volume %g", a, vol[a]))
+				return
 			}
-			data[p] = -0.5 * v * math.Sqrt(vol[a]/vol[b]) * math.Exp(0.5*(phi[a]-phi[b]))
+			for p := ia[a]; p < ia[a+1]; p++ {
+				e[p-p0] = 0.5 * (phi[a] - phi[ja[p]])
+			}
 		}
+		vmath.Exp(e, e)
+		for a := lo; a < hi; a++ {
+			for p := ia[a]; p < ia[a+1]; p++ {
+				b := ja[p]
+				v := raw.Data[p]
+				if a == b || v == 0 {
+					data[p] = -0.5 * v
+					continue
+				}
+				data[p] = -0.5 * v * math.Sqrt(vol[a]/vol[b]) * data[p]
+			}
+		}
+	})
+	if firstErr != nil {
+		return nil, firstErr
 	}
 	h := csrPattern{n: n, indptr: ia, ind: ja, data: data}
-	for a := 0; a < n; a++ {
-		for p := ia[a]; p < ia[a+1]; p++ {
-			b := ja[p]
-			if b <= a {
-				continue
+	par.Chunks(n, symmetrizeRows, func(lo, hi int) {
+		for a := lo; a < hi; a++ {
+			for p := ia[a]; p < ia[a+1]; p++ {
+				b := ja[p]
+				if b <= a {
+					continue
+				}
+				u := data[p]
+				w, _ := lookup(h, b, a)
+				da, _ := lookup(h, a, a)
+				db, _ := lookup(h, b, b)
+				if math.Abs(u-w) > 1e-9*(math.Abs(u)+math.Abs(w))+1e-14*(math.Abs(da)+math.Abs(db)) {
+					report(a, fmt.Errorf("hamiltonian: generator is not in detailed balance with exp(-phi) between cells %d and %d (%g vs %g)", a, b, u, w))
+					return
+				}
+				// Make the mirrored entries bit-identical.
+				avg := 0.5 * (u + w)
+				data[p] = avg
+				setEntry(h, b, a, avg)
 			}
-			u := data[p]
-			w, _ := lookup(h, b, a)
-			da, _ := lookup(h, a, a)
-			db, _ := lookup(h, b, b)
-			if math.Abs(u-w) > 1e-9*(math.Abs(u)+math.Abs(w))+1e-14*(math.Abs(da)+math.Abs(db)) {
-				return nil, fmt.Errorf("hamiltonian: generator is not in detailed balance with exp(-phi) between cells %d and %d (%g vs %g)", a, b, u, w)
-			}
-			// Make the mirrored entries bit-identical.
-			avg := 0.5 * (u + w)
-			data[p] = avg
-			setEntry(h, b, a, avg)
 		}
+	})
+	if firstErr != nil {
+		return nil, firstErr
 	}
 	return sparse.NewCSR(n, n, ia, ja, data), nil
 }
+
+// symmetrizeRows is the least count of rows per goroutine in Symmetrize.
+const symmetrizeRows = 8192
 
 func setEntry(a csrPattern, i, j int, v float64) {
 	for p := a.indptr[i]; p < a.indptr[i+1]; p++ {
