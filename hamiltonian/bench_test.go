@@ -2,6 +2,7 @@ package hamiltonian
 
 import (
 	"context"
+	"fpsolve/internal/par"
 	"math"
 	"syscall"
 	"testing"
@@ -71,10 +72,20 @@ func BenchmarkSolveChamber256(b *testing.B) {
 	for i := range x0 {
 		x0[i] = math.Sin(float64(i))
 	}
-	for b.Loop() {
-		copy(x, x0) // each solve amplifies x by up to 1/(E_0 - sigma) = 1e9
-		f.solve(x)
-	}
+	b.Run("goroutine", func(b *testing.B) {
+		for b.Loop() {
+			copy(x, x0) // each solve amplifies x by up to 1/(E_0 - sigma) = 1e9
+			f.solve(x)
+		}
+	})
+	b.Run("pair", func(b *testing.B) {
+		f.pair = par.NewPair()
+		defer func() { f.pair.Close(); f.pair = nil }()
+		for b.Loop() {
+			copy(x, x0)
+			f.solve(x)
+		}
+	})
 }
 
 // The [spectrum] stage's work (SolveSpectrum) for one rbm mode (mu^2 = 9, kappa = 5, g^2 =

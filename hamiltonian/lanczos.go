@@ -14,6 +14,8 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
+
+	"fpsolve/internal/par"
 )
 
 // Options tunes Lowest. The zero value (or a nil *Options) selects the defaults.
@@ -218,6 +220,13 @@ func Lowest(h *sparse.CSR, k int, opts *Options) (*Result, error) {
 	}
 
 	s := &solver{a: a, f: f, n: n, m: m, opts: o, probeLen: 12, scale: scale, rnd: rand.New(rand.NewPCG(o.Seed, 0x9e3779b97f4a7c15))}
+	if f.s > 0 || n*m >= parallelOrtho {
+		// The solves' parts and the orthogonalisation's halves run on one spinning helper for
+		// the Lanczos runs (par.Pair), which Lowest stops when it returns.
+		s.pair = par.NewPair()
+		defer s.pair.Close()
+		f.pair = s.pair
+	}
 	vals, vecs, err := s.run(k, nil)
 	if err != nil {
 		return nil, err
@@ -514,6 +523,7 @@ type solver struct {
 	rnd      *rand.Rand
 	solves   int
 	restarts int
+	pair     *par.Pair // the helper of the solves' and orthogonalize's two halves (nil: new goroutines)
 }
 
 // parallelOrtho is the least basis size times vector length for which orthogonalize splits
@@ -523,7 +533,7 @@ const parallelOrtho = 1 << 19
 // orthogonalize removes from w its components along the rows of v (rows 0..j-1) and along the
 // locked vectors x, by two passes of classical Gram-Schmidt; it returns the coefficients along
 // the rows of v of the first pass plus the correction of the second (in coef).
-func orthogonalize(w []float64, v blas64.General, j int, x [][]float64, coef []float64) {
+func orthogonalize(w []float64, v blas64.General, j int, x [][]float64, coef []float64, pair *par.Pair) {
 	n := len(w)
 	for pass := 0; pass < 2; pass++ {
 		for _, xv := range x {
@@ -550,6 +560,10 @@ func orthogonalize(w []float64, v blas64.General, j int, x [][]float64, coef []f
 	part := func(f func(h, lo, hi int)) {
 		if halves == 1 {
 			f(0, 0, n)
+			return
+		}
+		if pair != nil {
+			pair.Run(func() { f(1, mid, n) }, func() { f(0, 0, mid) })
 			return
 		}
 		var wg sync.WaitGroup
@@ -630,7 +644,7 @@ func (s *solver) randomUnit(w []float64, v blas64.General, j int, x [][]float64,
 		for i := range w {
 			w[i] = s.rnd.Float64() - 0.5
 		}
-		orthogonalize(w, v, j, x, coef)
+		orthogonalize(w, v, j, x, coef, s.pair)
 		if nr := norm(w); nr > 1e-8*math.Sqrt(float64(len(w))) {
 			blas64.Scal(1/nr, blas64.Vector{N: len(w), Data: w, Inc: 1})
 			return true
@@ -702,7 +716,7 @@ func (s *solver) run(want int, x0 [][]float64) ([]float64, [][]float64, error) {
 			copy(w, row(j))
 			s.f.solve(w)
 			s.solves++
-			orthogonalize(w, v, j+1, x, coef)
+			orthogonalize(w, v, j+1, x, coef, s.pair)
 			t.SetSym(j, j, coef[j])
 			beta := norm(w)
 			if j+1 < mm {

@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	"gonum.org/v1/gonum/floats"
+
+	"fpsolve/internal/par"
 )
 
 // ldl is a sparse LDL^T factorisation of P (A - sigma I) P^T with a fill-reducing permutation P
@@ -40,6 +42,11 @@ type ldl struct {
 	cut   []int32
 	buf   [2][]float64
 	sep   [2][]float64
+
+	// pair, where set (by Lowest for the duration of its Lanczos runs), runs the solves' two
+	// parts on its spinning helper instead of a new goroutine each (par.Pair: the hand-off to
+	// a new goroutine cost about as much as the parts saved).
+	pair *par.Pair
 }
 
 // parallelNNZ is the least factor size (off-diagonal nonzeros) worth two goroutines: below it
@@ -325,14 +332,7 @@ func (f *ldl) solve(x []float64) {
 		sep0, sep1 := f.sep[0], f.sep[1]
 		clear(sep0)
 		clear(sep1)
-		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			f.forward(w, 0, kq, f.buf[1], sep1)
-		}()
-		f.forward(w, kq, ks, f.buf[0], sep0)
-		wg.Wait()
+		f.both(func() { f.forward(w, kq, ks, f.buf[0], sep0) }, func() { f.forward(w, 0, kq, f.buf[1], sep1) })
 		ws := w[f.s:]
 		for i := range ws {
 			ws[i] -= sep0[i] + sep1[i]
@@ -342,19 +342,29 @@ func (f *ldl) solve(x []float64) {
 			w[j] /= f.d[j]
 		}
 		f.backward(w, ks, nsn, f.buf[0])
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			f.backward(w, 0, kq, f.buf[1])
-		}()
-		f.backward(w, kq, ks, f.buf[0])
-		wg.Wait()
+		f.both(func() { f.backward(w, kq, ks, f.buf[0]) }, func() { f.backward(w, 0, kq, f.buf[1]) })
 	}
 	if !f.identity {
 		for k, old := range f.perm {
 			x[old] = w[k]
 		}
 	}
+}
+
+// both calls a and b at once: on f.pair where set, else b on a new goroutine.
+func (f *ldl) both(a, b func()) {
+	if f.pair != nil {
+		f.pair.Run(a, b)
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		b()
+	}()
+	a()
+	wg.Wait()
 }
 
 // supernodes partitions the columns of L into supernodes from the elimination tree and the

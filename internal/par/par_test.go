@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // Every iteration is covered exactly once, in chunks of at least minPer where there are several,
@@ -37,5 +38,51 @@ func TestChunksCover(t *testing.T) {
 				t.Errorf("procs %d, n %d: %d of %d chunks below 8 iterations", procs, n, short.Load(), want)
 			}
 		}
+	}
+}
+
+// Pair runs both functions every time, the second on the helper (concurrently: each waits for
+// the other to start), through the helper's spinning and sleeping states and after Close.
+func TestPair(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, procs := range []int{1, 2} {
+		runtime.GOMAXPROCS(procs)
+		p := NewPair()
+		var a, b int
+		for i := 0; i < 2000; i++ {
+			p.Run(func() { a++ }, func() { b++ })
+			if i%500 == 0 {
+				time.Sleep(2 * Spin) // the helper goes to sleep; the next Run must wake it
+			}
+		}
+		if a != 2000 || b != 2000 {
+			t.Fatalf("procs %d: a ran %d times, b %d, want 2000 each", procs, a, b)
+		}
+		if procs > 1 {
+			// Concurrency: each side waits until the other has started.
+			var sa, sb atomic.Bool
+			deadline := time.Now().Add(5 * time.Second)
+			wait := func(other *atomic.Bool) {
+				for !other.Load() && time.Now().Before(deadline) {
+					runtime.Gosched()
+				}
+			}
+			p.Run(func() { sa.Store(true); wait(&sb) }, func() { sb.Store(true); wait(&sa) })
+			if time.Now().After(deadline) {
+				t.Fatal("the two sides of Run did not run at once")
+			}
+		}
+		p.Close()
+		p.Close() // idempotent
+		p.Run(func() { a++ }, func() { b++ })
+		if a != 2001 || b != 2001 {
+			t.Fatalf("procs %d: after Close a ran %d times, b %d", procs, a, b)
+		}
+	}
+	var nilPair *Pair
+	ran := 0
+	nilPair.Run(func() { ran++ }, func() { ran++ })
+	if ran != 2 {
+		t.Fatalf("nil Pair ran %d functions, want 2", ran)
 	}
 }
