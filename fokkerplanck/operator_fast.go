@@ -13,12 +13,14 @@ import (
 // (Generator), written for speed.
 //
 // potentialFast computes exactly the numbers of potential (potential.go): the same nodes, the
-// same sums in the same order. It differs in two ways, both measured on one rbm mode with
+// same sums in the same order. It differs in three ways, all measured on one rbm mode with
 // 200,000 cells (the [spectrum] stage's 1-D case), where the cell potentials took 0.15-0.19 s of
 // the assembly: the potential Phi(x) at the Gauss-Legendre nodes of a cell is evaluated once
 // (the least-value pass and the moment pass used to evaluate it twice, an exp and a log per
-// call for an rbm drift), and the cells of an axis are split among up to GOMAXPROCS goroutines
-// (every cell's moments are independent). On the chamber the per-axis moments are a small part;
+// call for an rbm drift), the cells of an axis are split among up to GOMAXPROCS goroutines
+// (every cell's moments are independent), and the potential and the weights of a cell are
+// evaluated in batches, four lanes at a time with math's bits (model.Mode.PhiTo, vmath.Exp:
+// BenchmarkNewOperator200k 64 -> 37 ms). On the chamber the per-axis moments are a small part;
 // its pair and triple moments are those of potential.go.
 
 // sampleAt holds (s + 0.5)/9, s = 0..8, the sample points of axisMoments in a cell (the same
