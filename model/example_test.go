@@ -39,3 +39,22 @@ func ExampleVaryingNoise() {
 	fmt.Printf("x* = %.3f, D2(2) = %.4f, D2(3) = %.4f, K(3) = %.4f\n", tab.Stable(), tab.Diffusion(2), tab.Diffusion(3), tab.K(3))
 	// Output: x* = 2.000, D2(2) = 0.0100, D2(3) = 0.0272, K(3) = -0.0714
 }
+
+// PhiTo evaluates the dimensionless potential over a slice, the values of Phi bit for bit;
+// for the rbm drift Phi = (-x^2/(2 kappa) - x - mu^2 ln(mu^2 - x))/g^2 (the figures below are
+// that formula's, evaluated independently), least at the stable point x_s = 4.
+func ExampleMode_PhiTo() {
+	m := model.Mode{Drift: model.RBM{Mu2: 9, Kappa: 5}, G2: 0.01}
+	x := []float64{1, 2, 3, 4, 5}
+	phi := make([]float64, len(x))
+	m.PhiTo(phi, x)
+	for i, v := range phi {
+		fmt.Printf("Phi(%g) = %.4f, the same as Phi: %v\n", x[i], v, v == m.Phi(x[i]))
+	}
+	// Output:
+	// Phi(1) = -1981.4974, the same as Phi: true
+	// Phi(2) = -1991.3191, the same as Phi: true
+	// Phi(3) = -2002.5835, the same as Phi: true
+	// Phi(4) = -2008.4941, the same as Phi: true
+	// Phi(5) = -1997.6649, the same as Phi: true
+}
