@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"sort"
-	"sync"
 
 	"github.com/james-bowman/sparse"
 	"gonum.org/v1/gonum/blas"
@@ -562,18 +561,7 @@ func orthogonalize(w []float64, v blas64.General, j int, x [][]float64, coef []f
 			f(0, 0, n)
 			return
 		}
-		if pair != nil {
-			pair.Run(func() { f(1, mid, n) }, func() { f(0, 0, mid) })
-			return
-		}
-		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			f(0, 0, mid)
-		}()
-		f(1, mid, n)
-		wg.Wait()
+		both(pair, func() { f(1, mid, n) }, func() { f(0, 0, mid) })
 	}
 	// Pass 1: c1 = V w.
 	var c1h [2][]float64

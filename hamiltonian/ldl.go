@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"runtime"
 	"sort"
-	"sync"
 
 	"gonum.org/v1/gonum/floats"
 
@@ -216,15 +215,9 @@ func (f *ldl) numeric(ctx context.Context, a csrPattern, sigma float64, lnz, fla
 	if f.s == 0 {
 		return f.numericRows(ctx, a, sigma, lnz, flag, make([]int, n), 0, n)
 	}
-	var err0 error
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		err0 = f.numericRows(ctx, a, sigma, lnz, flag, make([]int, n), 0, f.q)
-	}()
-	err1 := f.numericRows(ctx, a, sigma, lnz, flag, make([]int, n), f.q, f.s)
-	wg.Wait()
+	var err0, err1 error
+	par.Both(func() { err1 = f.numericRows(ctx, a, sigma, lnz, flag, make([]int, n), f.q, f.s) },
+		func() { err0 = f.numericRows(ctx, a, sigma, lnz, flag, make([]int, n), 0, f.q) })
 	if err0 != nil {
 		return err0
 	}
@@ -332,7 +325,7 @@ func (f *ldl) solve(x []float64) {
 		sep0, sep1 := f.sep[0], f.sep[1]
 		clear(sep0)
 		clear(sep1)
-		f.both(func() { f.forward(w, kq, ks, f.buf[0], sep0) }, func() { f.forward(w, 0, kq, f.buf[1], sep1) })
+		both(f.pair, func() { f.forward(w, kq, ks, f.buf[0], sep0) }, func() { f.forward(w, 0, kq, f.buf[1], sep1) })
 		ws := w[f.s:]
 		for i := range ws {
 			ws[i] -= sep0[i] + sep1[i]
@@ -342,7 +335,7 @@ func (f *ldl) solve(x []float64) {
 			w[j] /= f.d[j]
 		}
 		f.backward(w, ks, nsn, f.buf[0])
-		f.both(func() { f.backward(w, kq, ks, f.buf[0]) }, func() { f.backward(w, 0, kq, f.buf[1]) })
+		both(f.pair, func() { f.backward(w, kq, ks, f.buf[0]) }, func() { f.backward(w, 0, kq, f.buf[1]) })
 	}
 	if !f.identity {
 		for k, old := range f.perm {
@@ -351,20 +344,13 @@ func (f *ldl) solve(x []float64) {
 	}
 }
 
-// both calls a and b at once: on f.pair where set, else b on a new goroutine.
-func (f *ldl) both(a, b func()) {
-	if f.pair != nil {
-		f.pair.Run(a, b)
+// both calls a and b at once: on p where it is set, else b on a new goroutine (par.Both).
+func both(p *par.Pair, a, b func()) {
+	if p != nil {
+		p.Run(a, b)
 		return
 	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		b()
-	}()
-	a()
-	wg.Wait()
+	par.Both(a, b)
 }
 
 // supernodes partitions the columns of L into supernodes from the elimination tree and the

@@ -86,3 +86,18 @@ func TestPair(t *testing.T) {
 		t.Fatalf("nil Pair ran %d functions, want 2", ran)
 	}
 }
+
+// Both runs both functions, at once where GOMAXPROCS > 1 (each side waits for the other).
+func TestBoth(t *testing.T) {
+	var sa, sb atomic.Bool
+	deadline := time.Now().Add(5 * time.Second)
+	wait := func(other *atomic.Bool) {
+		for !other.Load() && time.Now().Before(deadline) {
+			runtime.Gosched()
+		}
+	}
+	Both(func() { sa.Store(true); wait(&sb) }, func() { sb.Store(true); wait(&sa) })
+	if !sa.Load() || !sb.Load() || time.Now().After(deadline) {
+		t.Fatalf("Both: a ran %v, b ran %v, within the deadline %v", sa.Load(), sb.Load(), time.Now().Before(deadline))
+	}
+}
